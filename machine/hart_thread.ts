@@ -1,0 +1,86 @@
+/**
+ * Running a hart on its own host thread.
+ *
+ * The kernel's thread and the hart's worker share the hart's state block. The protocol is one
+ * word, CONTROL: the kernel writes BUDGET, stores RUN (or WAIT, with BUDGET as a timeout in
+ * milliseconds) and notifies; the worker runs, writes EXIT, stores IDLE and notifies; the
+ * kernel awaits that with Atomics.waitAsync, so its own thread never blocks. postMessage is
+ * used once, to hand the worker its buffers.
+ */
+
+import { HART_WORDS, HS } from "./hart_state.ts";
+import type { Machine } from "./machine.ts";
+
+export const CONTROL_IDLE = 0;
+export const CONTROL_RUN = 1;
+export const CONTROL_WAIT = 2;
+export const CONTROL_QUIT = 3;
+
+/** A hart executing on a dedicated, permission-less Deno worker. */
+export class HartThread {
+  private readonly h: Int32Array;
+  private readonly base: number;
+  private busy = false;
+
+  private constructor(
+    readonly hartId: number,
+    hartState: SharedArrayBuffer,
+    private readonly worker: Worker,
+  ) {
+    this.h = new Int32Array(hartState);
+    this.base = hartId * HART_WORDS;
+  }
+
+  /** Starts a worker for `hartId` of `machine` and waits until it is ready. */
+  static async start(machine: Machine, hartId: number): Promise<HartThread> {
+    const worker = new Worker(new URL("./hart_worker.ts", import.meta.url), {
+      type: "module",
+      deno: { permissions: "none" },
+    });
+    const ready = new Promise<void>((resolve, reject) => {
+      worker.onmessage = () => resolve();
+      worker.onerror = (e) => {
+        e.preventDefault();
+        reject(new Error(`hart ${hartId} worker failed: ${e.message}`));
+      };
+    });
+    worker.postMessage(machine.hartDescriptor(hartId));
+    await ready;
+    return new HartThread(hartId, machine.hartState, worker);
+  }
+
+  /** Runs at most `budget` instructions on the worker; resolves with RUN_BUDGET or RUN_TRAP. */
+  async run(budget: number): Promise<number> {
+    await this.command(CONTROL_RUN, budget);
+    return this.h[this.base + HS.EXIT];
+  }
+
+  /** Sleeps the worker's thread until an interrupt is pending or `timeoutMs` passes. */
+  async waitForInterrupt(timeoutMs: number): Promise<void> {
+    await this.command(CONTROL_WAIT, Math.max(0, Math.min(2 ** 31 - 1, Math.ceil(timeoutMs))));
+  }
+
+  /** Stops the worker. The hart's state stays in shared memory. */
+  terminate(): void {
+    Atomics.store(this.h, this.base + HS.CONTROL, CONTROL_QUIT);
+    Atomics.notify(this.h, this.base + HS.CONTROL);
+    this.worker.terminate();
+  }
+
+  private async command(command: number, argument: number): Promise<void> {
+    if (this.busy) throw new Error(`hart ${this.hartId} is already busy`);
+    this.busy = true;
+    try {
+      const control = this.base + HS.CONTROL;
+      this.h[this.base + HS.BUDGET] = argument;
+      Atomics.store(this.h, control, command);
+      Atomics.notify(this.h, control);
+      while (Atomics.load(this.h, control) === command) {
+        const wait = Atomics.waitAsync(this.h, control, command);
+        if (wait.async) await wait.value;
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * The whole emulated computer: harts, the user RAM bank, shared banks, the CLINT, the PLIC and
+ * the bus that maps them, put together as QEMU's `virt` board lays them out.
+ *
+ * A Machine lives on the kernel's thread and owns the device models. Everything a hart needs
+ * is in SharedArrayBuffers, gathered in a HartDescriptor, so the same hart can be run in-line
+ * (through `machine.cpus[h]`) or on its own host worker (see hart_thread.ts), which rebuilds
+ * its own view of the bus from the descriptor: RAM banks, CLINT and PLIC, but no device models.
+ */
+
+import { Bus, RamBank } from "./bus.ts";
+import { Clint } from "./clint.ts";
+import { Clock } from "./clock.ts";
+import { Cpu } from "./cpu.ts";
+import { allocateHartState } from "./hart_state.ts";
+import {
+  CLINT_BASE,
+  CLINT_SIZE,
+  PAGE_SIZE,
+  PLIC_BASE,
+  PLIC_SIZE,
+  RAM_BASE,
+  RAM_SIZE_DEFAULT,
+  SHARED_BASE,
+  SHARED_WINDOW_SIZE,
+} from "./memory_map.ts";
+import { Tlb } from "./mmu.ts";
+import { Plic } from "./plic.ts";
+
+/** How to build a machine. */
+export interface MachineConfig {
+  /** Number of harts (default 2). */
+  harts?: number;
+  /** Size of the user bank in bytes (default RAM_SIZE_DEFAULT). */
+  ramSizeBytes?: number;
+  /** `host` follows real time; `manual` is stepped by the owner (default `host`). */
+  clock?: "host" | "manual";
+}
+
+/** The shared buffers of one RAM bank. */
+export interface BankDescriptor {
+  name: string;
+  base: number;
+  buffer: SharedArrayBuffer;
+}
+
+/** Everything a host thread needs to run hart `hartId` (only SharedArrayBuffers and numbers). */
+export interface HartDescriptor {
+  hartId: number;
+  hartState: SharedArrayBuffer;
+  tlb: SharedArrayBuffer;
+  clock: SharedArrayBuffer;
+  clint: SharedArrayBuffer;
+  plic: SharedArrayBuffer;
+  ram: BankDescriptor;
+  sharedBanks: BankDescriptor[];
+}
+
+/** Upper limit on the user bank: the RAM window below 4 GiB. */
+const RAM_SIZE_MAX = 2 ** 32 - RAM_BASE;
+
+/** The computer. */
+export class Machine {
+  readonly harts: number;
+  readonly hartState: SharedArrayBuffer;
+  readonly clock: Clock;
+  readonly clint: Clint;
+  readonly plic: Plic;
+  readonly bus = new Bus();
+  readonly ram: RamBank;
+  readonly sharedBanks: RamBank[] = [];
+  readonly tlbBuffers: SharedArrayBuffer[];
+  /** In-line views of each hart (to run on this thread, or inspect when stopped). */
+  readonly cpus: Cpu[];
+  private sharedNext = SHARED_BASE;
+
+  constructor(config: MachineConfig = {}) {
+    this.harts = config.harts ?? 2;
+    const ramSize = config.ramSizeBytes ?? RAM_SIZE_DEFAULT;
+    if (
+      !Number.isInteger(ramSize) || ramSize <= 0 || ramSize % PAGE_SIZE || ramSize > RAM_SIZE_MAX
+    ) {
+      throw new RangeError(`RAM size must be a positive multiple of 4 KiB up to 2 GiB`);
+    }
+    this.hartState = allocateHartState(this.harts);
+    this.clock = Clock.create(config.clock ?? "host");
+    this.clint = new Clint(Clint.allocate(this.harts), this.hartState, this.clock);
+    this.plic = new Plic(Plic.allocate(this.harts), this.hartState);
+    this.ram = new RamBank("ram", RAM_BASE, new SharedArrayBuffer(ramSize));
+    this.bus.addBank(this.ram);
+    this.bus.addDevice(CLINT_BASE, CLINT_SIZE, this.clint);
+    this.bus.addDevice(PLIC_BASE, PLIC_SIZE, this.plic);
+    this.tlbBuffers = Array.from({ length: this.harts }, () => Tlb.allocate());
+    this.cpus = this.tlbBuffers.map((tlb, hartId) =>
+      new Cpu({
+        hartId,
+        hartState: this.hartState,
+        tlb,
+        bus: this.bus,
+        ram: this.ram,
+        clint: this.clint,
+      })
+    );
+  }
+
+  /**
+   * Adds a RAM bank in the shared window: memory that may be handed to service workers.
+   * Harts can reach it (when mapped), but it never holds user pages or page tables.
+   */
+  addSharedBank(name: string, sizeBytes: number): RamBank {
+    const size = Math.ceil(sizeBytes / PAGE_SIZE) * PAGE_SIZE;
+    if (size <= 0 || this.sharedNext + size > SHARED_BASE + SHARED_WINDOW_SIZE) {
+      throw new RangeError(`shared bank ${name}: no room for ${sizeBytes} bytes`);
+    }
+    const bank = new RamBank(name, this.sharedNext, new SharedArrayBuffer(size));
+    this.sharedNext += size;
+    this.bus.addBank(bank);
+    this.sharedBanks.push(bank);
+    return bank;
+  }
+
+  /** The buffers hart `hartId` needs, to hand to a host worker. */
+  hartDescriptor(hartId: number): HartDescriptor {
+    if (!Number.isInteger(hartId) || hartId < 0 || hartId >= this.harts) {
+      throw new RangeError(`no hart ${hartId}`);
+    }
+    const bank = (b: RamBank): BankDescriptor => ({ name: b.name, base: b.base, buffer: b.buffer });
+    return {
+      hartId,
+      hartState: this.hartState,
+      tlb: this.tlbBuffers[hartId],
+      clock: this.clock.buffer,
+      clint: this.clint.buffer,
+      plic: this.plic.buffer,
+      ram: bank(this.ram),
+      sharedBanks: this.sharedBanks.map(bank),
+    };
+  }
+}
+
+/** Rebuilds a hart from its descriptor on another host thread (no device models there). */
+export function cpuFromDescriptor(d: HartDescriptor): Cpu {
+  const bus = new Bus();
+  const ram = new RamBank(d.ram.name, d.ram.base, d.ram.buffer);
+  bus.addBank(ram);
+  for (const s of d.sharedBanks) bus.addBank(new RamBank(s.name, s.base, s.buffer));
+  const clint = new Clint(d.clint, d.hartState, new Clock(d.clock));
+  bus.addDevice(CLINT_BASE, CLINT_SIZE, clint);
+  bus.addDevice(PLIC_BASE, PLIC_SIZE, new Plic(d.plic, d.hartState));
+  return new Cpu({ hartId: d.hartId, hartState: d.hartState, tlb: d.tlb, bus, ram, clint });
+}
