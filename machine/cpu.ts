@@ -200,7 +200,6 @@ export class Cpu {
     const tlb = this.tlb;
     const tagR = tlb.tagRead;
     const tagW = tlb.tagWrite;
-    const tagX = tlb.tagExec;
     const tOff = tlb.offset;
     const rvc = this.rvc;
     const satp = h[b + HS.SATP];

@@ -1,0 +1,318 @@
+/**
+ * Address spaces: a process's Sv32 page tables in physical memory, its virtual memory areas,
+ * demand-zero paging, and the kernel's checked access to user memory.
+ *
+ * Layers, bottom up:
+ * 1. Page tables: a root frame and level-0 frames allocated on demand, each PTE written as the
+ *    MMU reads it (V/R/W/X/U; A and D are set by the MMU's walker).
+ * 2. Areas (Vma): ranges with a protection and a kind. A page inside an area but not yet
+ *    mapped is materialised on the first fault (zero-filled); a fault outside every area is the
+ *    process's error (SIGSEGV). The stack area has no area below it: the guard page.
+ * 3. User access from the kernel (copyIn/copyOut/readString): every byte goes through the same
+ *    page walker the hart uses, with user permissions, so a pointer the process could not use
+ *    itself fails with EFAULT.
+ *
+ * Invariant: a frame removed from a mapping is released only after `tlb.flushPage` has run for
+ * that address, so no hart can still reach it through a stale TLB entry.
+ */
+
+import type { Bus } from "../machine/bus.ts";
+import { PAGE_SIZE } from "../machine/memory_map.ts";
+import {
+  type Access,
+  ACCESS_READ,
+  ACCESS_WRITE,
+  makeSatp,
+  PageWalker,
+  PTE_R,
+  PTE_U,
+  PTE_V,
+  PTE_W,
+  PTE_X,
+} from "../machine/mmu.ts";
+import { EFAULT, ENOMEM, SyscallError } from "./errno.ts";
+import type { FrameAllocator } from "./frames.ts";
+
+/** Protection bits of an area, in PTE terms (PTE_R | PTE_W | PTE_X). */
+export type Prot = number;
+
+/** A virtual memory area: [start, end), page-aligned. */
+export interface Vma {
+  start: number;
+  end: number;
+  prot: Prot;
+  kind: "image" | "heap" | "stack" | "anon";
+  /** MAP_SHARED: after fork, parent and child see the same pages. */
+  shared?: boolean;
+}
+
+/** How the VM layer asks the machine to forget stale translations. */
+export interface TlbControl {
+  flushPage(asid: number, va: number): void;
+  flushAsid(asid: number): void;
+}
+
+const PROT_MASK = PTE_R | PTE_W | PTE_X;
+
+/** A process's address space. */
+export class AddressSpace {
+  readonly root: number;
+  readonly vmas: Vma[] = [];
+  /** User pages currently mapped (not counting page tables). */
+  residentPages = 0;
+  private readonly walker: PageWalker;
+  private readonly ramI32: Int32Array;
+
+  constructor(
+    private readonly frames: FrameAllocator,
+    private readonly bus: Bus,
+    private readonly tlb: TlbControl,
+    readonly asid: number,
+  ) {
+    const root = frames.allocZeroed();
+    if (root < 0) throw new SyscallError(ENOMEM, "out of memory for a page table");
+    this.root = root;
+    this.walker = new PageWalker(bus);
+    this.ramI32 = frames.bank.i32;
+  }
+
+  /** The satp value that selects this address space. */
+  get satp(): number {
+    return makeSatp(this.root / PAGE_SIZE, this.asid);
+  }
+
+  /** Adds an area. Areas must not overlap. */
+  addVma(vma: Vma): void {
+    if (vma.start % PAGE_SIZE || vma.end % PAGE_SIZE || vma.end <= vma.start) {
+      throw new RangeError(`bad area 0x${vma.start.toString(16)}-0x${vma.end.toString(16)}`);
+    }
+    if (this.vmas.some((v) => vma.start < v.end && v.start < vma.end)) {
+      throw new RangeError(`area 0x${vma.start.toString(16)} overlaps an existing one`);
+    }
+    this.vmas.push(vma);
+    this.vmas.sort((a, b) => a.start - b.start);
+  }
+
+  /** The area containing `va`, if any. */
+  findVma(va: number): Vma | undefined {
+    va >>>= 0;
+    return this.vmas.find((v) => va >= v.start && va < v.end);
+  }
+
+  /** Whether [start, end) is free of areas. */
+  isFree(start: number, end: number): boolean {
+    return !this.vmas.some((v) => start < v.end && v.start < end);
+  }
+
+  /**
+   * The highest free, page-aligned range of `length` bytes that ends at or below `top` and
+   * starts at or above `bottom`; -1 if there is none.
+   */
+  findFree(length: number, bottom: number, top: number): number {
+    let end = top;
+    for (let n = this.vmas.length - 1; n >= -1; n--) {
+      const v = this.vmas[n];
+      if (v && v.start >= end) continue;
+      const gapStart = v ? Math.max(v.end, bottom) : bottom;
+      if (end - gapStart >= length) return end - length;
+      if (!v) break;
+      end = Math.min(end, v.start);
+    }
+    return -1;
+  }
+
+  /** Removes [start, end) from every area (splitting them) and unmaps its pages. */
+  removeRange(start: number, end: number): void {
+    this.splitAt(start);
+    this.splitAt(end);
+    for (let n = this.vmas.length - 1; n >= 0; n--) {
+      const v = this.vmas[n];
+      if (v.start >= start && v.end <= end) {
+        for (let va = v.start; va < v.end; va += PAGE_SIZE) this.unmapPage(va);
+        this.vmas.splice(n, 1);
+      }
+    }
+  }
+
+  /**
+   * Changes the protection of [start, end), which must be covered by areas (else false), and
+   * of every page already mapped there.
+   */
+  protectRange(start: number, end: number, prot: Prot): boolean {
+    for (let va = start; va < end; va += PAGE_SIZE) if (!this.findVma(va)) return false;
+    this.splitAt(start);
+    this.splitAt(end);
+    for (const v of this.vmas) {
+      if (v.start < start || v.end > end) continue;
+      v.prot = prot;
+      for (let va = v.start; va < v.end; va += PAGE_SIZE) {
+        const slot = this.leafSlot(va, false);
+        if (slot < 0 || !(this.ramI32[slot] & PTE_V)) continue;
+        this.ramI32[slot] = (this.ramI32[slot] & ~PROT_MASK) | (prot & PROT_MASK);
+        this.tlb.flushPage(this.asid, va);
+      }
+    }
+    return true;
+  }
+
+  /** Splits the area containing `va` (if any) so that an area boundary falls at `va`. */
+  private splitAt(va: number): void {
+    const v = this.findVma(va);
+    if (!v || v.start === va) return;
+    this.vmas.splice(this.vmas.indexOf(v) + 1, 0, { ...v, start: va });
+    v.end = va;
+  }
+
+  /** Maps the page at `va` to frame `pa` with protection `prot` (takes over one reference). */
+  mapPage(va: number, pa: number, prot: Prot): void {
+    const slot = this.leafSlot(va, true);
+    const old = this.ramI32[slot];
+    if (old & PTE_V) throw new Error(`page 0x${(va >>> 0).toString(16)} is already mapped`);
+    this.ramI32[slot] = ((pa / PAGE_SIZE) << 10) | (prot & PROT_MASK) | PTE_U | PTE_V;
+    this.residentPages++;
+  }
+
+  /** Unmaps the page at `va` if mapped, flushing TLBs before releasing its frame. */
+  unmapPage(va: number): void {
+    const slot = this.leafSlot(va, false);
+    if (slot < 0) return;
+    const pte = this.ramI32[slot];
+    if (!(pte & PTE_V)) return;
+    this.ramI32[slot] = 0;
+    this.tlb.flushPage(this.asid, va);
+    this.frames.release((pte >>> 10) * PAGE_SIZE);
+    this.residentPages--;
+  }
+
+  /** The leaf PTE for `va`, or 0 if unmapped. */
+  pte(va: number): number {
+    const slot = this.leafSlot(va, false);
+    return slot < 0 ? 0 : this.ramI32[slot];
+  }
+
+  /**
+   * Resolves a page fault the process took at `va`: materialises a zero page if `va` lies in
+   * an area that allows the access. Returns false if the access is the process's error.
+   * Throws SyscallError(ENOMEM) if no frame is left.
+   */
+  handleFault(va: number, access: Access): boolean {
+    const vma = this.findVma(va);
+    if (!vma) return false;
+    const need = access === ACCESS_READ ? PTE_R : access === ACCESS_WRITE ? PTE_W : PTE_X;
+    if (!(vma.prot & need)) return false;
+    if (this.pte(va) & PTE_V) return false; // mapped, yet the access was refused
+    const pa = this.frames.allocZeroed();
+    if (pa < 0) throw new SyscallError(ENOMEM, "out of physical memory");
+    this.mapPage(va & ~(PAGE_SIZE - 1), pa, vma.prot);
+    return true;
+  }
+
+  /** Checks that the process may perform `access` on every byte of [va, va+length); EFAULT. */
+  checkAccess(va: number, length: number, access: Access): void {
+    this.forEachChunk(va, length, access, () => {});
+  }
+
+  /** Copies `length` bytes from user memory at `va`; EFAULT if any byte is not readable. */
+  copyIn(va: number, length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    this.forEachChunk(va, length, ACCESS_READ, (view, at) => out.set(view, at));
+    return out;
+  }
+
+  /** Copies `data` to user memory at `va`; EFAULT (and nothing written past the fault). */
+  copyOut(va: number, data: Uint8Array): void {
+    this.forEachChunk(va, data.length, ACCESS_WRITE, (view, at) => {
+      view.set(data.subarray(at, at + view.length));
+    });
+  }
+
+  /** Reads a NUL-terminated string of at most `max` bytes (without the NUL). */
+  readString(va: number, max: number): string {
+    const bytes: number[] = [];
+    for (;;) {
+      const chunk = this.userView(va + bytes.length, ACCESS_READ);
+      const stop = Math.min(chunk.length, max + 1 - bytes.length);
+      for (let i = 0; i < stop; i++) {
+        if (chunk[i] === 0) return new TextDecoder().decode(new Uint8Array(bytes));
+        bytes.push(chunk[i]);
+      }
+      if (bytes.length > max) throw new SyscallError(EFAULT, "string too long");
+    }
+  }
+
+  /** Reads a 32-bit word from user memory. */
+  read32(va: number): number {
+    const b = this.copyIn(va, 4);
+    return b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24);
+  }
+
+  /** Writes a 32-bit word to user memory. */
+  write32(va: number, value: number): void {
+    this.copyOut(va, new Uint8Array([value, value >>> 8, value >>> 16, value >>> 24]));
+  }
+
+  /** Frees every user page and page table; the address space is unusable afterwards. */
+  destroy(): void {
+    for (let i = 0; i < 1024; i++) {
+      const l1 = this.ramI32[this.index(this.root) + i];
+      if (!(l1 & PTE_V)) continue;
+      const table = (l1 >>> 10) * PAGE_SIZE;
+      for (let j = 0; j < 1024; j++) {
+        const pte = this.ramI32[this.index(table) + j];
+        if (pte & PTE_V) this.frames.release((pte >>> 10) * PAGE_SIZE);
+      }
+      this.frames.release(table);
+    }
+    this.tlb.flushAsid(this.asid);
+    this.frames.release(this.root);
+    this.residentPages = 0;
+    this.vmas.length = 0;
+  }
+
+  /** Calls `fn` with a view of each page-sized piece of [va, va+length), checked for `access`. */
+  private forEachChunk(
+    va: number,
+    length: number,
+    access: Access,
+    fn: (view: Uint8Array, at: number) => void,
+  ): void {
+    if (length < 0 || va + length > 2 ** 32) throw new SyscallError(EFAULT, "range wraps");
+    let at = 0;
+    while (at < length) {
+      const view = this.userView(va + at, access);
+      const n = Math.min(view.length, length - at);
+      fn(view.subarray(0, n), at);
+      at += n;
+    }
+  }
+
+  /** A view from `va` to the end of its page, if the process may perform `access` there. */
+  private userView(va: number, access: Access): Uint8Array {
+    va >>>= 0;
+    let pa = this.walker.translate(this.satp, va, access);
+    if (pa < 0 && this.handleFault(va, access)) pa = this.walker.translate(this.satp, va, access);
+    if (pa < 0) throw new SyscallError(EFAULT, `bad user address 0x${va.toString(16)}`);
+    const bank = this.bus.bankAt(pa, 1);
+    if (!bank) throw new SyscallError(EFAULT, `user address 0x${va.toString(16)} is not RAM`);
+    const off = pa - bank.base;
+    return bank.u8.subarray(off, off + (PAGE_SIZE - (va & (PAGE_SIZE - 1))));
+  }
+
+  /** Index in the bank's Int32Array of the leaf PTE slot for `va`; -1 if no table and !create. */
+  private leafSlot(va: number, create: boolean): number {
+    const l1 = this.index(this.root) + (va >>> 22);
+    let pte = this.ramI32[l1];
+    if (!(pte & PTE_V)) {
+      if (!create) return -1;
+      const table = this.frames.allocZeroed();
+      if (table < 0) throw new SyscallError(ENOMEM, "out of memory for a page table");
+      pte = ((table / PAGE_SIZE) << 10) | PTE_V;
+      this.ramI32[l1] = pte;
+    }
+    return this.index((pte >>> 10) * PAGE_SIZE) + ((va >>> 12) & 0x3ff);
+  }
+
+  private index(pa: number): number {
+    return (pa - this.frames.bank.base) >> 2;
+  }
+}
