@@ -83,16 +83,18 @@ export class Kernel implements KernelServices {
     return this.machine.clock.now();
   }
 
-  /** Loads the executable at host path `path` into a new process ready to run. */
+  /**
+   * Loads the executable at host path `path` (named by the user, so not confined by the root)
+   * into a new process ready to run.
+   */
   spawn(path: string, argv: string[], envp: string[]): Process {
     const cwd = this.hostFs.initialCwd();
     let bytes: Uint8Array;
     try {
-      const hostPath = this.hostFs.resolve(cwd, path);
-      const info = Deno.statSync(hostPath);
+      const info = Deno.statSync(path);
       if (!info.isFile) throw new SpawnError(`${path}: not a regular file`);
       if (info.size > EXECUTABLE_SIZE_MAX) throw new SpawnError(`${path}: larger than 64 MiB`);
-      bytes = Deno.readFileSync(hostPath);
+      bytes = Deno.readFileSync(path);
     } catch (e) {
       if (e instanceof SpawnError) throw e;
       throw new SpawnError(`${path}: ${e instanceof Error ? e.message : e}`);
