@@ -1,0 +1,102 @@
+/*
+ * errno.c: translation of Linux (asm-generic) error numbers into picolibc's
+ * errno values, which only agree with Linux below 35.
+ */
+#include <errno.h>
+
+#include "glue.h"
+
+/* Indexed by the Linux number; 0 marks numbers picolibc has no name for (reported as EIO). */
+static const unsigned char errno_from_linux[] = {
+	[1] = EPERM,
+	[2] = ENOENT,
+	[3] = ESRCH,
+	[4] = EINTR,
+	[5] = EIO,
+	[6] = ENXIO,
+	[7] = E2BIG,
+	[8] = ENOEXEC,
+	[9] = EBADF,
+	[10] = ECHILD,
+	[11] = EAGAIN,
+	[12] = ENOMEM,
+	[13] = EACCES,
+	[14] = EFAULT,
+	[16] = EBUSY,
+	[17] = EEXIST,
+	[18] = EXDEV,
+	[19] = ENODEV,
+	[20] = ENOTDIR,
+	[21] = EISDIR,
+	[22] = EINVAL,
+	[23] = ENFILE,
+	[24] = EMFILE,
+	[25] = ENOTTY,
+	[26] = ETXTBSY,
+	[27] = EFBIG,
+	[28] = ENOSPC,
+	[29] = ESPIPE,
+	[30] = EROFS,
+	[31] = EMLINK,
+	[32] = EPIPE,
+	[33] = EDOM,
+	[34] = ERANGE,
+	[35] = EDEADLK,
+	[36] = ENAMETOOLONG,
+	[37] = ENOLCK,
+	[38] = ENOSYS,
+	[39] = ENOTEMPTY,
+	[40] = ELOOP,
+	[42] = ENOMSG,
+	[43] = EIDRM,
+	[60] = ENOSTR,
+	[61] = ENODATA,
+	[62] = ETIME,
+	[63] = ENOSR,
+	[67] = ENOLINK,
+	[71] = EPROTO,
+	[72] = EMULTIHOP,
+	[74] = EBADMSG,
+	[75] = EOVERFLOW,
+	[84] = EILSEQ,
+	[88] = ENOTSOCK,
+	[89] = EDESTADDRREQ,
+	[90] = EMSGSIZE,
+	[91] = EPROTOTYPE,
+	[92] = ENOPROTOOPT,
+	[93] = EPROTONOSUPPORT,
+	[95] = EOPNOTSUPP,
+	[96] = EPFNOSUPPORT,
+	[97] = EAFNOSUPPORT,
+	[98] = EADDRINUSE,
+	[99] = EADDRNOTAVAIL,
+	[100] = ENETDOWN,
+	[101] = ENETUNREACH,
+	[102] = ENETRESET,
+	[103] = ECONNABORTED,
+	[104] = ECONNRESET,
+	[105] = ENOBUFS,
+	[106] = EISCONN,
+	[107] = ENOTCONN,
+	[109] = ETOOMANYREFS,
+	[110] = ETIMEDOUT,
+	[111] = ECONNREFUSED,
+	[112] = EHOSTDOWN,
+	[113] = EHOSTUNREACH,
+	[114] = EALREADY,
+	[115] = EINPROGRESS,
+	[116] = ESTALE,
+	[122] = EDQUOT,
+	[125] = ECANCELED,
+	[130] = EOWNERDEAD,
+	[131] = ENOTRECOVERABLE,
+};
+
+void glue_set_errno(long linux_errno)
+{
+	int value = 0;
+
+	if (linux_errno > 0 && (unsigned long)linux_errno < sizeof(errno_from_linux))
+		value = errno_from_linux[linux_errno];
+	errno = value != 0 ? value : EIO;
+}

@@ -1,0 +1,10 @@
+/*
+ * exitcode.c: exits with the status given as argv[1] (0 without one), to
+ * check that main's return value reaches the parent.
+ */
+#include <stdlib.h>
+
+int main(int argc, char **argv)
+{
+	return argc > 1 ? atoi(argv[1]) : 0;
+}
