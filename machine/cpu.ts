@@ -253,16 +253,16 @@ export class Cpu {
         const rs2 = (insn >>> 20) & 31;
         const funct3 = (insn >>> 12) & 7;
 
-        switch (insn & 0x7f) {
-          case 0x37: // LUI
+        switch ((insn >>> 2) & 31) { // major opcode (bits 6:2; bits 1:0 are 11)
+          case 0x0d: // LUI
             x[rd] = insn & 0xfffff000;
             break;
 
-          case 0x17: // AUIPC
+          case 0x05: // AUIPC
             x[rd] = pc + (insn & 0xfffff000);
             break;
 
-          case 0x6f: { // JAL
+          case 0x1b: { // JAL
             const imm = ((insn >> 11) & 0xfff00000) | (insn & 0xff000) | ((insn >>> 9) & 0x800) |
               ((insn >>> 20) & 0x7fe);
             x[rd] = pc + ilen;
@@ -270,7 +270,7 @@ export class Cpu {
             continue;
           }
 
-          case 0x67: { // JALR
+          case 0x19: { // JALR
             if (funct3 !== 0) this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
             const target = (x[rs1] + (insn >> 20)) & ~1;
             x[rd] = pc + ilen;
@@ -278,7 +278,7 @@ export class Cpu {
             continue;
           }
 
-          case 0x63: { // BRANCH
+          case 0x18: { // BRANCH
             const a = x[rs1];
             const c = x[rs2];
             let taken: boolean;
@@ -313,7 +313,7 @@ export class Cpu {
             break;
           }
 
-          case 0x03: { // LOAD
+          case 0x00: { // LOAD
             const va = (x[rs1] + (insn >> 20)) | 0;
             const e = (va >>> 12) & TLB_MASK;
             let v = 0;
@@ -345,7 +345,7 @@ export class Cpu {
             break;
           }
 
-          case 0x23: { // STORE
+          case 0x08: { // STORE
             const va = (x[rs1] + (((insn >> 20) & ~31) | rd)) | 0;
             const v = x[rs2];
             const e = (va >>> 12) & TLB_MASK;
@@ -372,7 +372,7 @@ export class Cpu {
             break;
           }
 
-          case 0x13: { // OP-IMM
+          case 0x04: { // OP-IMM
             const a = x[rs1];
             const imm = insn >> 20;
             switch (funct3) {
@@ -408,7 +408,7 @@ export class Cpu {
             break;
           }
 
-          case 0x33: { // OP
+          case 0x0c: { // OP
             const a = x[rs1];
             const c = x[rs2];
             const f7 = insn >>> 25;
@@ -474,7 +474,7 @@ export class Cpu {
             break;
           }
 
-          case 0x0f: // MISC-MEM
+          case 0x03: // MISC-MEM
             if (funct3 === 0) {
               Atomics.add(h, b + HS.FENCE, 1); // FENCE: a full barrier on shared memory
             } else if (funct3 !== 1) { // FENCE.I: fetches read RAM directly; nothing is cached
@@ -482,7 +482,7 @@ export class Cpu {
             }
             break;
 
-          case 0x73: { // SYSTEM
+          case 0x1c: { // SYSTEM
             if (funct3 === 0) {
               if (insn === 0x0000_0073) this.raise(CAUSE.ECALL_FROM_U, 0);
               if (insn === 0x0010_0073) this.raise(CAUSE.BREAKPOINT, pc);
@@ -496,7 +496,7 @@ export class Cpu {
             break;
           }
 
-          case 0x2f: { // AMO
+          case 0x0b: { // AMO
             if (funct3 !== 2) this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
             const op = insn >>> 27;
             const va = x[rs1];
