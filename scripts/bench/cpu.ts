@@ -1,0 +1,77 @@
+/**
+ * CPU-bound C programs (userland/bench) on the emulator and on qemu-riscv32, same ELF, same
+ * arguments, same run. The emulator counts the instructions it retires; qemu executes the
+ * identical instruction stream (the programs are deterministic and both print the same
+ * checksum, which is checked), so qemu's MIPS is that count over qemu's time, less qemu's
+ * start-up time (measured on bench_empty.elf).
+ */
+
+import { Kernel } from "../../kernel/kernel.ts";
+import type { ConsoleIo } from "../../kernel/console.ts";
+import { type Bench, type BenchResult, higherIsBetter } from "./types.ts";
+
+/** Program and argument chosen so the emulator runs each for a few hundred million instructions. */
+const PROGRAMS: Array<[string, string]> = [
+  ["crc32", "300"],
+  ["sort", "30"],
+  ["matmul", "40"],
+  ["sha256", "250"],
+];
+const QEMU_REPEATS = 3;
+
+class Collect implements ConsoleIo {
+  out = "";
+  read(): Promise<number> {
+    return Promise.resolve(0);
+  }
+  write(_stream: 1 | 2, bytes: Uint8Array): void {
+    this.out += new TextDecoder().decode(bytes);
+  }
+}
+
+async function runEmulated(elf: string, arg: string) {
+  const io = new Collect();
+  const kernel = new Kernel({ console: io });
+  const proc = kernel.spawn(elf, [elf, arg], []);
+  const t0 = performance.now();
+  const exit = await kernel.run(proc);
+  const ms = performance.now() - t0;
+  if (exit.status !== 0 || exit.signal !== 0) {
+    throw new Error(`${elf} failed: ${JSON.stringify(exit)}`);
+  }
+  return { ms, instructions: proc.counters.instructions, out: io.out };
+}
+
+async function runQemu(elf: string, args: string[]) {
+  let best = Infinity;
+  let out = "";
+  for (let n = 0; n < QEMU_REPEATS; n++) {
+    const t0 = performance.now();
+    const r = await new Deno.Command("qemu-riscv32", { args: [elf, ...args], stdout: "piped" })
+      .output();
+    best = Math.min(best, performance.now() - t0);
+    if (!r.success) throw new Error(`qemu-riscv32 ${elf} failed`);
+    out = new TextDecoder().decode(r.stdout);
+  }
+  return { ms: best, out };
+}
+
+export const cpuBench: Bench = {
+  name: "cpu",
+  async run(): Promise<BenchResult[]> {
+    const startup = await runQemu("userland/bin/bench_empty.elf", []);
+    const results: BenchResult[] = [];
+    for (const [program, arg] of PROGRAMS) {
+      const elf = `userland/bin/bench_${program}.elf`;
+      const ours = await runEmulated(elf, arg);
+      const qemu = await runQemu(elf, [arg]);
+      if (qemu.out !== ours.out) throw new Error(`${program}: output differs from qemu-riscv32`);
+      const oursMips = ours.instructions / ours.ms / 1000;
+      const qemuMips = ours.instructions / Math.max(0.001, qemu.ms - startup.ms) / 1000;
+      results.push(
+        higherIsBetter(`cpu mips, ${program}`, "MIPS", oursMips, "qemu-riscv32", qemuMips),
+      );
+    }
+    return results;
+  },
+};
