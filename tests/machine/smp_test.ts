@@ -1,0 +1,213 @@
+/**
+ * Two harts on two host threads (machine/hart_thread.ts) sharing one Sv32 address space:
+ * `amoadd.w` and LR/SC increment loops give exact totals, a plain lw/add/sw loop stays within
+ * its possible bounds (its total is logged, lost updates are not asserted), and hart workers
+ * run without any Deno permission. Every worker is terminated at the end of its test, with
+ * Deno's sanitizers on.
+ */
+
+import assert from "node:assert/strict";
+import { CAUSE, RUN_TRAP } from "../../machine/cpu.ts";
+import { HartThread } from "../../machine/hart_thread.ts";
+import { Machine } from "../../machine/machine.ts";
+import { PTE_R, PTE_U, PTE_W, PTE_X } from "../../machine/mmu.ts";
+import { RAM_BASE } from "../../machine/memory_map.ts";
+import * as A from "../helpers/asm.ts";
+import { CODE_PA, CODE_VA, DATA_PA, DATA_VA, MiB } from "../helpers/hart_fixture.ts";
+import { TestPageTables } from "../helpers/paging.ts";
+
+const N = 1_000_000;
+
+/** A two-hart machine with `program` mapped at CODE_VA and a data page at DATA_VA. */
+function twoHarts(program: number[]): Machine {
+  const m = new Machine({ harts: 2, ramSizeBytes: 32 * MiB, clock: "manual" });
+  const pt = new TestPageTables(m);
+  pt.map(CODE_VA, CODE_PA, PTE_R | PTE_X | PTE_U);
+  pt.map(DATA_VA, DATA_PA, PTE_R | PTE_W | PTE_U);
+  m.ram.u8.set(A.toBytes(program), CODE_PA - RAM_BASE);
+  for (const cpu of m.cpus) {
+    cpu.satp = pt.satp(1);
+    cpu.pc = CODE_VA;
+  }
+  return m;
+}
+
+/** The counter word both harts update. */
+function counter(m: Machine): number {
+  return m.ram.i32[(DATA_PA - RAM_BASE) >> 2];
+}
+
+/** Runs hart threads until each stops at a trap (their program's final ecall). */
+async function runBoth(m: Machine): Promise<void> {
+  const threads: HartThread[] = [];
+  try {
+    for (const h of [0, 1]) threads.push(await HartThread.start(m, h));
+    await Promise.all(threads.map(async (t) => {
+      for (let guard = 0; guard < 1000; guard++) {
+        if ((await t.run(10_000_000)) === RUN_TRAP) return;
+      }
+      throw new Error(`hart ${t.hartId} did not finish`);
+    }));
+  } finally {
+    for (const t of threads) t.terminate();
+  }
+  for (const cpu of m.cpus) {
+    assert.equal(cpu.scause, CAUSE.ECALL_FROM_U, `hart ${cpu.hartId} ended at its ecall`);
+    assert.equal(cpu.x[5], 0, `hart ${cpu.hartId} finished its loop`);
+  }
+}
+
+/** Loop prologue: x5 = N (iterations), x11 = 1, x10 = &counter. */
+const prologue = [...A.li(5, N), A.addi(11, 0, 1), A.lui(10, DATA_VA >>> 12)];
+
+Deno.test("SMP: amoadd.w from two threads loses no update", async () => {
+  const m = twoHarts([
+    ...prologue,
+    A.amoaddW(0, 10, 11), // loop:
+    A.addi(5, 5, -1),
+    A.bne(5, 0, -8),
+    A.ecall(),
+  ]);
+  await runBoth(m);
+  assert.equal(counter(m), 2 * N);
+});
+
+Deno.test("SMP: LR/SC increment loops with retry from two threads lose no update", async () => {
+  const m = twoHarts([
+    ...prologue,
+    A.lrW(6, 10), // loop:
+    A.add(6, 6, 11),
+    A.scW(7, 10, 6),
+    A.beq(7, 0, 12), // success: on to the count
+    A.addi(8, 8, 1), // failure: count the retry
+    A.jal(0, -20), // and try again
+    A.addi(5, 5, -1),
+    A.bne(5, 0, -28),
+    A.ecall(),
+  ]);
+  await runBoth(m);
+  assert.equal(counter(m), 2 * N);
+  console.log(`SC retries: hart 0 ${m.cpus[0].x[8]}, hart 1 ${m.cpus[1].x[8]}`);
+});
+
+Deno.test("SMP: a plain lw/add/sw loop from two threads stays within [N, 2N] (total logged)", async () => {
+  const m = twoHarts([
+    ...prologue,
+    A.lw(7, 10, 0), // loop:
+    A.add(7, 7, 11),
+    A.sw(7, 10, 0),
+    A.addi(5, 5, -1),
+    A.bne(5, 0, -16),
+    A.ecall(),
+  ]);
+  await runBoth(m);
+  const total = counter(m);
+  console.log(`plain lw/add/sw total: ${total} of ${2 * N} (${2 * N - total} updates lost)`);
+  assert.ok(total <= 2 * N, `total ${total} exceeds ${2 * N}`);
+  assert.ok(total >= N, `total ${total} below ${N}`);
+});
+
+Deno.test("SMP: hart workers are created with no permissions and still run programs", async () => {
+  const m = twoHarts([
+    A.addi(5, 0, 0), // sum 1..100 into x5
+    A.addi(6, 0, 100),
+    A.add(5, 5, 6), // loop:
+    A.addi(6, 6, -1),
+    A.bne(6, 0, -8),
+    A.sw(5, 10, 0),
+    A.ecall(),
+  ]);
+  m.cpus[0].x[10] = DATA_VA;
+  // Record the options HartThread passes when it creates its worker.
+  const seen: Array<WorkerOptions | undefined> = [];
+  const RealWorker = globalThis.Worker;
+  class SpyWorker extends RealWorker {
+    constructor(url: string | URL, options?: WorkerOptions) {
+      seen.push(options);
+      super(url, options);
+    }
+  }
+  globalThis.Worker = SpyWorker;
+  let t: HartThread;
+  try {
+    t = await HartThread.start(m, 0);
+  } finally {
+    globalThis.Worker = RealWorker;
+  }
+  try {
+    assert.equal(await t.run(10_000), RUN_TRAP);
+  } finally {
+    t.terminate();
+  }
+  assert.equal(m.cpus[0].scause, CAUSE.ECALL_FROM_U);
+  assert.equal(m.cpus[0].x[5], 5050);
+  assert.equal(counter(m), 5050);
+  assert.equal(seen.length, 1, "one worker per hart thread");
+  assert.deepEqual(seen[0]?.deno, { permissions: "none" });
+
+  // A worker created with those same options can do nothing outside its buffers.
+  const probe = `self.onmessage = () => {
+    const states = {};
+    for (const name of ["read", "write", "net", "env", "run", "ffi", "sys"]) {
+      states[name] = Deno.permissions.querySync({ name }).state;
+    }
+    const tries = {};
+    const attempt = (what, fn) => {
+      try { fn(); tries[what] = "allowed"; }
+      catch (e) { tries[what] = e instanceof Deno.errors.NotCapable ? "NotCapable" : String(e); }
+    };
+    attempt("read", () => Deno.readTextFileSync("deno.json"));
+    attempt("write", () => Deno.writeTextFileSync("hart-probe.txt", "x"));
+    attempt("env", () => Deno.env.get("HOME"));
+    attempt("run", () => new Deno.Command("true").outputSync());
+    self.postMessage({ states, tries });
+  };`;
+  const url = URL.createObjectURL(new Blob([probe], { type: "application/javascript" }));
+  const worker = new Worker(url, { type: "module", deno: { permissions: "none" } });
+  try {
+    const reply = await new Promise<{ states: Record<string, string>; tries: object }>(
+      (resolve, reject) => {
+        worker.onmessage = (e) => resolve(e.data);
+        worker.onerror = (e) => {
+          e.preventDefault();
+          reject(new Error(e.message));
+        };
+        worker.postMessage(null);
+      },
+    );
+    for (const [name, state] of Object.entries(reply.states)) {
+      assert.notEqual(state, "granted", `${name} permission`);
+    }
+    assert.deepEqual(reply.tries, {
+      read: "NotCapable",
+      write: "NotCapable",
+      env: "NotCapable",
+      run: "NotCapable",
+    });
+  } finally {
+    worker.terminate();
+    URL.revokeObjectURL(url);
+  }
+});
+
+Deno.test("HartThread: run honours budgets of 2^31 instructions and more", async () => {
+  // Two instructions and an ecall: any budget of at least 3 must reach the ecall, as
+  // `cpu.run` does in-line.
+  const m = twoHarts([A.addi(5, 5, 1), A.addi(5, 5, 1), A.ecall()]);
+  const t = await HartThread.start(m, 0);
+  const got: Array<[number, number, number]> = [];
+  try {
+    for (const budget of [2 ** 31, 2 ** 32 + 1, 3e9]) {
+      m.cpus[0].pc = CODE_VA;
+      m.cpus[0].x[5] = 0;
+      got.push([budget, await t.run(budget), m.cpus[0].x[5]]);
+    }
+  } finally {
+    t.terminate();
+  }
+  assert.deepEqual(got, [
+    [2 ** 31, RUN_TRAP, 2],
+    [2 ** 32 + 1, RUN_TRAP, 2],
+    [3e9, RUN_TRAP, 2],
+  ]);
+});
