@@ -122,6 +122,8 @@ export class Plic implements MmioDevice {
     if (!Number.isInteger(src) || src <= 0 || src >= PLIC_SOURCES) return;
     this.locked(() => {
       const [w, bit] = at(src);
+      // The specification ignores a completion for a source the context has not enabled.
+      if (!(this.s[CONTEXTS + ctx * CONTEXT_WORDS + w] & bit)) return;
       if (!(this.s[IN_SERVICE + w] & bit)) return;
       this.s[IN_SERVICE + w] &= ~bit;
       if (this.s[LEVEL + w] & bit) this.s[PENDING + w] |= bit;
