@@ -83,9 +83,11 @@ export class Bus {
     return undefined;
   }
 
-  /** Reads an aligned or unaligned little-endian value of `width` bytes, zero-extended. */
+  /**
+   * Reads an aligned or unaligned little-endian value of `width` bytes, zero-extended.
+   * Physical addresses are up to 34 bits (Sv32); nothing lies at or above 4 GiB.
+   */
   read(paddr: number, width: 1 | 2 | 4): number {
-    paddr >>>= 0;
     const bank = this.bankAt(paddr, width);
     if (bank) {
       const off = paddr - bank.base;
@@ -100,7 +102,6 @@ export class Bus {
 
   /** Writes the low `width` bytes of `value`, little-endian. */
   write(paddr: number, width: 1 | 2 | 4, value: number): void {
-    paddr >>>= 0;
     const bank = this.bankAt(paddr, width);
     if (bank) {
       const off = paddr - bank.base;
@@ -114,7 +115,6 @@ export class Bus {
 
   /** A view of `length` bytes of RAM at `paddr` (no copy), for DMA. Throws if not all RAM. */
   view(paddr: number, length: number): Uint8Array {
-    paddr >>>= 0;
     const bank = this.bankAt(paddr, length);
     if (!bank) throw new AccessFault(paddr, `DMA of ${length} bytes`);
     const off = paddr - bank.base;

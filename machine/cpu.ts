@@ -635,9 +635,11 @@ export class Cpu {
     if ((va & (width - 1)) === 0) {
       v = this.readPhysical(this.translateData(va, ACCESS_READ), width, va, ACCESS_READ);
     } else {
+      // Translate in ascending order so that stval names the first byte that faults.
+      const pas = [0, 0, 0, 0];
+      for (let i = 0; i < width; i++) pas[i] = this.translateData((va + i) | 0, ACCESS_READ);
       for (let i = width - 1; i >= 0; i--) {
-        const byteVa = (va + i) | 0;
-        v = (v << 8) | this.readPhysical(this.translateData(byteVa, ACCESS_READ), 1, byteVa, 0);
+        v = (v << 8) | this.readPhysical(pas[i], 1, (va + i) | 0, ACCESS_READ);
       }
     }
     if (funct3 === 0) return (v << 24) >> 24;

@@ -49,9 +49,12 @@ export class HartThread {
     return new HartThread(hartId, machine.hartState, worker);
   }
 
-  /** Runs at most `budget` instructions on the worker; resolves with RUN_BUDGET or RUN_TRAP. */
+  /**
+   * Runs at most `budget` instructions (capped at 2^31 - 1, the width of the shared budget word)
+   * on the worker; resolves with RUN_BUDGET or RUN_TRAP.
+   */
   async run(budget: number): Promise<number> {
-    await this.command(CONTROL_RUN, budget);
+    await this.command(CONTROL_RUN, Math.max(0, Math.min(2 ** 31 - 1, Math.floor(budget))));
     return this.h[this.base + HS.EXIT];
   }
 
