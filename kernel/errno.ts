@@ -30,6 +30,7 @@ export const ENAMETOOLONG = 36;
 export const ENOSYS = 38;
 export const ELOOP = 40;
 export const EOVERFLOW = 75;
+export const ETIMEDOUT = 110;
 
 /** Thrown inside the kernel to fail a system call with an errno. */
 export class SyscallError extends Error {

@@ -8,13 +8,14 @@
 
 import { PAGE_SIZE } from "../machine/memory_map.ts";
 import { PTE_R, PTE_W, PTE_X } from "../machine/mmu.ts";
-import { type ElfImage, PF_R, PF_W, PF_X, USER_TOP } from "./elf.ts";
+import { type ElfImage, PF_R, PF_W, PF_X } from "./elf.ts";
 import { E2BIG, ENOMEM, SyscallError } from "./errno.ts";
 import type { FrameAllocator } from "./frames.ts";
+import { TRAMPOLINE_VA } from "./signals.ts";
 import type { AddressSpace, Prot } from "./vm.ts";
 
-/** Top of the user stack (exclusive) and its largest size. */
-export const STACK_TOP = USER_TOP;
+/** Top of the user stack (exclusive; the sigreturn trampoline page is above) and its size. */
+export const STACK_TOP = TRAMPOLINE_VA;
 export const STACK_SIZE_MAX = 8 * 1024 * 1024;
 /** Largest total size of argument and environment strings. */
 export const ARG_BYTES_MAX = 128 * 1024;

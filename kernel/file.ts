@@ -1,13 +1,15 @@
 /**
  * Open files and file descriptor tables.
  *
- * An OpenFile is an open file description: what `openat` creates and `dup` shares. A process's
- * FdTable maps small integers to descriptions. Every kind of file (console, host file,
- * directory) implements the same interface; operations a kind does not support fail with the
- * errno Linux gives for them.
+ * An OpenFile is an open file description: what `openat` creates and `dup` and `fork` share. A
+ * process's FdTable maps small integers to descriptions. Every kind of file (console, host
+ * file, directory, pipe) implements the same interface; operations a kind does not support fail
+ * with the errno Linux gives for them. A read or write that cannot proceed yet returns the
+ * WaitQueue to sleep on; the system call sleeps there and tries again when woken.
  */
 
 import { EBADF, EMFILE, ESPIPE, SyscallError } from "./errno.ts";
+import type { WaitQueue } from "./wait.ts";
 
 /** File type bits of st_mode. */
 export const S_IFCHR = 0o020000;
@@ -30,10 +32,10 @@ export interface FileStat {
 
 /** An open file description. */
 export interface OpenFile {
-  /** Reads up to dst.length bytes into dst; returns the count (0 at end of file). */
-  read(dst: Uint8Array): number | Promise<number>;
-  /** Writes src; returns the count written. */
-  write(src: Uint8Array): number | Promise<number>;
+  /** Reads up to dst.length bytes into dst: the count (0 at end of file), or where to wait. */
+  read(dst: Uint8Array): number | WaitQueue;
+  /** Writes some of src: the count written (at least 1), or where to wait. */
+  write(src: Uint8Array): number | WaitQueue;
   /** Moves the file offset (whence: 0 SET, 1 CUR, 2 END); returns the new offset. */
   seek(offset: number, whence: number): number;
   stat(): FileStat;
@@ -60,9 +62,11 @@ interface Slot {
   cloexec: boolean;
 }
 
-/** A process's descriptor table. */
+/** A process's descriptor table (shared by the threads created with CLONE_FILES). */
 export class FdTable {
   private readonly slots: (Slot | undefined)[] = [];
+  /** Processes using this table. */
+  users = 0;
 
   /** The description behind `fd`, or EBADF. */
   get(fd: number): OpenFile {
@@ -89,6 +93,42 @@ export class FdTable {
   /** Closes every descriptor. */
   closeAll(): void {
     for (let fd = 0; fd < this.slots.length; fd++) if (this.slots[fd]) this.close(fd);
+  }
+
+  /** Closes the descriptors marked close-on-exec (at execve). */
+  closeOnExec(): void {
+    for (let fd = 0; fd < this.slots.length; fd++) if (this.slots[fd]?.cloexec) this.close(fd);
+  }
+
+  /** A copy sharing every description (fork without CLONE_FILES). */
+  clone(): FdTable {
+    const copy = new FdTable();
+    this.slots.forEach((slot, fd) => {
+      if (!slot) return;
+      copy.slots[fd] = { ...slot };
+      slot.description.refs++;
+    });
+    return copy;
+  }
+
+  /** Installs `fd`'s description at exactly `target`, closing what was there (dup3). */
+  dupTo(fd: number, target: number, cloexec: boolean): number {
+    const { description } = this.slot(fd);
+    if (!Number.isInteger(target) || target < 0 || target >= FD_MAX) throw new SyscallError(EBADF);
+    if (this.slots[target]) this.close(target);
+    this.slots[target] = { description, cloexec };
+    description.refs++;
+    return target;
+  }
+
+  /** The close-on-exec flag of `fd`. */
+  cloexec(fd: number): boolean {
+    return this.slot(fd).cloexec;
+  }
+
+  /** Sets the close-on-exec flag of `fd`. */
+  setCloexec(fd: number, on: boolean): void {
+    this.slot(fd).cloexec = on;
   }
 
   private slot(fd: number): Slot {

@@ -1,41 +1,65 @@
 /**
- * The kernel: owns the machine, creates processes from ELF files, runs them on a hart and
- * handles every trap they take.
+ * The kernel: owns the machine, keeps the process table, runs processes on harts and handles
+ * every trap they take.
  *
- * This is the single-process kernel the user-mode runner needs: one process on hart 0, run
- * in-line on the kernel's thread. A trap stops the hart; the kernel resolves it (a system
- * call, a demand-zero page fault) and resumes, or turns it into a fatal signal. Nothing a
- * program does can throw out of `run`: bad pointers are EFAULT, faults are signals, running
- * out of memory kills the process with a message.
+ * Control flow. A hart loop (harts.ts — in-line or one host worker per hart, the same code
+ * either way) asks the scheduler for a process, `prepare`s it (re-runs a blocked system call
+ * that was woken, delivers signals), `enter`s it onto the hart, runs the hart, and hands the
+ * result to `afterRun`, which saves the context and handles the trap: a system call, a page
+ * fault, an exception that becomes a signal, or an interrupt (the time slice, an IPI).
+ *
+ * Blocking. A system call that cannot proceed calls `block` with the wait queues to sleep on
+ * and returns BLOCKED; the process leaves its hart. `wake` (or a deadline, or a signal) makes
+ * it READY again, and the call is re-run from the start with `restarting` set.
+ *
+ * Nothing a program does can throw out of the kernel: bad pointers are EFAULT, faults are
+ * signals, running out of memory kills the process that asked, with a message.
  */
 
-import { INTERRUPT_BIT, RUN_TRAP } from "../machine/cpu.ts";
-import { CAUSE } from "../machine/cpu.ts";
+import { Clock } from "../machine/clock.ts";
+import { CAUSE, INTERRUPT, INTERRUPT_BIT, RUN_TRAP } from "../machine/cpu.ts";
+import { SEIP, SSIP, STIP } from "../machine/hart_state.ts";
 import { Machine } from "../machine/machine.ts";
-import { ConsoleFile, type ConsoleIo, hostConsole } from "./console.ts";
-import { ElfError, parseElf } from "./elf.ts";
-import { ENOMEM, SyscallError } from "./errno.ts";
+import { PAGE_SIZE } from "../machine/memory_map.ts";
+import { PTE_R, PTE_X } from "../machine/mmu.ts";
+import { Console, ConsoleFile, type ConsoleIo, hostConsole } from "./console.ts";
+import { ElfError, type ElfImage, parseElf } from "./elf.ts";
+import { EAGAIN, EINTR, ENOMEM, SyscallError } from "./errno.ts";
 import { buildStack, loadImage } from "./exec.ts";
 import { FdTable } from "./file.ts";
 import { FrameAllocator } from "./frames.ts";
+import { FutexTable } from "./futex.ts";
 import { HostFs } from "./hostfs.ts";
-import { Process } from "./proc.ts";
-import { SIGKILL, signalName } from "./signal.ts";
+import { runInline, runThreaded } from "./harts.ts";
+import { exitGroup, exitThread } from "./lifecycle.ts";
+import { newThreadGroup, Process, type ProcState } from "./proc.ts";
+import { Scheduler, SLICE_TICKS } from "./sched.ts";
+import { Shootdown } from "./shootdown.ts";
+import { deliverSignals, forceSignal } from "./signal_delivery.ts";
+import {
+  SIGKILL,
+  SignalDispositions,
+  signalName,
+  TRAMPOLINE_CODE,
+  TRAMPOLINE_VA,
+} from "./signals.ts";
+import { HISTORY_MAX, type ProcSummary, summarize } from "./stats.ts";
 import { dispatchSyscall, type SyscallOptions } from "./syscall.ts";
-import type { KernelServices, SyscallArgs } from "./syscalls/types.ts";
 import { describeTrap, pageFaultAccess, signalForException } from "./trap.ts";
 import { AddressSpace } from "./vm.ts";
+import { TimerQueue, type WaitQueue } from "./wait.ts";
 
-/** Instructions a hart runs before the kernel looks at the world again. */
-const RUN_SLICE = 4_000_000;
-/** Longest the kernel keeps its thread busy before yielding to the host event loop. */
-const YIELD_INTERVAL_MS = 25;
-/** Largest executable file accepted. */
-const EXECUTABLE_SIZE_MAX = 64 * 1024 * 1024;
+/** How harts are driven: all on the kernel's thread, or one host worker each. */
+export type HartMode = "inline" | "threads";
 
 /** How to build a kernel. */
 export interface KernelOptions {
-  machine?: Machine;
+  /** Number of harts (default 2). */
+  harts?: number;
+  /** Default `threads`; `inline` is deterministic (the clock is stepped by instructions). */
+  mode?: HartMode;
+  /** User bank size (default 128 MiB). */
+  ramSizeBytes?: number;
   console?: ConsoleIo;
   /** Confine host paths to this directory. */
   hostRoot?: string;
@@ -45,6 +69,10 @@ export interface KernelOptions {
   verbose?: boolean;
   /** Where diagnostics go (default: stderr). */
   log?: (line: string) => void;
+  /** Most processes (threads included) at once (default 256). */
+  maxProcesses?: number;
+  /** Most resident memory per address space (default 64 MiB). */
+  memoryLimitBytes?: number;
 }
 
 /** How a process ended. */
@@ -55,27 +83,109 @@ export interface ExitInfo {
   signal: number;
 }
 
+/** Per-hart counters. */
+export interface HartCounters {
+  instructions: number;
+  contextSwitches: number;
+  timerInterrupts: number;
+  softwareInterrupts: number;
+  externalInterrupts: number;
+  exceptions: number;
+  syscalls: number;
+  /** Time spent idle, in mtime ticks. */
+  idleTicks: number;
+}
+
 /** Why a program could not be started. */
 export class SpawnError extends Error {}
 
+/** Returned by a system call that put its process to sleep. */
+export const BLOCKED = Symbol("blocked");
+export type SyscallResult = number | typeof BLOCKED;
+
+const ASID_MAX = 511;
+const PID_MAX = 32767;
+/** Largest executable file accepted. */
+const EXECUTABLE_SIZE_MAX = 64 * 1024 * 1024;
+/** The RISC-V init program every boot starts as PID 1. */
+export const INIT_PATH = new URL("../userland/bin/init.elf", import.meta.url).pathname;
+
 /** The kernel. */
-export class Kernel implements KernelServices {
+export class Kernel {
   readonly machine: Machine;
+  readonly mode: HartMode;
   readonly frames: FrameAllocator;
   readonly hostFs: HostFs;
-  readonly console: ConsoleIo;
-  private readonly syscallOptions: SyscallOptions;
-  private readonly procs = new Map<number, Process>();
-  private nextPid = 1;
-  private nextAsid = 1;
+  readonly console: Console;
+  readonly sched: Scheduler;
+  readonly timers = new TimerQueue();
+  readonly futexes = new FutexTable();
+  readonly shootdown: Shootdown;
+  readonly syscallOptions: SyscallOptions;
+  /** Every process (thread), zombies included, by thread id. */
+  readonly procs = new Map<number, Process>();
+  /** Summaries of the threads that have exited (the most recent HISTORY_MAX). */
+  readonly history: ProcSummary[] = [];
+  /** System calls made by every process so far, by number. */
+  readonly syscallTotals = new Map<number, number>();
+  readonly hartCounters: HartCounters[];
+  readonly maxProcesses: number;
+  readonly memoryLimitPages: number;
+  /** The first process (init, or the program spawned directly); the system ends with it. */
+  root: Process | undefined;
+  /** Harts executing right now (a run in flight on a host worker). */
+  readonly executing: boolean[];
+  /** Set by whatever wants hart h to go back to the scheduler at its next trap. */
+  readonly reschedule: boolean[];
+  /** Called when a hart has work (harts.ts installs the host-specific way to wake it). */
+  wakeHart: (h: number) => void = () => {};
+  /** Called when the kernel's timer queue gets an earlier deadline (threads mode). */
+  onTimerChange: () => void = () => {};
+  /** Set once the root process has exited: the hart loops stop. */
+  halted = false;
+  private readonly freeAsids: number[] = [];
+  private nextTid = 1;
+  private readonly trampolineFrame: number;
+  private finished: ((exit: ExitInfo) => void) | undefined;
 
   constructor(options: KernelOptions = {}) {
-    this.machine = options.machine ?? new Machine({ harts: 1 });
+    this.mode = options.mode ?? "threads";
+    const harts = options.harts ?? 2;
+    this.machine = new Machine({
+      harts,
+      ramSizeBytes: options.ramSizeBytes,
+      clock: this.mode === "inline" ? "manual" : "host",
+    });
     this.frames = new FrameAllocator(this.machine.ram);
     this.hostFs = new HostFs(options.hostRoot);
-    this.console = options.console ?? hostConsole;
+    this.console = new Console(options.console ?? hostConsole, (q) => this.wake(q));
+    this.sched = new Scheduler(harts);
     const log = options.log ?? ((line: string) => console.error(line));
     this.syscallOptions = { trace: options.trace ?? false, verbose: options.verbose ?? false, log };
+    this.maxProcesses = options.maxProcesses ?? 256;
+    this.memoryLimitPages = Math.floor((options.memoryLimitBytes ?? 64 * 1024 * 1024) / PAGE_SIZE);
+    this.executing = new Array(harts).fill(false);
+    this.reschedule = new Array(harts).fill(false);
+    this.hartCounters = Array.from({ length: harts }, () => ({
+      instructions: 0,
+      contextSwitches: 0,
+      timerInterrupts: 0,
+      softwareInterrupts: 0,
+      externalInterrupts: 0,
+      exceptions: 0,
+      syscalls: 0,
+      idleTicks: 0,
+    }));
+    this.shootdown = new Shootdown(this.machine, {
+      executingAsid: (h) => this.executing[h] ? this.sched.current[h]?.as.asid ?? -1 : -1,
+      interrupt: (h) => this.machine.clint.sendIpi(h),
+    });
+    for (let a = ASID_MAX; a >= 1; a--) this.freeAsids.push(a);
+    for (const cpu of this.machine.cpus) cpu.sie = SSIP | STIP | SEIP;
+    const tramp = this.frames.allocZeroed();
+    new Uint32Array(this.frames.bytes(tramp).buffer, tramp - this.machine.ram.base, 2)
+      .set(TRAMPOLINE_CODE);
+    this.trampolineFrame = tramp;
   }
 
   /** Current machine time in mtime ticks. */
@@ -83,12 +193,71 @@ export class Kernel implements KernelServices {
     return this.machine.clock.now();
   }
 
+  /** Diagnostic output. */
+  log(line: string): void {
+    this.syscallOptions.log(line);
+  }
+
+  /** Records a thread that has exited, for the statistics. */
+  recordExit(p: Process): void {
+    this.history.push(summarize(p));
+    if (this.history.length > HISTORY_MAX) this.history.shift();
+    for (const [nr, n] of p.counters.syscallsByNr) {
+      this.syscallTotals.set(nr, (this.syscallTotals.get(nr) ?? 0) + n);
+    }
+  }
+
+  // ---------------------------------------------------------------- processes
+
   /**
-   * Loads the executable at host path `path` (named by the user, so not confined by the root)
-   * into a new process ready to run.
+   * Boots: starts init (PID 1) with `program` and its arguments; init runs it and reaps
+   * orphans. `program` is the path as the program's file system names it.
+   */
+  boot(program: string, args: string[], envp: string[]): Process {
+    return this.spawn(INIT_PATH, ["init", program, ...args], envp);
+  }
+
+  /**
+   * Loads the executable at host path `path` (named by the user, not confined by the root)
+   * into a new process with descriptors 0-2 on the console. The first one spawned is the
+   * root: the system ends when it does.
    */
   spawn(path: string, argv: string[], envp: string[]): Process {
-    const cwd = this.hostFs.initialCwd();
+    const image = this.readExecutable(path);
+    const tid = this.allocTid();
+    const as = this.newAddressSpace();
+    const fds = new FdTable();
+    for (const stream of [0, 1, 2] as const) fds.install(new ConsoleFile(this.console, stream));
+    const p = new Process(
+      tid,
+      0,
+      basename(path),
+      as,
+      fds,
+      this.hostFs.initialCwd(),
+      newThreadGroup(tid),
+      new SignalDispositions(),
+      this.machine.harts,
+    );
+    try {
+      this.loadProgram(p, image, argv, envp, path);
+    } catch (e) {
+      this.releaseAddressSpace(as);
+      fds.closeAll();
+      if (e instanceof SyscallError) throw new SpawnError(`${path}: ${e.message}`);
+      throw e;
+    }
+    as.users++;
+    fds.users++;
+    p.group.members.add(p);
+    this.procs.set(tid, p);
+    this.root ??= p;
+    this.makeReady(p);
+    return p;
+  }
+
+  /** Reads and validates an executable from a host path; SpawnError if it cannot run. */
+  private readExecutable(path: string): ElfImage {
     let bytes: Uint8Array;
     try {
       const info = Deno.statSync(path);
@@ -99,118 +268,328 @@ export class Kernel implements KernelServices {
       if (e instanceof SpawnError) throw e;
       throw new SpawnError(`${path}: ${e instanceof Error ? e.message : e}`);
     }
-    let image;
     try {
-      image = parseElf(bytes);
+      return parseElf(bytes);
     } catch (e) {
       if (e instanceof ElfError) throw new SpawnError(`${path}: ${e.message}`);
       throw e;
     }
-    const as = new AddressSpace(this.frames, this.machine.bus, this.tlbControl, this.nextAsid++);
-    const fds = new FdTable();
+  }
+
+  /** Maps `image` into `p`'s (fresh) address space and sets up its registers for entry. */
+  loadProgram(p: Process, image: ElfImage, argv: string[], envp: string[], path: string): void {
+    const brk = loadImage(p.as, this.frames, image);
+    this.frames.retain(this.trampolineFrame);
+    p.as.mapPage(TRAMPOLINE_VA, this.trampolineFrame, PTE_R | PTE_X);
+    p.as.addVma({
+      start: TRAMPOLINE_VA,
+      end: TRAMPOLINE_VA + PAGE_SIZE,
+      prot: PTE_R | PTE_X,
+      kind: "trampoline",
+    });
+    const random = crypto.getRandomValues(new Uint8Array(16));
+    const sp = buildStack(p.as, { argv, envp, execPath: path, image, random });
+    p.brkStart = brk;
+    p.brk = brk;
+    p.regs.fill(0);
+    p.regs[2] = sp;
+    p.pc = image.entry;
+    p.name = basename(path);
+  }
+
+  /** A new, empty address space with its own ASID. */
+  newAddressSpace(): AddressSpace {
+    const asid = this.freeAsids.pop();
+    if (asid === undefined) throw new SyscallError(EAGAIN, "out of address-space ids");
     try {
-      const brk = loadImage(as, this.frames, image);
-      const random = crypto.getRandomValues(new Uint8Array(16));
-      const sp = buildStack(as, { argv, envp, execPath: path, image, random });
-      for (const stream of [0, 1, 2] as const) fds.install(new ConsoleFile(this.console, stream));
-      const proc = new Process(this.nextPid++, 0, basename(path), as, fds, cwd);
-      proc.brkStart = brk;
-      proc.brk = brk;
-      proc.regs[2] = sp;
-      proc.pc = image.entry;
-      proc.state = "READY";
-      this.procs.set(proc.pid, proc);
-      return proc;
+      return new AddressSpace(
+        this.frames,
+        this.machine.bus,
+        this.shootdown,
+        asid,
+        this.memoryLimitPages,
+      );
     } catch (e) {
-      as.destroy();
-      fds.closeAll();
-      if (e instanceof SyscallError) throw new SpawnError(`${path}: ${e.message}`);
+      this.freeAsids.push(asid);
       throw e;
     }
   }
 
-  /** Runs `proc` on hart 0 until it exits or is killed. */
-  async run(proc: Process): Promise<ExitInfo> {
-    const cpu = this.machine.cpus[0];
-    cpu.x.set(proc.regs);
-    cpu.pc = proc.pc;
-    cpu.satp = proc.as.satp;
-    cpu.clearReservation();
-    proc.state = "RUNNING";
-    let lastYield = performance.now();
-    while (proc.state === "RUNNING") {
-      const startTicks = this.mtime();
-      const startInstret = cpu.instret;
-      const exit = cpu.run(RUN_SLICE);
-      proc.counters.cpuTicks += this.mtime() - startTicks;
-      proc.counters.instructions += cpu.instret - startInstret;
-      if (exit === RUN_TRAP) await this.handleTrap(proc);
-      if (performance.now() - lastYield > YIELD_INTERVAL_MS) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        lastYield = performance.now();
+  /** Frees an address space and, once no TLB holds it, its ASID. */
+  releaseAddressSpace(as: AddressSpace): void {
+    as.destroy();
+    this.shootdown.defer(() => this.freeAsids.push(as.asid));
+  }
+
+  /** Takes the next free thread id; EAGAIN when the process table is full. */
+  allocTid(): number {
+    if (this.procs.size >= this.maxProcesses) throw new SyscallError(EAGAIN, "process table full");
+    for (;;) {
+      const tid = this.nextTid;
+      this.nextTid = tid >= PID_MAX ? 2 : tid + 1;
+      if (!this.procs.has(tid)) return tid;
+    }
+  }
+
+  /** Runs until the root process has exited (and, with init, every other process with it). */
+  async run(): Promise<ExitInfo> {
+    if (!this.root) throw new Error("nothing to run: spawn or boot first");
+    const done = new Promise<ExitInfo>((resolve) => (this.finished = resolve));
+    const harts = this.mode === "inline" ? runInline(this) : runThreaded(this);
+    const exit = await done;
+    await harts;
+    return exit;
+  }
+
+  /** Called by the lifecycle code when the root process's group has exited. */
+  rootExited(exit: ExitInfo): void {
+    this.halted = true;
+    for (const p of [...this.procs.values()]) {
+      if (p.state !== "ZOMBIE") exitGroup(this, p, 0, SIGKILL);
+    }
+    for (let h = 0; h < this.machine.harts; h++) this.wakeHart(h);
+    const finish = this.finished;
+    this.finished = undefined;
+    finish?.(exit);
+  }
+
+  // ---------------------------------------------------------------- running
+
+  /** Makes `p` READY on some hart's queue and nudges that hart. */
+  makeReady(p: Process): void {
+    if (p.state === "ZOMBIE") return;
+    const { hart, nudge } = this.sched.enqueue(p);
+    if (nudge === "wake") this.wakeHart(hart);
+    else if (nudge === "preempt") this.preempt(hart);
+  }
+
+  /** Asks hart `h` to come back to the scheduler soon (an IPI if it is executing). */
+  preempt(h: number): void {
+    this.reschedule[h] = true;
+    if (this.executing[h]) this.machine.clint.sendIpi(h);
+  }
+
+  /**
+   * Gets a picked process ready to run on hart `h`: re-runs a woken system call, delivers
+   * pending signals. Returns false if it cannot run after all (blocked again, stopped, dead).
+   */
+  prepare(h: number, p: Process): boolean {
+    this.sched.current[h] = p;
+    p.state = "RUNNING";
+    if (p.group.exiting || p.group.stopped) return this.dieOrStop(p);
+    if (p.restarting) {
+      if (p.wakeReason === "signal") {
+        p.regs[10] = p.syscallProgress > 0 ? p.syscallProgress : -EINTR;
+        p.restarting = false;
+        p.syscallProgress = 0;
+      } else {
+        this.syscall(h, p);
+        if (p.state !== "RUNNING") return false;
       }
     }
-    return { status: proc.exitStatus, signal: proc.killedBy };
+    deliverSignals(this, p);
+    return p.state === "RUNNING";
   }
 
-  /** Ends a process: releases its memory and descriptors and records how it ended. */
-  exit(proc: Process, status: number, signal = 0): void {
-    if (proc.state === "ZOMBIE") return;
-    proc.exitStatus = status & 0xff;
-    proc.killedBy = signal;
-    proc.state = "ZOMBIE";
-    proc.fds.closeAll();
-    proc.as.destroy();
-    this.procs.delete(proc.pid);
+  private dieOrStop(p: Process): boolean {
+    if (p.group.exiting) exitThread(this, p, p.group.exitStatus);
+    else this.setBlocked(p, "BLOCKED");
+    return false;
   }
 
-  private async handleTrap(proc: Process): Promise<void> {
-    const cpu = this.machine.cpus[0];
-    const cause = cpu.scause;
-    if (cause & INTERRUPT_BIT) return; // no interrupt is enabled for a single process
-    if (cause === CAUSE.ECALL_FROM_U) {
-      cpu.pc = cpu.sepc + 4;
-      const x = cpu.x;
-      const args: SyscallArgs = [x[10], x[11], x[12], x[13], x[14], x[15]];
-      const result = await dispatchSyscall(this, proc, x[17], args, this.syscallOptions);
-      if (proc.state === "RUNNING") x[10] = result;
+  /** Loads `p`'s context onto hart `h` and arms its time slice. */
+  enter(h: number, p: Process): void {
+    const cpu = this.machine.cpus[h];
+    cpu.x.set(p.regs);
+    cpu.pc = p.pc;
+    cpu.satp = p.as.satp;
+    cpu.clearReservation();
+    this.machine.clint.setTimecmp(h, this.mtime() + SLICE_TICKS);
+    this.reschedule[h] = false;
+  }
+
+  /** Puts `p`'s (possibly changed) context back on hart `h` to go on running it. */
+  resume(h: number, p: Process): void {
+    const cpu = this.machine.cpus[h];
+    cpu.x.set(p.regs);
+    cpu.pc = p.pc;
+    if (cpu.satp !== p.as.satp) cpu.satp = p.as.satp;
+  }
+
+  /**
+   * Handles the end of a run of `p` on hart `h`: accounting, context save, and the trap.
+   * Afterwards `p.state` says whether it may go on running here ("RUNNING").
+   */
+  afterRun(h: number, p: Process, exit: number, instructions: number, ticks: number): void {
+    const cpu = this.machine.cpus[h];
+    this.shootdown.acknowledge(h);
+    p.counters.instructions += instructions;
+    p.counters.cpuTicks += ticks;
+    this.hartCounters[h].instructions += instructions;
+    p.regs.set(cpu.x);
+    p.pc = cpu.pc;
+    if (exit !== RUN_TRAP) { // budget spent: the in-line mode's time slice
+      this.sliceEnded(h);
       return;
     }
+    const cause = cpu.scause;
+    if (cause & INTERRUPT_BIT) {
+      this.interrupt(h, cause & ~INTERRUPT_BIT);
+      return;
+    }
+    this.hartCounters[h].exceptions++;
+    if (cause === CAUSE.ECALL_FROM_U) {
+      p.pc = cpu.sepc + 4;
+      p.syscallNr = p.regs[17];
+      p.syscallArgs = [p.regs[10], p.regs[11], p.regs[12], p.regs[13], p.regs[14], p.regs[15]];
+      p.syscallProgress = 0;
+      this.hartCounters[h].syscalls++;
+      this.syscall(h, p);
+      return;
+    }
+    this.exception(p, cause, cpu.stval);
+  }
+
+  /** After `afterRun`: whether hart `h` should go back to the scheduler before running `p` on. */
+  mustReschedule(h: number, p: Process): boolean {
+    if (p.state !== "RUNNING") return true;
+    if (this.reschedule[h] || p.group.exiting || p.group.stopped) return true;
+    return ((p.sigPending | p.group.pending) & ~p.sigBlocked) !== 0n;
+  }
+
+  /** `p` leaves hart `h` (it blocked, died, or is preempted and re-queued). */
+  leave(h: number, p: Process): void {
+    this.sched.current[h] = undefined;
+    this.hartCounters[h].contextSwitches++;
+    if (p.state === "RUNNING") {
+      p.counters.involuntarySwitches++;
+      this.makeReady(p);
+    } else if (p.state !== "ZOMBIE") {
+      p.counters.voluntarySwitches++;
+    }
+  }
+
+  /** Runs (or re-runs) `p`'s pending system call. */
+  syscall(h: number, p: Process): void {
+    const result = dispatchSyscall(this, p, p.syscallNr, p.syscallArgs, this.syscallOptions);
+    p.restarting = false;
+    if (result === BLOCKED || p.state === "ZOMBIE" || this.sched.current[h] !== p) return;
+    p.regs[10] = result;
+    p.syscallProgress = 0;
+  }
+
+  private sliceEnded(h: number): void {
+    this.sched.age(h);
+    if (this.sched.shouldPreempt(h)) this.reschedule[h] = true;
+  }
+
+  private interrupt(h: number, code: number): void {
+    const counters = this.hartCounters[h];
+    if (code === INTERRUPT.SUPERVISOR_SOFTWARE) {
+      counters.softwareInterrupts++;
+      this.machine.clint.clearIpi(h);
+    } else if (code === INTERRUPT.SUPERVISOR_TIMER) {
+      counters.timerInterrupts++;
+      this.timers.fireDue(this.mtime());
+      this.sliceEnded(h);
+      this.machine.clint.setTimecmp(h, this.mtime() + SLICE_TICKS);
+    } else {
+      counters.externalInterrupts++;
+      const src = this.machine.plic.claim(h);
+      if (src !== 0) this.machine.plic.complete(h, src);
+    }
+  }
+
+  /** A synchronous exception other than ecall. */
+  private exception(p: Process, cause: number, tval: number): void {
     const access = pageFaultAccess(cause);
     if (access !== undefined) {
       try {
-        if (proc.as.handleFault(cpu.stval, access)) {
-          proc.counters.pageFaults++;
+        if (p.as.handleFault(tval, access)) {
+          p.counters.pageFaults++;
           return;
         }
       } catch (e) {
         if (!(e instanceof SyscallError && e.errno === ENOMEM)) throw e;
-        this.kill(proc, SIGKILL, "out of memory");
+        this.kill(p, SIGKILL, `out of memory: ${e.message}`);
         return;
       }
     }
-    this.kill(proc, signalForException(cause), describeTrap(cause, cpu.stval));
+    const sig = signalForException(cause);
+    forceSignal(this, p, sig, tval, describeTrap(cause, tval));
   }
 
-  /** Kills `proc` with a fatal signal, saying why on the diagnostic log. */
-  private kill(proc: Process, signal: number, why: string): void {
-    const pc = this.machine.cpus[0].sepc >>> 0;
-    this.syscallOptions.log(
-      `${proc.name}: killed by ${signalName(signal)} (${why}, pc 0x${
-        pc.toString(16).padStart(8, "0")
+  /** Kills `p`'s whole process with a fatal signal, saying why on the diagnostic log. */
+  kill(p: Process, signal: number, why: string): void {
+    this.log(
+      `${p.name}[${p.pid}]: killed by ${signalName(signal)} (${why}, pc 0x${
+        (p.pc >>> 0).toString(16).padStart(8, "0")
       })`,
     );
-    this.exit(proc, 0, signal);
+    exitGroup(this, p, 0, signal);
   }
 
-  private readonly tlbControl = {
-    flushPage: (asid: number, va: number) => {
-      for (const cpu of this.machine.cpus) cpu.tlb.flushPage(va, asid);
-    },
-    flushAsid: (asid: number) => {
-      for (const cpu of this.machine.cpus) cpu.tlb.flushAsid(asid);
-    },
-  };
+  // ---------------------------------------------------------------- sleeping and waking
+
+  /**
+   * Puts the running process `p` to sleep on `queues` until woken, `deadline` (absolute mtime
+   * ticks) passes, or a signal arrives; its system call is re-run then.
+   */
+  block(p: Process, state: ProcState, queues: WaitQueue[], deadline = Infinity): typeof BLOCKED {
+    for (const q of queues) q.add(p);
+    const cancelTimer = deadline === Infinity
+      ? () => {}
+      : this.addTimer(deadline, () => this.unblock(p, "timeout"));
+    p.blocking = {
+      deadline,
+      cancel: () => {
+        for (const q of queues) q.delete(p);
+        cancelTimer();
+      },
+    };
+    p.restarting = false;
+    this.setBlocked(p, state);
+    return BLOCKED;
+  }
+
+  /** Takes `p` off its hart into a waiting state (it is not on any ready queue). */
+  setBlocked(p: Process, state: ProcState): void {
+    p.state = state;
+    for (let h = 0; h < this.sched.harts; h++) {
+      if (this.sched.current[h] === p) this.sched.current[h] = undefined;
+    }
+  }
+
+  /** Wakes up to `n` processes sleeping on `q`. */
+  wake(q: WaitQueue, n = Infinity): number {
+    const woken = q.take(n);
+    for (const p of woken) this.unblock(p, "woken");
+    return woken.length;
+  }
+
+  /** Ends `p`'s sleep: it becomes READY and re-runs its system call (or returns EINTR). */
+  unblock(p: Process, reason: "woken" | "timeout" | "signal"): void {
+    if (!p.blocking) return;
+    p.blocking.cancel();
+    p.blocking = undefined;
+    p.wakeReason = reason;
+    p.restarting = true;
+    this.makeReady(p);
+  }
+
+  /** Calls `fire` at mtime `deadline`; returns a cancel function. */
+  addTimer(deadline: number, fire: () => void): () => void {
+    const before = this.timers.next();
+    const cancel = this.timers.add(deadline, fire);
+    if (deadline < before) this.onTimerChange();
+    return cancel;
+  }
+
+  /** Milliseconds until the next kernel timer (Infinity if none). */
+  msUntilNextTimer(): number {
+    const next = this.timers.next();
+    return next === Infinity ? Infinity : Math.max(0, Clock.ticksToMs(next - this.mtime()));
+  }
 }
 
 function basename(path: string): string {

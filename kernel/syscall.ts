@@ -1,54 +1,77 @@
 /**
  * The system call boundary: decodes an ecall (number in a7, arguments in a0..a5), dispatches
- * to its handler, and returns the a0 value (-errno on failure). Unknown numbers return
- * -ENOSYS. With tracing on, every call is written to the diagnostic log, strace-style.
+ * to its handler, and returns the a0 value (-errno on failure) or BLOCKED if the process went
+ * to sleep. Unknown numbers return -ENOSYS. With tracing on, every call is written to the
+ * diagnostic log, strace-style.
  */
 
 import { ENOSYS, SyscallError } from "./errno.ts";
+import { BLOCKED, type Kernel, type SyscallResult } from "./kernel.ts";
 import type { Process } from "./proc.ts";
-import {
-  sysClose,
-  sysGetcwd,
-  sysIoctl,
-  sysLlseek,
-  sysOpenat,
-  sysRead,
-  sysStatx,
-  sysWrite,
-} from "./syscalls/fs.ts";
+import * as fs from "./syscalls/fs.ts";
+import { sysFutex } from "./syscalls/futex.ts";
 import { sysBrk, sysMmap2, sysMprotect, sysMunmap } from "./syscalls/memory.ts";
-import { SYS, syscallName } from "./syscalls/numbers.ts";
-import { sysExit, sysGetpid, sysGetppid, sysGetuid, sysSetTidAddress } from "./syscalls/process.ts";
+import { SYS, type SyscallArgs, syscallName } from "./syscalls/numbers.ts";
+import * as proc from "./syscalls/process.ts";
+import * as sig from "./syscalls/signal.ts";
 import { sysUname } from "./syscalls/system.ts";
-import { sysClockGettime, sysTimes } from "./syscalls/time.ts";
-import type { KernelServices, SyscallArgs, SyscallHandler } from "./syscalls/types.ts";
+import * as time from "./syscalls/time.ts";
+
+/** A system call implementation. */
+export type SyscallHandler = (k: Kernel, p: Process, a: SyscallArgs) => SyscallResult;
 
 const TABLE = new Map<number, SyscallHandler>([
-  [SYS.getcwd, sysGetcwd],
-  [SYS.ioctl, sysIoctl],
-  [SYS.openat, sysOpenat],
-  [SYS.close, sysClose],
-  [SYS.llseek, sysLlseek],
-  [SYS.read, sysRead],
-  [SYS.write, sysWrite],
-  [SYS.statx, sysStatx],
-  [SYS.exit, sysExit],
-  [SYS.exit_group, sysExit],
-  [SYS.set_tid_address, sysSetTidAddress],
+  [SYS.getcwd, fs.sysGetcwd],
+  [SYS.dup, fs.sysDup],
+  [SYS.dup3, fs.sysDup3],
+  [SYS.fcntl64, fs.sysFcntl],
+  [SYS.ioctl, fs.sysIoctl],
+  [SYS.chdir, fs.sysChdir],
+  [SYS.openat, fs.sysOpenat],
+  [SYS.close, fs.sysClose],
+  [SYS.pipe2, fs.sysPipe2],
+  [SYS.llseek, fs.sysLlseek],
+  [SYS.read, fs.sysRead],
+  [SYS.write, fs.sysWrite],
+  [SYS.readv, fs.sysReadv],
+  [SYS.writev, fs.sysWritev],
+  [SYS.statx, fs.sysStatx],
+  [SYS.exit, proc.sysExit],
+  [SYS.exit_group, proc.sysExitGroup],
+  [SYS.waitid, proc.sysWaitid],
+  [SYS.set_tid_address, proc.sysSetTidAddress],
+  [SYS.sched_setaffinity, proc.sysSchedSetaffinity],
+  [SYS.sched_getaffinity, proc.sysSchedGetaffinity],
+  [SYS.sched_yield, proc.sysSchedYield],
+  [SYS.kill, sig.sysKill],
+  [SYS.tkill, sig.sysTkill],
+  [SYS.tgkill, sig.sysTgkill],
+  [SYS.rt_sigaction, sig.sysRtSigaction],
+  [SYS.rt_sigprocmask, sig.sysRtSigprocmask],
+  [SYS.rt_sigpending, sig.sysRtSigpending],
+  [SYS.rt_sigreturn, sig.sysRtSigreturn],
+  [SYS.setpriority, proc.sysSetpriority],
+  [SYS.getpriority, proc.sysGetpriority],
+  [SYS.times, time.sysTimes],
   [SYS.uname, sysUname],
-  [SYS.getpid, sysGetpid],
-  [SYS.getppid, sysGetppid],
-  [SYS.getuid, sysGetuid],
-  [SYS.geteuid, sysGetuid],
-  [SYS.getgid, sysGetuid],
-  [SYS.getegid, sysGetuid],
-  [SYS.gettid, sysGetpid],
+  [SYS.getrusage, proc.sysGetrusage],
+  [SYS.getpid, proc.sysGetpid],
+  [SYS.getppid, proc.sysGetppid],
+  [SYS.getuid, proc.sysGetuid],
+  [SYS.geteuid, proc.sysGetuid],
+  [SYS.getgid, proc.sysGetuid],
+  [SYS.getegid, proc.sysGetuid],
+  [SYS.gettid, proc.sysGettid],
   [SYS.brk, sysBrk],
-  [SYS.mmap2, sysMmap2],
   [SYS.munmap, sysMunmap],
+  [SYS.clone, proc.sysClone],
+  [SYS.execve, proc.sysExecve],
+  [SYS.mmap2, sysMmap2],
   [SYS.mprotect, sysMprotect],
-  [SYS.times, sysTimes],
-  [SYS.clock_gettime64, sysClockGettime],
+  [SYS.clock_gettime64, time.sysClockGettime],
+  [SYS.clock_getres_time64, time.sysClockGetres],
+  [SYS.clock_nanosleep_time64, time.sysClockNanosleep],
+  [SYS.futex_time64, sysFutex],
 ]);
 
 /** Options of the boundary. */
@@ -61,24 +84,26 @@ export interface SyscallOptions {
   verbose: boolean;
 }
 
-/** Runs system call `nr` for `p` and returns the value for a0. */
-export async function dispatchSyscall(
-  k: KernelServices,
+/** Runs system call `nr` for `p`: the value for a0, or BLOCKED. */
+export function dispatchSyscall(
+  k: Kernel,
   p: Process,
   nr: number,
   args: SyscallArgs,
   opts: SyscallOptions,
-): Promise<number> {
-  p.counters.syscalls++;
+): SyscallResult {
+  if (!p.restarting) {
+    p.counters.syscalls++;
+    p.counters.syscallsByNr.set(nr, (p.counters.syscallsByNr.get(nr) ?? 0) + 1);
+  }
   const handler = TABLE.get(nr);
-  let result: number;
+  let result: SyscallResult;
   if (!handler) {
-    if (opts.verbose || opts.trace) opts.log(`[${p.pid}] unknown syscall ${nr}: -ENOSYS`);
+    if (opts.verbose || opts.trace) opts.log(`[${p.tid}] unknown syscall ${nr}: -ENOSYS`);
     result = -ENOSYS;
   } else {
     try {
-      const r = handler(k, p, args);
-      result = typeof r === "number" ? r : await r;
+      result = handler(k, p, args);
     } catch (e) {
       if (!(e instanceof SyscallError)) throw e;
       result = -e.errno;
@@ -86,7 +111,8 @@ export async function dispatchSyscall(
   }
   if (opts.trace) {
     const shown = args.map((v) => "0x" + (v >>> 0).toString(16)).join(", ");
-    opts.log(`[${p.pid}] ${syscallName(nr)}(${shown}) = ${result}`);
+    const outcome = result === BLOCKED ? "? (sleeps)" : String(result);
+    opts.log(`[${p.tid}] ${syscallName(nr)}(${shown}) = ${outcome}`);
   }
-  return result | 0;
+  return result === BLOCKED ? result : result | 0;
 }

@@ -5,7 +5,7 @@
 
 import { CAUSE } from "../machine/cpu.ts";
 import { type Access, ACCESS_EXEC, ACCESS_READ, ACCESS_WRITE } from "../machine/mmu.ts";
-import { SIGBUS, SIGILL, SIGSEGV, SIGTRAP } from "./signal.ts";
+import { SIGBUS, SIGILL, SIGSEGV, SIGTRAP } from "./signals.ts";
 
 const DESCRIPTIONS: Record<number, string> = {
   [CAUSE.INSTRUCTION_ACCESS_FAULT]: "instruction access fault",

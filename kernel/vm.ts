@@ -8,12 +8,20 @@
  * 2. Areas (Vma): ranges with a protection and a kind. A page inside an area but not yet
  *    mapped is materialised on the first fault (zero-filled); a fault outside every area is the
  *    process's error (SIGSEGV). The stack area has no area below it: the guard page.
- * 3. User access from the kernel (copyIn/copyOut/readString): every byte goes through the same
+ * 3. Copy-on-write: `fork` shares every private writable page read-only with the COW bit (a
+ *    PTE software bit) set in both address spaces; the first store to such a page takes a page
+ *    fault, and the fault gets a private copy (or, if no one else shares the frame any more,
+ *    simply gets write permission back).
+ * 4. User access from the kernel (copyIn/copyOut/readString): every byte goes through the same
  *    page walker the hart uses, with user permissions, so a pointer the process could not use
  *    itself fails with EFAULT.
  *
- * Invariant: a frame removed from a mapping is released only after `tlb.flushPage` has run for
- * that address, so no hart can still reach it through a stale TLB entry.
+ * Limits: an address space may hold at most `limitPages` resident user pages; a fault beyond
+ * that fails with ENOMEM ("memory limit"), as does running out of physical frames.
+ *
+ * Invariant: a frame removed from a mapping is released only through `tlb.defer`, after every
+ * hart that might cache the mapping has flushed it, so no hart can reach a reused frame
+ * through a stale TLB entry.
  */
 
 import type { Bus } from "../machine/bus.ts";
@@ -41,18 +49,22 @@ export interface Vma {
   start: number;
   end: number;
   prot: Prot;
-  kind: "image" | "heap" | "stack" | "anon";
+  kind: "image" | "heap" | "stack" | "anon" | "trampoline";
   /** MAP_SHARED: after fork, parent and child see the same pages. */
   shared?: boolean;
 }
 
-/** How the VM layer asks the machine to forget stale translations. */
+/** How the VM layer asks the harts to forget stale translations. */
 export interface TlbControl {
   flushPage(asid: number, va: number): void;
   flushAsid(asid: number): void;
+  /** Runs `fn` once every flush requested so far has taken effect on every hart. */
+  defer(fn: () => void): void;
 }
 
 const PROT_MASK = PTE_R | PTE_W | PTE_X;
+/** PTE software bit marking a page shared copy-on-write. */
+export const PTE_COW = 1 << 8;
 
 /** A process's address space. */
 export class AddressSpace {
@@ -60,6 +72,10 @@ export class AddressSpace {
   readonly vmas: Vma[] = [];
   /** User pages currently mapped (not counting page tables). */
   residentPages = 0;
+  /** Processes (threads) using this address space. */
+  users = 0;
+  /** Most user pages ever resident at once. */
+  maxResidentPages = 0;
   private readonly walker: PageWalker;
   private readonly ramI32: Int32Array;
 
@@ -68,6 +84,7 @@ export class AddressSpace {
     private readonly bus: Bus,
     private readonly tlb: TlbControl,
     readonly asid: number,
+    readonly limitPages: number,
   ) {
     const root = frames.allocZeroed();
     if (root < 0) throw new SyscallError(ENOMEM, "out of memory for a page table");
@@ -147,8 +164,11 @@ export class AddressSpace {
       v.prot = prot;
       for (let va = v.start; va < v.end; va += PAGE_SIZE) {
         const slot = this.leafSlot(va, false);
-        if (slot < 0 || !(this.ramI32[slot] & PTE_V)) continue;
-        this.ramI32[slot] = (this.ramI32[slot] & ~PROT_MASK) | (prot & PROT_MASK);
+        const pte = this.ramI32[slot];
+        if (slot < 0 || !(pte & PTE_V)) continue;
+        // A copy-on-write page gets write permission only when a store breaks the sharing.
+        const bits = prot & PROT_MASK & (pte & PTE_COW ? ~PTE_W : -1);
+        this.ramI32[slot] = (pte & ~PROT_MASK) | bits;
         this.tlb.flushPage(this.asid, va);
       }
     }
@@ -170,9 +190,10 @@ export class AddressSpace {
     if (old & PTE_V) throw new Error(`page 0x${(va >>> 0).toString(16)} is already mapped`);
     this.ramI32[slot] = ((pa / PAGE_SIZE) << 10) | (prot & PROT_MASK) | PTE_U | PTE_V;
     this.residentPages++;
+    this.maxResidentPages = Math.max(this.maxResidentPages, this.residentPages);
   }
 
-  /** Unmaps the page at `va` if mapped, flushing TLBs before releasing its frame. */
+  /** Unmaps the page at `va` if mapped; its frame is released once no TLB can reach it. */
   unmapPage(va: number): void {
     const slot = this.leafSlot(va, false);
     if (slot < 0) return;
@@ -180,8 +201,39 @@ export class AddressSpace {
     if (!(pte & PTE_V)) return;
     this.ramI32[slot] = 0;
     this.tlb.flushPage(this.asid, va);
-    this.frames.release((pte >>> 10) * PAGE_SIZE);
+    const pa = (pte >>> 10) * PAGE_SIZE;
+    this.tlb.defer(() => this.frames.release(pa));
     this.residentPages--;
+  }
+
+  /**
+   * A copy of this address space for a child (fork) with ASID `asid`: the same areas, shared
+   * pages shared, private writable pages turned copy-on-write in both.
+   */
+  fork(asid: number): AddressSpace {
+    const child = new AddressSpace(this.frames, this.bus, this.tlb, asid, this.limitPages);
+    for (const v of this.vmas) child.vmas.push({ ...v });
+    let downgraded = false;
+    for (let i = 0; i < 1024; i++) {
+      const l1 = this.ramI32[this.index(this.root) + i];
+      if (!(l1 & PTE_V)) continue;
+      const table = this.index((l1 >>> 10) * PAGE_SIZE);
+      for (let j = 0; j < 1024; j++) {
+        let pte = this.ramI32[table + j];
+        if (!(pte & PTE_V)) continue;
+        const va = (i << 22 | j << 12) >>> 0;
+        if (pte & PTE_W && !this.findVma(va)?.shared) {
+          pte = (pte & ~PTE_W) | PTE_COW;
+          this.ramI32[table + j] = pte;
+          downgraded = true;
+        }
+        this.frames.retain((pte >>> 10) * PAGE_SIZE);
+        this.ramI32[child.leafSlot(va, true)] = pte;
+        child.residentPages++;
+      }
+    }
+    if (downgraded) this.tlb.flushAsid(this.asid);
+    return child;
   }
 
   /** The leaf PTE for `va`, or 0 if unmapped. */
@@ -200,11 +252,38 @@ export class AddressSpace {
     if (!vma) return false;
     const need = access === ACCESS_READ ? PTE_R : access === ACCESS_WRITE ? PTE_W : PTE_X;
     if (!(vma.prot & need)) return false;
-    if (this.pte(va) & PTE_V) return false; // mapped, yet the access was refused
+    const pte = this.pte(va);
+    if (pte & PTE_V) {
+      if (pte & need) return true; // another thread resolved it first
+      if (access === ACCESS_WRITE && pte & PTE_COW) {
+        this.breakCow(va, pte);
+        return true;
+      }
+      return false; // mapped, yet the access was refused
+    }
+    if (this.residentPages >= this.limitPages) {
+      throw new SyscallError(ENOMEM, `memory limit of ${this.limitPages * PAGE_SIZE / 1024} KiB`);
+    }
     const pa = this.frames.allocZeroed();
     if (pa < 0) throw new SyscallError(ENOMEM, "out of physical memory");
     this.mapPage(va & ~(PAGE_SIZE - 1), pa, vma.prot);
     return true;
+  }
+
+  /** Gives the faulting address space its own writable copy of a copy-on-write page. */
+  private breakCow(va: number, pte: number): void {
+    const slot = this.leafSlot(va, false);
+    const old = (pte >>> 10) * PAGE_SIZE;
+    if (this.frames.refCount(old) === 1) {
+      this.ramI32[slot] = (pte & ~PTE_COW) | PTE_W;
+      return;
+    }
+    const copy = this.frames.alloc();
+    if (copy < 0) throw new SyscallError(ENOMEM, "out of physical memory");
+    this.frames.bytes(copy).set(this.frames.bytes(old));
+    this.ramI32[slot] = ((copy / PAGE_SIZE) << 10) | (pte & 0x3ff & ~PTE_COW) | PTE_W;
+    this.tlb.flushPage(this.asid, va & ~(PAGE_SIZE - 1));
+    this.tlb.defer(() => this.frames.release(old));
   }
 
   /** Checks that the process may perform `access` on every byte of [va, va+length); EFAULT. */
@@ -240,6 +319,17 @@ export class AddressSpace {
     }
   }
 
+  /**
+   * The physical address behind user address `va`, made present and writable first (futex
+   * keys: a later copy-on-write break cannot move it). EFAULT if the process cannot write it.
+   */
+  physicalAddress(va: number): number {
+    const view = this.userView(va, ACCESS_WRITE);
+    const bank = this.frames.bank;
+    if (view.buffer !== bank.buffer) throw new SyscallError(EFAULT, "not in the user bank");
+    return bank.base + view.byteOffset;
+  }
+
   /** Reads a 32-bit word from user memory. */
   read32(va: number): number {
     const b = this.copyIn(va, 4);
@@ -251,20 +341,25 @@ export class AddressSpace {
     this.copyOut(va, new Uint8Array([value, value >>> 8, value >>> 16, value >>> 24]));
   }
 
-  /** Frees every user page and page table; the address space is unusable afterwards. */
+  /**
+   * Frees every user page and page table (once no TLB can reach them); the address space is
+   * unusable afterwards.
+   */
   destroy(): void {
+    const release: number[] = [];
     for (let i = 0; i < 1024; i++) {
       const l1 = this.ramI32[this.index(this.root) + i];
       if (!(l1 & PTE_V)) continue;
       const table = (l1 >>> 10) * PAGE_SIZE;
       for (let j = 0; j < 1024; j++) {
         const pte = this.ramI32[this.index(table) + j];
-        if (pte & PTE_V) this.frames.release((pte >>> 10) * PAGE_SIZE);
+        if (pte & PTE_V) release.push((pte >>> 10) * PAGE_SIZE);
       }
-      this.frames.release(table);
+      release.push(table);
     }
+    release.push(this.root);
     this.tlb.flushAsid(this.asid);
-    this.frames.release(this.root);
+    this.tlb.defer(() => release.forEach((pa) => this.frames.release(pa)));
     this.residentPages = 0;
     this.vmas.length = 0;
   }

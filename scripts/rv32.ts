@@ -1,33 +1,75 @@
 /**
- * `deno task rv32 [options] FILE.elf [args...]`: runs a static RV32 Linux executable in U-mode
- * on the emulated machine, as `qemu-riscv32 FILE.elf [args...]` would.
+ * `deno task rv32 [options] FILE.elf [args...]`: boots the kernel in its own worker and runs a
+ * static RV32 Linux executable under init (PID 1), as `qemu-riscv32 FILE.elf [args...]` would.
  *
- * Options (before FILE): --root DIR confines the program's file system to DIR; --trace writes
- * every system call to stderr; --verbose writes other diagnostics (unknown system calls) to
- * stderr. The program's own output is all that reaches stdout. The exit status is the
- * program's, or 128 + the signal number if it was killed (as a shell reports it).
+ * Options (before FILE):
+ *   --cores N    number of harts (default 2), each on its own host worker
+ *   --inline     run every hart on the kernel's thread, deterministically
+ *   --root DIR   confine the programs' file system to DIR (FILE must be inside it)
+ *   --trace      write every system call to stderr
+ *   --stats      print per-hart and per-process counters to stderr at the end
+ *   --verbose    write other diagnostics (unknown system calls, failed execs) to stderr
+ * The program's own output is all that reaches stdout. The exit status is the program's, or
+ * 128 + the signal number if it was killed (as a shell reports it).
  */
 
-import { Kernel, SpawnError } from "../kernel/kernel.ts";
+import * as posix from "node:path/posix";
+import { ElfError, parseElf } from "../kernel/elf.ts";
+import type { BootReply, BootRequest } from "../kernel/worker.ts";
 
-const USAGE = "usage: deno task rv32 [--root DIR] [--trace] [--verbose] FILE.elf [args...]";
+const USAGE = "usage: deno task rv32 [--cores N] [--inline] [--root DIR] [--trace] [--stats] " +
+  "[--verbose] FILE.elf [args...]";
 
-function parse(args: string[]) {
-  const opts = { root: undefined as string | undefined, trace: false, verbose: false };
+interface Cli {
+  cores: number;
+  inline: boolean;
+  root: string | undefined;
+  trace: boolean;
+  stats: boolean;
+  verbose: boolean;
+  file: string;
+  args: string[];
+}
+
+function parse(args: string[]): Cli | undefined {
+  const cli: Omit<Cli, "file" | "args"> = {
+    cores: 2,
+    inline: false,
+    root: undefined,
+    trace: false,
+    stats: false,
+    verbose: false,
+  };
   let n = 0;
   for (; n < args.length && args[n].startsWith("-"); n++) {
     const a = args[n];
-    if (a === "--trace") opts.trace = true;
-    else if (a === "--verbose" || a === "-v") opts.verbose = true;
-    else if (a === "--root" && n + 1 < args.length) opts.root = args[++n];
-    else if (a.startsWith("--root=")) opts.root = a.slice("--root=".length);
+    if (a === "--trace") cli.trace = true;
+    else if (a === "--stats") cli.stats = true;
+    else if (a === "--inline") cli.inline = true;
+    else if (a === "--verbose" || a === "-v") cli.verbose = true;
+    else if (a === "--root" && n + 1 < args.length) cli.root = args[++n];
+    else if (a === "--cores" && n + 1 < args.length) cli.cores = Number(args[++n]);
     else if (a === "--") {
       n++;
       break;
     } else return undefined;
   }
-  if (n >= args.length) return undefined;
-  return { ...opts, file: args[n], argv: args.slice(n) };
+  if (n >= args.length || !Number.isInteger(cli.cores) || cli.cores < 1 || cli.cores > 32) {
+    return undefined;
+  }
+  return { ...cli, file: args[n], args: args.slice(n + 1) };
+}
+
+/** The program's path as init will exec it: inside the root when there is one. */
+function programPath(cli: Cli): string {
+  if (cli.root === undefined) return cli.file;
+  const root = Deno.realPathSync(cli.root);
+  const file = Deno.realPathSync(cli.file);
+  const rel = posix.relative(root, file);
+  if (rel.startsWith("..") || posix.isAbsolute(rel)) {
+    throw new Error(`${cli.file} is outside --root ${cli.root}`);
+  }
+  return "/" + rel;
 }
 
 async function main(): Promise<number> {
@@ -36,23 +78,66 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  let kernel: Kernel;
+  let program: string;
+  let bytes: Uint8Array;
   try {
-    kernel = new Kernel({ hostRoot: cli.root, trace: cli.trace, verbose: cli.verbose });
+    bytes = Deno.readFileSync(cli.file);
+    program = programPath(cli);
   } catch (e) {
-    console.error(`rv32: --root ${cli.root}: ${e instanceof Error ? e.message : e}`);
-    return 2;
+    const why = e instanceof Deno.errors.NotFound ? "No such file" : (e as Error).message;
+    console.error(`rv32: ${cli.file}: ${why}`);
+    return 127;
   }
-  const envp = Object.entries(Deno.env.toObject()).map(([k, v]) => `${k}=${v}`);
   try {
-    const proc = kernel.spawn(cli.file, cli.argv, envp);
-    const exit = await kernel.run(proc);
-    return exit.signal ? 128 + exit.signal : exit.status;
+    parseElf(bytes);
   } catch (e) {
-    if (!(e instanceof SpawnError)) throw e;
-    console.error(`rv32: ${e.message}`);
-    return e.message.includes("No such file") ? 127 : 126;
+    if (!(e instanceof ElfError)) throw e;
+    console.error(`rv32: ${cli.file}: ${e.message}`);
+    return 126;
   }
+  const worker = new Worker(new URL("../kernel/worker.ts", import.meta.url), {
+    type: "module",
+    deno: {
+      permissions: {
+        read: true,
+        write: false,
+        net: false,
+        env: false,
+        run: false,
+        ffi: false,
+        sys: false,
+        import: false,
+      },
+    },
+  });
+  const reply = new Promise<BootReply>((resolve, reject) => {
+    worker.onmessage = (e: MessageEvent<BootReply>) => resolve(e.data);
+    worker.onerror = (e) => {
+      e.preventDefault();
+      reject(new Error(`kernel worker failed: ${e.message}`));
+    };
+  });
+  const request: BootRequest = {
+    options: {
+      harts: cli.cores,
+      mode: cli.inline ? "inline" : "threads",
+      hostRoot: cli.root,
+      trace: cli.trace,
+      verbose: cli.verbose,
+    },
+    program,
+    args: cli.args,
+    envp: Object.entries(Deno.env.toObject()).map(([k, v]) => `${k}=${v}`),
+    stats: cli.stats,
+  };
+  worker.postMessage(request);
+  const result = await reply;
+  worker.terminate();
+  if ("error" in result) {
+    console.error(`rv32: ${result.error}`);
+    return 126;
+  }
+  return result.status;
 }
 
 Deno.exit(await main());

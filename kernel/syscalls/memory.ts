@@ -13,12 +13,13 @@ import { USER_BASE, USER_TOP } from "../elf.ts";
 import { EEXIST, EINVAL, ENODEV, ENOMEM, SyscallError } from "../errno.ts";
 import { STACK_SIZE_MAX, STACK_TOP } from "../exec.ts";
 import type { Process } from "../proc.ts";
-import type { KernelServices, SyscallArgs } from "./types.ts";
+import type { Kernel } from "../kernel.ts";
+import type { SyscallArgs } from "./numbers.ts";
 
 const pageUp = (v: number) => Math.ceil(v / PAGE_SIZE) * PAGE_SIZE;
 
 /** brk(addr): sets the break if it can; always returns the (possibly unchanged) break. */
-export function sysBrk(_k: KernelServices, p: Process, a: SyscallArgs): number {
+export function sysBrk(_k: Kernel, p: Process, a: SyscallArgs): number {
   const want = a[0] >>> 0;
   if (want < p.brkStart) return p.brk;
   const heap = p.as.vmas.find((v) => v.kind === "heap");
@@ -58,7 +59,7 @@ function protToPte(prot: number): number {
 }
 
 /** mmap2(addr, length, prot, flags, fd, pgoffset): anonymous mappings, private or shared. */
-export function sysMmap2(_k: KernelServices, p: Process, a: SyscallArgs): number {
+export function sysMmap2(_k: Kernel, p: Process, a: SyscallArgs): number {
   const [hint, lengthArg, prot, flags] = a;
   const length = pageUp(lengthArg >>> 0);
   const addr = hint >>> 0;
@@ -96,7 +97,7 @@ export function sysMmap2(_k: KernelServices, p: Process, a: SyscallArgs): number
 }
 
 /** munmap(addr, length). */
-export function sysMunmap(_k: KernelServices, p: Process, a: SyscallArgs): number {
+export function sysMunmap(_k: Kernel, p: Process, a: SyscallArgs): number {
   const addr = a[0] >>> 0;
   const length = pageUp(a[1] >>> 0);
   if (addr % PAGE_SIZE || length === 0 || addr + length > 2 ** 32) throw new SyscallError(EINVAL);
@@ -105,7 +106,7 @@ export function sysMunmap(_k: KernelServices, p: Process, a: SyscallArgs): numbe
 }
 
 /** mprotect(addr, length, prot). */
-export function sysMprotect(_k: KernelServices, p: Process, a: SyscallArgs): number {
+export function sysMprotect(_k: Kernel, p: Process, a: SyscallArgs): number {
   const addr = a[0] >>> 0;
   const length = pageUp(a[1] >>> 0);
   const prot = a[2];

@@ -1,29 +1,154 @@
 /**
- * Process calls: exit, exit_group, getpid and friends, set_tid_address.
+ * Process calls: clone, execve, exit, exit_group, waitid, the id calls, set_tid_address,
+ * sched_yield, priorities, affinity, getrusage.
  */
 
-import type { Process } from "../proc.ts";
-import type { KernelServices, SyscallArgs } from "./types.ts";
+import { ACCESS_WRITE } from "../../machine/mmu.ts";
+import { EINVAL, ESRCH, SyscallError } from "../errno.ts";
+import type { Kernel, SyscallResult } from "../kernel.ts";
+import { clone, CLONE_VFORK, execve, exitGroup, exitThread, waitid } from "../lifecycle.ts";
+import { addUsage, emptyUsage, type Process, type Usage } from "../proc.ts";
+import type { SyscallArgs } from "./numbers.ts";
 
-export function sysExit(k: KernelServices, p: Process, a: SyscallArgs): number {
-  k.exit(p, a[0] & 0xff);
+export function sysExit(k: Kernel, p: Process, a: SyscallArgs): number {
+  exitThread(k, p, a[0]);
   return 0;
 }
 
-export function sysGetpid(_k: KernelServices, p: Process): number {
+export function sysExitGroup(k: Kernel, p: Process, a: SyscallArgs): number {
+  exitGroup(k, p, a[0]);
+  return 0;
+}
+
+export function sysGetpid(_k: Kernel, p: Process): number {
   return p.pid;
 }
 
-export function sysGetppid(_k: KernelServices, p: Process): number {
+export function sysGettid(_k: Kernel, p: Process): number {
+  return p.tid;
+}
+
+export function sysGetppid(_k: Kernel, p: Process): number {
   return p.ppid;
 }
 
-/** getuid, geteuid, getgid, getegid: every process runs as root (uid 0) for now. */
+/** getuid, geteuid, getgid, getegid: every process runs as root (uid 0). */
 export function sysGetuid(): number {
   return 0;
 }
 
-export function sysSetTidAddress(_k: KernelServices, p: Process, a: SyscallArgs): number {
+export function sysSetTidAddress(_k: Kernel, p: Process, a: SyscallArgs): number {
   p.clearChildTid = a[0];
-  return p.pid;
+  return p.tid;
+}
+
+/** clone(flags, newsp, ptid, tls, ctid); with CLONE_VFORK the parent sleeps until released. */
+export function sysClone(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
+  if (p.restarting) return p.syscallProgress;
+  const [flags, newsp, ptid, tls, ctid] = a;
+  const tid = clone(k, p, flags, newsp, ptid, tls, ctid);
+  if (!(flags & CLONE_VFORK)) return tid;
+  p.syscallProgress = tid;
+  return k.block(p, "WAITING", []);
+}
+
+export function sysExecve(k: Kernel, p: Process, a: SyscallArgs): number {
+  return execve(k, p, a[0], a[1], a[2]);
+}
+
+export function sysWaitid(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
+  const [idtype, id, infop, options, rusage] = a;
+  const r = waitid(k, p, idtype, id, infop, options);
+  if (r === 0 && rusage !== 0) p.as.copyOut(rusage, encodeRusage(p.group.childUsage));
+  return r;
+}
+
+export function sysSchedYield(k: Kernel, p: Process): number {
+  for (let h = 0; h < k.sched.harts; h++) if (k.sched.current[h] === p) k.reschedule[h] = true;
+  return 0;
+}
+
+const PRIO_PROCESS = 0;
+
+/** The thread named by `who` (0: the caller), or ESRCH. */
+function target(k: Kernel, p: Process, who: number): Process {
+  const t = who === 0 ? p : k.procs.get(who);
+  if (!t || t.state === "ZOMBIE") throw new SyscallError(ESRCH);
+  return t;
+}
+
+export function sysSetpriority(k: Kernel, p: Process, a: SyscallArgs): number {
+  const [which, who, prio] = a;
+  if (which !== PRIO_PROCESS) throw new SyscallError(EINVAL);
+  const t = target(k, p, who);
+  t.nice = Math.max(-20, Math.min(19, prio));
+  return 0;
+}
+
+/** getpriority returns 20 - nice (1..40), as the raw Linux call does. */
+export function sysGetpriority(k: Kernel, p: Process, a: SyscallArgs): number {
+  const [which, who] = a;
+  if (which !== PRIO_PROCESS) throw new SyscallError(EINVAL);
+  return 20 - target(k, p, who).nice;
+}
+
+export function sysSchedSetaffinity(k: Kernel, p: Process, a: SyscallArgs): number {
+  const [pid, len, maskPtr] = a;
+  if ((len >>> 0) < 4) throw new SyscallError(EINVAL);
+  const all = k.sched.harts >= 32 ? -1 : (1 << k.sched.harts) - 1;
+  const mask = p.as.read32(maskPtr) & all;
+  if (mask === 0) throw new SyscallError(EINVAL);
+  const t = target(k, p, pid);
+  t.affinity = mask;
+  if (t.state === "READY" && !(mask & (1 << t.hart))) {
+    k.sched.remove(t);
+    k.makeReady(t);
+  }
+  for (let h = 0; h < k.sched.harts; h++) {
+    if (k.sched.current[h] === t && !(mask & (1 << h))) k.preempt(h);
+  }
+  return 0;
+}
+
+/** Returns the size of the mask written (4 bytes: up to 32 harts). */
+export function sysSchedGetaffinity(k: Kernel, p: Process, a: SyscallArgs): number {
+  const [pid, len, maskPtr] = a;
+  if ((len >>> 0) < 4 || len & 3) throw new SyscallError(EINVAL);
+  p.as.checkAccess(maskPtr, 4, ACCESS_WRITE);
+  p.as.write32(maskPtr, target(k, p, pid).affinity);
+  return 4;
+}
+
+const RUSAGE_SELF = 0;
+const RUSAGE_CHILDREN = -1;
+const RUSAGE_THREAD = 1;
+
+/** What getrusage reports for `who`. */
+export function usageOf(p: Process, who: number): Usage {
+  if (who === RUSAGE_THREAD) return p.usage();
+  if (who === RUSAGE_CHILDREN) return p.group.childUsage;
+  if (who !== RUSAGE_SELF) throw new SyscallError(EINVAL);
+  const total = emptyUsage();
+  addUsage(total, p.group.usage);
+  for (const t of p.group.members) addUsage(total, t.usage());
+  return total;
+}
+
+export function sysGetrusage(_k: Kernel, p: Process, a: SyscallArgs): number {
+  p.as.copyOut(a[1], encodeRusage(usageOf(p, a[0])));
+  return 0;
+}
+
+/** struct rusage on rv32: two 32-bit timevals, then fourteen 32-bit longs. */
+function encodeRusage(u: Usage): Uint8Array {
+  const out = new Uint8Array(72);
+  const dv = new DataView(out.buffer);
+  const us = Math.floor(u.cpuTicks / 10);
+  dv.setInt32(0, Math.floor(us / 1e6), true);
+  dv.setInt32(4, us % 1e6, true);
+  dv.setInt32(16, u.maxResidentPages * 4, true); // ru_maxrss, KiB
+  dv.setInt32(16 + 4 * 4, u.pageFaults, true); // ru_minflt
+  dv.setInt32(16 + 12 * 4, u.voluntarySwitches, true); // ru_nvcsw
+  dv.setInt32(16 + 13 * 4, u.involuntarySwitches, true); // ru_nivcsw
+  return out;
 }

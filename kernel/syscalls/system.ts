@@ -3,7 +3,8 @@
  */
 
 import type { Process } from "../proc.ts";
-import type { KernelServices, SyscallArgs } from "./types.ts";
+import type { Kernel } from "../kernel.ts";
+import type { SyscallArgs } from "./numbers.ts";
 
 /** What uname reports, field by field (struct utsname: six 65-byte strings). */
 export const UTSNAME = {
@@ -15,7 +16,7 @@ export const UTSNAME = {
   domainname: "(none)",
 } as const;
 
-export function sysUname(_k: KernelServices, p: Process, a: SyscallArgs): number {
+export function sysUname(_k: Kernel, p: Process, a: SyscallArgs): number {
   const out = new Uint8Array(6 * 65);
   const enc = new TextEncoder();
   Object.values(UTSNAME).forEach((field, n) => out.set(enc.encode(field).subarray(0, 64), n * 65));

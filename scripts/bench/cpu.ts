@@ -31,10 +31,10 @@ class Collect implements ConsoleIo {
 
 async function runEmulated(elf: string, arg: string) {
   const io = new Collect();
-  const kernel = new Kernel({ console: io });
+  const kernel = new Kernel({ console: io, harts: 1, mode: "inline" });
   const proc = kernel.spawn(elf, [elf, arg], []);
   const t0 = performance.now();
-  const exit = await kernel.run(proc);
+  const exit = await kernel.run();
   const ms = performance.now() - t0;
   if (exit.status !== 0 || exit.signal !== 0) {
     throw new Error(`${elf} failed: ${JSON.stringify(exit)}`);
