@@ -34,11 +34,16 @@ const COMPILE_FLAGS = [
   "-Iuserland/include",
 ];
 
-// sbrk is linked as an object because libc.a carries its own (heap-in-linker-
-// script) sbrk, which would win over an archive member; everything else comes
-// from libuser.a inside picolibc's --start-group via --oslib, so only the
-// hooks a program needs are linked.
-const OBJECT_GLUE = "memory";
+// Glue that replaces something libc.a defines is linked as objects, because
+// libc.a comes first in picolibc's --start-group and its member would win over
+// an archive member: sbrk (libc.a's is heap-in-linker-script), signal/raise
+// (libc.a's never reach the kernel) and the retargetable locks (libc.a's are
+// no-ops). Everything else comes from libuser.a inside the group via --oslib,
+// so only the hooks a program needs are linked; --gc-sections drops whatever
+// a program does not use from the objects.
+const OBJECT_GLUE = ["memory", "signal", "libc_lock"];
+// lib/*.S other than this one go into libuser.a like the C glue.
+const START_FILE = "crt0.S";
 
 function linkFlags(libDir: string): string[] {
   return [
@@ -152,17 +157,20 @@ async function build(outDir: string): Promise<Program[]> {
     await Deno.mkdir(libDir);
     await Deno.mkdir(`${work}/obj`);
     await run(CC, [...COMPILE_FLAGS, "-c", "userland/lib/crt0.S", "-o", `${work}/crt0.o`]);
-    const glue = (await listSources("userland/lib", [".c"])).map(stem);
-    await inParallel(glue, async (name) => {
+    const glueSources = (await listSources("userland/lib", [".c", ".S"]))
+      .filter((file) => file !== START_FILE);
+    await inParallel(glueSources, async (file) => {
       await run(CC, [
         ...COMPILE_FLAGS,
         "-c",
-        `userland/lib/${name}.c`,
+        `userland/lib/${file}`,
         "-o",
-        `${libDir}/${name}.o`,
+        `${libDir}/${stem(file)}.o`,
       ]);
     });
-    const archived = glue.filter((name) => name !== OBJECT_GLUE).map((n) => `${libDir}/${n}.o`);
+    const glue = glueSources.map(stem);
+    const archived = glue.filter((name) => !OBJECT_GLUE.includes(name))
+      .map((n) => `${libDir}/${n}.o`);
     await run(AR, ["rcD", `${libDir}/libuser.a`, ...archived]);
 
     await inParallel(programs, async ({ name, source }) => {
@@ -171,7 +179,7 @@ async function build(outDir: string): Promise<Program[]> {
       await run(CC, [
         ...linkFlags(libDir),
         `${work}/crt0.o`,
-        `${libDir}/${OBJECT_GLUE}.o`,
+        ...OBJECT_GLUE.map((name) => `${libDir}/${name}.o`),
         object,
         "-o",
         `${outDir}/${name}.elf`,

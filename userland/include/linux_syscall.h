@@ -11,25 +11,51 @@
 
 /*
  * Syscall numbers from the asm-generic table. rv32 has only the 64-bit time
- * calls (clock_gettime64) and no fstat: statx stands in for it.
+ * calls (clock_gettime64, clock_nanosleep_time64, futex_time64) and none of
+ * fstat (statx stands in), wait4 (waitid), fork/vfork (clone), dup2 (dup3),
+ * pipe (pipe2) or nanosleep (clock_nanosleep_time64).
  */
+#define SYS_dup 23
+#define SYS_dup3 24
+#define SYS_fcntl64 25
 #define SYS_unlinkat 35
 #define SYS_openat 56
 #define SYS_close 57
+#define SYS_pipe2 59
 #define SYS_llseek 62
 #define SYS_read 63
 #define SYS_write 64
+#define SYS_exit 93
 #define SYS_exit_group 94
+#define SYS_waitid 95
+#define SYS_sched_setaffinity 122
+#define SYS_sched_getaffinity 123
+#define SYS_sched_yield 124
 #define SYS_kill 129
+#define SYS_rt_sigsuspend 133
+#define SYS_rt_sigaction 134
 #define SYS_rt_sigprocmask 135
+#define SYS_rt_sigpending 136
+#define SYS_setpriority 140
+#define SYS_getpriority 141
 #define SYS_times 153
 #define SYS_uname 160
+#define SYS_getrusage 165
+#define SYS_prctl 167
 #define SYS_getpid 172
+#define SYS_getppid 173
+#define SYS_gettid 178
 #define SYS_brk 214
+#define SYS_munmap 215
+#define SYS_clone 220
+#define SYS_execve 221
 #define SYS_mmap2 222
+#define SYS_mprotect 226
 #define SYS_getrandom 278
 #define SYS_statx 291
 #define SYS_clock_gettime64 403
+#define SYS_clock_nanosleep_time64 407
+#define SYS_futex_time64 422
 
 /* Raw results in [-LINUX_MAX_ERRNO, -1] are -errno. */
 #define LINUX_MAX_ERRNO 4095
@@ -53,12 +79,64 @@
 #define LINUX_O_SYNC 0x101000
 #define LINUX_O_PATH 0x200000
 
+#define LINUX_F_GETFD 1
+
 #define LINUX_SIG_BLOCK 0
 #define LINUX_SIG_UNBLOCK 1
 #define LINUX_SIG_SETMASK 2
 
+/* Signals are 1..64; the kernel's sigset_t has bit (n - 1) for signal n. */
+#define LINUX_NSIG 64
+#define LINUX_SIGSET_SIZE 8
+#define LINUX_SIGCHLD 17
+
+#define LINUX_SA_NOCLDSTOP 0x00000001u
+#define LINUX_SA_NOCLDWAIT 0x00000002u
+#define LINUX_SA_SIGINFO 0x00000004u
+#define LINUX_SA_RESTORER 0x04000000u
+#define LINUX_SA_ONSTACK 0x08000000u
+#define LINUX_SA_RESTART 0x10000000u
+#define LINUX_SA_NODEFER 0x40000000u
+#define LINUX_SA_RESETHAND 0x80000000u
+
+/* waitid idtypes and options. */
+#define LINUX_P_ALL 0
+#define LINUX_P_PID 1
+#define LINUX_P_PGID 2
+#define LINUX_WNOHANG 0x1
+#define LINUX_WSTOPPED 0x2
+#define LINUX_WEXITED 0x4
+#define LINUX_WCONTINUED 0x8
+
+/* si_code of a SIGCHLD siginfo, as waitid reports it. */
+#define LINUX_CLD_EXITED 1
+#define LINUX_CLD_KILLED 2
+#define LINUX_CLD_DUMPED 3
+#define LINUX_CLD_TRAPPED 4
+#define LINUX_CLD_STOPPED 5
+#define LINUX_CLD_CONTINUED 6
+
+/* clone flags; the low byte is the signal sent to the parent when the child exits. */
+#define LINUX_CLONE_VM 0x00000100u
+#define LINUX_CLONE_FS 0x00000200u
+#define LINUX_CLONE_FILES 0x00000400u
+#define LINUX_CLONE_SIGHAND 0x00000800u
+#define LINUX_CLONE_THREAD 0x00010000u
+#define LINUX_CLONE_SYSVSEM 0x00040000u
+#define LINUX_CLONE_SETTLS 0x00080000u
+#define LINUX_CLONE_PARENT_SETTID 0x00100000u
+#define LINUX_CLONE_CHILD_CLEARTID 0x00200000u
+
+/* futex_time64 operations; the private flag says no other process shares the word. */
+#define LINUX_FUTEX_WAIT 0
+#define LINUX_FUTEX_WAKE 1
+#define LINUX_FUTEX_PRIVATE_FLAG 128
+
+#define LINUX_PR_SET_CHILD_SUBREAPER 36
+
 #define LINUX_CLOCK_REALTIME 0
 #define LINUX_CLOCK_MONOTONIC 1
+#define LINUX_TIMER_ABSTIME 1
 
 #define LINUX_STATX_BASIC_STATS 0x7ffu
 
@@ -67,6 +145,8 @@
 #define LINUX_PROT_EXEC 0x4
 #define LINUX_MAP_PRIVATE 0x02
 #define LINUX_MAP_ANONYMOUS 0x20
+/* mmap2 takes the file offset in 4096-byte units, whatever the page size. */
+#define LINUX_MMAP2_UNIT 4096
 
 /* struct __kernel_timespec as a 32-bit little-endian process sees it. */
 struct linux_timespec64 {
@@ -106,6 +186,70 @@ struct linux_statx {
 };
 
 _Static_assert(sizeof(struct linux_statx) == 256, "struct statx is 256 bytes");
+
+/*
+ * struct sigaction as rt_sigaction reads and writes it on riscv: handler,
+ * flags, then the 8-byte mask; there is no sa_restorer (riscv has no
+ * SA_RESTORER: the kernel supplies the return trampoline). qemu-riscv32 7.2
+ * gets this wrong (handler, flags, restorer, mask: 20 bytes); lib/signal.c
+ * copes with both.
+ */
+struct linux_sigaction {
+	uint32_t handler;
+	uint32_t flags;
+	uint64_t mask;
+};
+
+_Static_assert(sizeof(struct linux_sigaction) == 16, "riscv struct sigaction is 16 bytes");
+
+/*
+ * siginfo_t as waitid fills it on rv32: 128 bytes, of which a SIGCHLD report
+ * uses the first 32 (si_utime and si_stime are 32-bit clock_t ticks).
+ */
+struct linux_siginfo {
+	int32_t si_signo;
+	int32_t si_errno;
+	int32_t si_code;
+	int32_t si_pid;
+	uint32_t si_uid;
+	int32_t si_status;
+	int32_t si_utime;
+	int32_t si_stime;
+	uint8_t pad[96];
+};
+
+_Static_assert(sizeof(struct linux_siginfo) == 128, "siginfo_t is 128 bytes");
+
+/*
+ * struct rusage as getrusage (and waitid's fifth argument) writes it on rv32:
+ * the two times are __kernel_old_timeval, a pair of 32-bit longs, even though
+ * rv32 otherwise has only 64-bit time; then 14 longs. 72 bytes.
+ */
+struct linux_old_timeval {
+	int32_t tv_sec;
+	int32_t tv_usec;
+};
+
+struct linux_rusage {
+	struct linux_old_timeval ru_utime;
+	struct linux_old_timeval ru_stime;
+	int32_t ru_maxrss;
+	int32_t ru_ixrss;
+	int32_t ru_idrss;
+	int32_t ru_isrss;
+	int32_t ru_minflt;
+	int32_t ru_majflt;
+	int32_t ru_nswap;
+	int32_t ru_inblock;
+	int32_t ru_oublock;
+	int32_t ru_msgsnd;
+	int32_t ru_msgrcv;
+	int32_t ru_nsignals;
+	int32_t ru_nvcsw;
+	int32_t ru_nivcsw;
+};
+
+_Static_assert(sizeof(struct linux_rusage) == 72, "rv32 struct rusage is 72 bytes");
 
 #define LINUX_UTSNAME_LENGTH 65
 

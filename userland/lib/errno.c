@@ -92,11 +92,16 @@ static const unsigned char errno_from_linux[] = {
 	[131] = ENOTRECOVERABLE,
 };
 
-void glue_set_errno(long linux_errno)
+int glue_errno_value(long linux_errno)
 {
 	int value = 0;
 
 	if (linux_errno > 0 && (unsigned long)linux_errno < sizeof(errno_from_linux))
 		value = errno_from_linux[linux_errno];
-	errno = value != 0 ? value : EIO;
+	return value != 0 ? value : EIO;
+}
+
+void glue_set_errno(long linux_errno)
+{
+	errno = glue_errno_value(linux_errno);
 }

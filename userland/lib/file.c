@@ -1,9 +1,11 @@
 /*
  * file.c: picolibc's file hooks (open, close, read, write, lseek, fstat,
- * stat, unlink) on top of the Linux rv32 calls openat, close, read, write,
- * _llseek, statx and unlinkat, translating picolibc's flag values and
- * struct stat to and from the kernel's.
+ * stat, unlink) and the descriptor calls pipe, pipe2, dup, dup2 and dup3, on
+ * top of the Linux rv32 calls openat, close, read, write, _llseek, statx,
+ * unlinkat, pipe2, dup, dup3 and fcntl64, translating picolibc's flag values
+ * and struct stat to and from the kernel's.
  */
+#define _GNU_SOURCE /* pipe2 and dup3 prototypes */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -139,4 +141,49 @@ int stat(const char *path, struct stat *st)
 int unlink(const char *path)
 {
 	return glue_result(syscall3(SYS_unlinkat, LINUX_AT_FDCWD, (long)path, 0));
+}
+
+int pipe2(int fds[2], int flags)
+{
+	int linux_fds[2];
+
+	if (flags & ~(O_CLOEXEC | O_NONBLOCK)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (glue_result(syscall2(SYS_pipe2, (long)linux_fds, linux_open_flags(flags))) < 0)
+		return -1;
+	fds[0] = linux_fds[0];
+	fds[1] = linux_fds[1];
+	return 0;
+}
+
+int pipe(int fds[2])
+{
+	return pipe2(fds, 0);
+}
+
+int dup(int fd)
+{
+	return glue_result(syscall1(SYS_dup, fd));
+}
+
+int dup3(int fd, int new_fd, int flags)
+{
+	if (flags & ~O_CLOEXEC) {
+		errno = EINVAL;
+		return -1;
+	}
+	return glue_result(syscall3(SYS_dup3, fd, new_fd, linux_open_flags(flags)));
+}
+
+/* rv32 has no dup2: dup3 does the work, except that dup3 rejects fd == new_fd. */
+int dup2(int fd, int new_fd)
+{
+	if (fd == new_fd) {
+		if (glue_result(syscall2(SYS_fcntl64, fd, LINUX_F_GETFD)) < 0)
+			return -1;
+		return fd;
+	}
+	return glue_result(syscall3(SYS_dup3, fd, new_fd, 0));
 }

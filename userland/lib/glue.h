@@ -1,10 +1,14 @@
 /*
  * glue.h: helpers shared by the picolibc system-call glue in userland/lib:
  * turning raw Linux results into the C convention (errno + -1) with errno
- * values translated to picolibc's numbering.
+ * values translated to picolibc's numbering, translating signal numbers
+ * both ways (picolibc uses the BSD set), and the futex calls the thread
+ * library and the libc locks sleep and wake with.
  */
 #ifndef GLUE_H
 #define GLUE_H
+
+#include <stdint.h>
 
 #include "linux_syscall.h"
 
@@ -19,6 +23,43 @@ static inline long glue_result(long ret)
 		return -1;
 	}
 	return ret;
+}
+
+/* The picolibc errno value for a Linux error number, without touching errno. */
+int glue_errno_value(long linux_errno);
+
+/* Linux number of a picolibc signal (0 for signal 0), or -1 where Linux has no such signal. */
+int glue_linux_signal(int sig);
+
+/*
+ * picolibc number of a Linux signal. Linux signals picolibc has no name for
+ * (16 SIGSTKFLT, 30 SIGPWR, 32..64 real-time) come back as NSIG + the Linux
+ * number, which stays below WTERMSIG's 0x7f limit and does not collide.
+ */
+int glue_picolibc_signal(int linux_sig);
+
+/* Kernel sigset (bit n - 1 for Linux signal n) from picolibc's, and back. */
+uint64_t glue_linux_sigset(unsigned long set);
+unsigned long glue_picolibc_sigset(uint64_t set);
+
+/*
+ * FUTEX_WAIT: sleeps while *word == expected (no timeout). `private_futex`
+ * selects the PRIVATE_FLAG ops, for words only this process's threads use.
+ * Returns the raw result (0, -EAGAIN when *word had changed, -EINTR).
+ */
+static inline long glue_futex_wait(volatile int *word, int expected, int private_futex)
+{
+	long op = LINUX_FUTEX_WAIT | (private_futex ? LINUX_FUTEX_PRIVATE_FLAG : 0);
+
+	return syscall6(SYS_futex_time64, (long)word, op, expected, 0, 0, 0);
+}
+
+/* FUTEX_WAKE: wakes up to `count` waiters on word; returns how many woke. */
+static inline long glue_futex_wake(volatile int *word, int count, int private_futex)
+{
+	long op = LINUX_FUTEX_WAKE | (private_futex ? LINUX_FUTEX_PRIVATE_FLAG : 0);
+
+	return syscall6(SYS_futex_time64, (long)word, op, count, 0, 0, 0);
 }
 
 #endif

@@ -2,7 +2,9 @@
  * stdio.c: stdin, stdout and stderr as picolibc tinystdio bufio FILEs on file
  * descriptors 0, 1 and 2. stdout is fully buffered and flushed by a
  * destructor (picolibc's exit() runs destructors but does not flush stdio);
- * stderr has a one-byte buffer, which is how bufio spells unbuffered.
+ * stderr has a one-byte buffer, which is how bufio spells unbuffered. A
+ * constructor gives each FILE its lock (lib/libc_lock.c), so threads can
+ * share them.
  */
 #include <stdio-bufio.h>
 #include <stdio.h>
@@ -24,6 +26,13 @@ static struct __file_bufio stderr_file = FDEV_SETUP_BUFIO(
 FILE *const stdin = &stdin_file.xfile.cfile.file;
 FILE *const stdout = &stdout_file.xfile.cfile.file;
 FILE *const stderr = &stderr_file.xfile.cfile.file;
+
+static void __attribute__((constructor)) init_locks(void)
+{
+	__bufio_lock_init(&stdin_file.xfile.cfile.file);
+	__bufio_lock_init(&stdout_file.xfile.cfile.file);
+	__bufio_lock_init(&stderr_file.xfile.cfile.file);
+}
 
 static void __attribute__((destructor)) flush_stdout(void)
 {

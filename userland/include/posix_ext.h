@@ -1,0 +1,128 @@
+/*
+ * posix_ext.h: the POSIX and Linux calls our glue (userland/lib) provides
+ * that picolibc's headers do not declare in this configuration: clocks and
+ * sleeping, sched_yield, gettid, memory mappings, nice values, CPU affinity
+ * and the sigaction flags beyond SA_NOCLDSTOP. Calls picolibc does declare
+ * (fork, execve, waitpid, pipe, dup2, sigaction, sleep, getrusage, ...) are
+ * used through its own headers. Clock ids and signal numbers keep picolibc's
+ * values, which the glue translates; PROT_*, MAP_*, PRIO_* and SA_* values
+ * are Linux's own.
+ */
+#ifndef POSIX_EXT_H
+#define POSIX_EXT_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+/* Clocks (picolibc's numbering; it defines only CLOCK_REALTIME here). */
+#ifndef CLOCK_PROCESS_CPUTIME_ID
+#define CLOCK_PROCESS_CPUTIME_ID ((clockid_t)2)
+#endif
+#ifndef CLOCK_THREAD_CPUTIME_ID
+#define CLOCK_THREAD_CPUTIME_ID ((clockid_t)3)
+#endif
+#ifndef CLOCK_MONOTONIC
+#define CLOCK_MONOTONIC ((clockid_t)4)
+#endif
+
+int clock_gettime(clockid_t clock, struct timespec *tp);
+int nanosleep(const struct timespec *request, struct timespec *remain);
+/* Returns 0 or an error number; flags is 0 or TIMER_ABSTIME. */
+int clock_nanosleep(clockid_t clock, int flags, const struct timespec *request,
+		    struct timespec *remain);
+
+int sched_yield(void);
+/* The calling thread's id (the pid, in a process's first thread). */
+pid_t gettid(void);
+
+/* Memory mappings. */
+#define PROT_NONE 0x0
+#define PROT_READ 0x1
+#define PROT_WRITE 0x2
+#define PROT_EXEC 0x4
+#define MAP_SHARED 0x01
+#define MAP_PRIVATE 0x02
+#define MAP_FIXED 0x10
+#define MAP_ANONYMOUS 0x20
+#define MAP_ANON MAP_ANONYMOUS
+#define MAP_NORESERVE 0x4000
+#define MAP_POPULATE 0x8000
+#define MAP_STACK 0x20000
+#define MAP_FIXED_NOREPLACE 0x100000
+#define MAP_FAILED ((void *)-1)
+
+/* offset must be a multiple of 4096. */
+void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset);
+int munmap(void *addr, size_t length);
+int mprotect(void *addr, size_t length, int prot);
+
+/* Nice values, -20 (most favoured) .. 19. */
+#define PRIO_PROCESS 0
+#define PRIO_PGRP 1
+#define PRIO_USER 2
+
+/* -1 is a valid result: clear errno first to tell it from an error. */
+int getpriority(int which, id_t who);
+int setpriority(int which, id_t who, int prio);
+
+/* CPU affinity masks, glibc's size (1024 CPUs, 128 bytes). */
+#define CPU_SETSIZE 1024
+#define CPU_BITS_PER_WORD (8 * sizeof(unsigned long))
+
+typedef struct {
+	unsigned long bits[CPU_SETSIZE / (8 * sizeof(unsigned long))];
+} cpu_set_t;
+
+static inline void cpuset_zero(cpu_set_t *set)
+{
+	for (size_t i = 0; i < sizeof(set->bits) / sizeof(set->bits[0]); i++)
+		set->bits[i] = 0;
+}
+
+static inline void cpuset_add(size_t cpu, cpu_set_t *set)
+{
+	if (cpu < CPU_SETSIZE)
+		set->bits[cpu / CPU_BITS_PER_WORD] |= 1ul << (cpu % CPU_BITS_PER_WORD);
+}
+
+static inline void cpuset_remove(size_t cpu, cpu_set_t *set)
+{
+	if (cpu < CPU_SETSIZE)
+		set->bits[cpu / CPU_BITS_PER_WORD] &= ~(1ul << (cpu % CPU_BITS_PER_WORD));
+}
+
+static inline int cpuset_has(size_t cpu, const cpu_set_t *set)
+{
+	if (cpu >= CPU_SETSIZE)
+		return 0;
+	return (set->bits[cpu / CPU_BITS_PER_WORD] >> (cpu % CPU_BITS_PER_WORD)) & 1;
+}
+
+static inline int cpuset_count(const cpu_set_t *set)
+{
+	int count = 0;
+
+	for (size_t i = 0; i < sizeof(set->bits) / sizeof(set->bits[0]); i++)
+		count += __builtin_popcountl(set->bits[i]);
+	return count;
+}
+
+#define CPU_ZERO(set) cpuset_zero(set)
+#define CPU_SET(cpu, set) cpuset_add((size_t)(cpu), set)
+#define CPU_CLR(cpu, set) cpuset_remove((size_t)(cpu), set)
+#define CPU_ISSET(cpu, set) cpuset_has((size_t)(cpu), set)
+#define CPU_COUNT(set) cpuset_count(set)
+
+/* size is in bytes (sizeof(cpu_set_t)); pid 0 is the calling thread. */
+int sched_setaffinity(pid_t pid, size_t size, const cpu_set_t *set);
+int sched_getaffinity(pid_t pid, size_t size, cpu_set_t *set);
+
+/* sigaction flags (Linux values; picolibc defines only SA_NOCLDSTOP, which agrees). */
+#define SA_NOCLDWAIT 0x00000002
+#define SA_RESTART 0x10000000
+#define SA_NODEFER 0x40000000
+#define SA_RESETHAND ((int)0x80000000u)
+
+#endif
