@@ -1,0 +1,64 @@
+/*
+ * init.c: PID 1. `init PROGRAM [ARGS...]` forks a child that execs PROGRAM
+ * with argv PROGRAM ARGS... and init's own environment, then reaps every
+ * child with waitid(P_ALL, WEXITED), including orphans the kernel
+ * re-parents to init, until none is left (ECHILD). It then exits with the
+ * first program's exit status, or 128 + the (Linux) signal number that
+ * killed it. It prints nothing, except `init: PROGRAM: reason` on stderr
+ * (status 127) when the exec fails, and a usage line (status 2) without a
+ * PROGRAM. When it is not PID 1 (under qemu-riscv32, say) it asks to be the
+ * child subreaper, so that orphans still come back to it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "linux_syscall.h"
+
+#define EXEC_FAILED 127
+#define USAGE 2
+
+/* The status init reports for a child that waitid described. */
+static int exit_status(const struct linux_siginfo *info)
+{
+	if (info->si_code == LINUX_CLD_EXITED)
+		return info->si_status & 0xff;
+	return 128 + info->si_status;
+}
+
+int main(int argc, char **argv, char **envp)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: init PROGRAM [ARGS...]\n");
+		return USAGE;
+	}
+	if (getpid() != 1)
+		syscall2(SYS_prctl, LINUX_PR_SET_CHILD_SUBREAPER, 1);
+
+	pid_t first = fork();
+	if (first < 0) {
+		fprintf(stderr, "init: fork: %s\n", strerror(errno));
+		return EXEC_FAILED;
+	}
+	if (first == 0) {
+		execve(argv[1], argv + 1, envp);
+		fprintf(stderr, "init: %s: %s\n", argv[1], strerror(errno));
+		_exit(EXEC_FAILED);
+	}
+
+	int status = EXEC_FAILED;
+	for (;;) {
+		struct linux_siginfo info;
+
+		info.si_pid = 0;
+		long ret = syscall5(SYS_waitid, LINUX_P_ALL, 0, (long)&info, LINUX_WEXITED, 0);
+		if (ret == -LINUX_EINTR)
+			continue;
+		if (ret < 0)
+			break; /* ECHILD: every child, the first included, has been reaped. */
+		if (info.si_pid == first)
+			status = exit_status(&info);
+	}
+	return status;
+}
