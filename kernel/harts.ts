@@ -96,7 +96,7 @@ export async function runInline(k: Kernel): Promise<void> {
 export async function runThreaded(k: Kernel): Promise<void> {
   const harts = k.machine.harts;
   const threads = await Promise.all(
-    Array.from({ length: harts }, (_, h) => HartThread.start(k.machine, h)),
+    Array.from({ length: harts }, (_, h) => HartThread.start(k.machine, h, k.hartLauncher)),
   );
   let hostTimer: ReturnType<typeof setTimeout> | undefined;
   const armHostTimer = () => {

@@ -19,6 +19,7 @@
 import { Clock } from "../machine/clock.ts";
 import { CAUSE, INTERRUPT, INTERRUPT_BIT, RUN_TRAP } from "../machine/cpu.ts";
 import { SEIP, SSIP, STIP } from "../machine/hart_state.ts";
+import { type HartLauncher, launchHartWorker } from "../machine/hart_thread.ts";
 import { Machine } from "../machine/machine.ts";
 import { PAGE_SIZE } from "../machine/memory_map.ts";
 import { PTE_R, PTE_X } from "../machine/mmu.ts";
@@ -73,6 +74,8 @@ export interface KernelOptions {
   maxProcesses?: number;
   /** Most resident memory per address space (default 64 MiB). */
   memoryLimitBytes?: number;
+  /** Who creates hart workers in the threads mode (default: this thread). */
+  hartLauncher?: HartLauncher;
 }
 
 /** How a process ended. */
@@ -131,6 +134,7 @@ export class Kernel {
   readonly hartCounters: HartCounters[];
   readonly maxProcesses: number;
   readonly memoryLimitPages: number;
+  readonly hartLauncher: HartLauncher;
   /** The first process (init, or the program spawned directly); the system ends with it. */
   root: Process | undefined;
   /** Harts executing right now (a run in flight on a host worker). */
@@ -163,6 +167,7 @@ export class Kernel {
     const log = options.log ?? ((line: string) => console.error(line));
     this.syscallOptions = { trace: options.trace ?? false, verbose: options.verbose ?? false, log };
     this.maxProcesses = options.maxProcesses ?? 256;
+    this.hartLauncher = options.hartLauncher ?? launchHartWorker;
     this.memoryLimitPages = Math.floor((options.memoryLimitBytes ?? 64 * 1024 * 1024) / PAGE_SIZE);
     this.executing = new Array(harts).fill(false);
     this.reschedule = new Array(harts).fill(false);

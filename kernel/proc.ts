@@ -124,6 +124,8 @@ export class Process {
   sigBlocked = 0n;
   sigPending = 0n;
   readonly sigInfo = new Map<number, SigInfo>();
+  /** The mask rt_sigsuspend replaced, restored once a signal has been dealt with. */
+  sigsuspendMask: bigint | undefined;
   exitStatus = 0;
   /** Signal that killed the process, or 0 if it exited. */
   killedBy = 0;

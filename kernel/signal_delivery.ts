@@ -101,6 +101,14 @@ export function forceSignal(k: Kernel, p: Process, sig: number, addr: number, wh
 
 /** Acts on `p`'s deliverable pending signals before it returns to user mode. */
 export function deliverSignals(k: Kernel, p: Process): void {
+  takeSignals(k, p);
+  if (p.sigsuspendMask !== undefined && !p.blocking) { // no handler ran: sigsuspend's mask ends
+    p.sigBlocked = p.sigsuspendMask;
+    p.sigsuspendMask = undefined;
+  }
+}
+
+function takeSignals(k: Kernel, p: Process): void {
   for (;;) {
     const g = p.group;
     const deliverable = (p.sigPending | g.pending) & ~p.sigBlocked;
@@ -147,7 +155,9 @@ function runHandler(k: Kernel, p: Process, sig: number, info: SigInfo): void {
   const dv = new DataView(bytes.buffer);
   bytes.set(encodeSiginfo(info), FRAME.SIGINFO);
   dv.setUint32(FRAME.UCONTEXT + 16, 2, true); // uc_stack.ss_flags = SS_DISABLE
-  dv.setBigUint64(FRAME.SIGMASK, BigInt.asUintN(64, p.sigBlocked), true);
+  const savedMask = p.sigsuspendMask ?? p.sigBlocked;
+  p.sigsuspendMask = undefined;
+  dv.setBigUint64(FRAME.SIGMASK, BigInt.asUintN(64, savedMask), true);
   dv.setUint32(FRAME.REGS, p.pc >>> 0, true);
   for (let r = 1; r < 32; r++) dv.setInt32(FRAME.REGS + 4 * r, p.regs[r], true);
   try {

@@ -46,6 +46,7 @@ const TABLE = new Map<number, SyscallHandler>([
   [SYS.kill, sig.sysKill],
   [SYS.tkill, sig.sysTkill],
   [SYS.tgkill, sig.sysTgkill],
+  [SYS.rt_sigsuspend, sig.sysRtSigsuspend],
   [SYS.rt_sigaction, sig.sysRtSigaction],
   [SYS.rt_sigprocmask, sig.sysRtSigprocmask],
   [SYS.rt_sigpending, sig.sysRtSigpending],

@@ -44,14 +44,43 @@ import type { FrameAllocator } from "./frames.ts";
 /** Protection bits of an area, in PTE terms (PTE_R | PTE_W | PTE_X). */
 export type Prot = number;
 
+/**
+ * Memory that several areas map (MAP_SHARED): the frames of its pages, filled on demand, and
+ * kept as long as some area maps it. Fork shares the object, so parent and child see the same
+ * pages even where neither had touched them yet.
+ */
+export class SharedMemory {
+  /** Frame of each page, or -1 until first touched. */
+  readonly pages: number[];
+  /** Areas mapping this object. */
+  refs = 0;
+
+  constructor(private readonly frames: FrameAllocator, sizePages: number) {
+    this.pages = new Array(sizePages).fill(-1);
+  }
+
+  /** The frame of page `n`, allocated zeroed on first use; -1 if memory is exhausted. */
+  frame(n: number): number {
+    if (this.pages[n] < 0) this.pages[n] = this.frames.allocZeroed();
+    return this.pages[n];
+  }
+
+  /** Drops one area's reference; the frames go with the last. */
+  release(): void {
+    if (--this.refs > 0) return;
+    for (const pa of this.pages) if (pa >= 0) this.frames.release(pa);
+    this.pages.fill(-1);
+  }
+}
+
 /** A virtual memory area: [start, end), page-aligned. */
 export interface Vma {
   start: number;
   end: number;
   prot: Prot;
   kind: "image" | "heap" | "stack" | "anon" | "trampoline";
-  /** MAP_SHARED: after fork, parent and child see the same pages. */
-  shared?: boolean;
+  /** MAP_SHARED: the object behind the area, and which of its pages is at `start`. */
+  shared?: { memory: SharedMemory; firstPage: number };
 }
 
 /** How the VM layer asks the harts to forget stale translations. */
@@ -106,6 +135,7 @@ export class AddressSpace {
     if (this.vmas.some((v) => vma.start < v.end && v.start < vma.end)) {
       throw new RangeError(`area 0x${vma.start.toString(16)} overlaps an existing one`);
     }
+    if (vma.shared) vma.shared.memory.refs++;
     this.vmas.push(vma);
     this.vmas.sort((a, b) => a.start - b.start);
   }
@@ -147,6 +177,8 @@ export class AddressSpace {
       if (v.start >= start && v.end <= end) {
         for (let va = v.start; va < v.end; va += PAGE_SIZE) this.unmapPage(va);
         this.vmas.splice(n, 1);
+        const memory = v.shared?.memory;
+        if (memory) this.tlb.defer(() => memory.release());
       }
     }
   }
@@ -179,7 +211,10 @@ export class AddressSpace {
   private splitAt(va: number): void {
     const v = this.findVma(va);
     if (!v || v.start === va) return;
-    this.vmas.splice(this.vmas.indexOf(v) + 1, 0, { ...v, start: va });
+    const shared = v.shared &&
+      { memory: v.shared.memory, firstPage: v.shared.firstPage + (va - v.start) / PAGE_SIZE };
+    if (shared) shared.memory.refs++;
+    this.vmas.splice(this.vmas.indexOf(v) + 1, 0, { ...v, start: va, shared });
     v.end = va;
   }
 
@@ -212,7 +247,10 @@ export class AddressSpace {
    */
   fork(asid: number): AddressSpace {
     const child = new AddressSpace(this.frames, this.bus, this.tlb, asid, this.limitPages);
-    for (const v of this.vmas) child.vmas.push({ ...v });
+    for (const v of this.vmas) {
+      if (v.shared) v.shared.memory.refs++;
+      child.vmas.push({ ...v });
+    }
     let downgraded = false;
     for (let i = 0; i < 1024; i++) {
       const l1 = this.ramI32[this.index(this.root) + i];
@@ -264,9 +302,16 @@ export class AddressSpace {
     if (this.residentPages >= this.limitPages) {
       throw new SyscallError(ENOMEM, `memory limit of ${this.limitPages * PAGE_SIZE / 1024} KiB`);
     }
-    const pa = this.frames.allocZeroed();
+    const page = (va >>> 0) - ((va >>> 0) % PAGE_SIZE);
+    let pa: number;
+    if (vma.shared) {
+      pa = vma.shared.memory.frame(vma.shared.firstPage + (page - vma.start) / PAGE_SIZE);
+      if (pa >= 0) this.frames.retain(pa);
+    } else {
+      pa = this.frames.allocZeroed();
+    }
     if (pa < 0) throw new SyscallError(ENOMEM, "out of physical memory");
-    this.mapPage(va & ~(PAGE_SIZE - 1), pa, vma.prot);
+    this.mapPage(page, pa, vma.prot);
     return true;
   }
 
@@ -358,8 +403,12 @@ export class AddressSpace {
       release.push(table);
     }
     release.push(this.root);
+    const objects = this.vmas.flatMap((v) => v.shared ? [v.shared.memory] : []);
     this.tlb.flushAsid(this.asid);
-    this.tlb.defer(() => release.forEach((pa) => this.frames.release(pa)));
+    this.tlb.defer(() => {
+      release.forEach((pa) => this.frames.release(pa));
+      objects.forEach((m) => m.release());
+    });
     this.residentPages = 0;
     this.vmas.length = 0;
   }

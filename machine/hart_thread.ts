@@ -6,15 +6,41 @@
  * milliseconds) and notifies; the worker runs, writes EXIT, stores IDLE and notifies; the
  * kernel awaits that with Atomics.waitAsync, so its own thread never blocks. postMessage is
  * used once, to hand the worker its buffers.
+ *
+ * Who creates the worker is a HartLauncher. The default creates it on the calling thread. A
+ * kernel that itself runs in a worker asks the main thread to launch its harts instead
+ * (Deno starts a worker created inside a worker about a second late), and drives them the
+ * same way, since after set-up everything goes through the shared control word.
  */
 
 import { HART_WORDS, HS } from "./hart_state.ts";
-import type { Machine } from "./machine.ts";
+import type { HartDescriptor, Machine } from "./machine.ts";
 
 export const CONTROL_IDLE = 0;
 export const CONTROL_RUN = 1;
 export const CONTROL_WAIT = 2;
 export const CONTROL_QUIT = 3;
+
+/** Starts a hart worker for a descriptor; resolves, once it is ready, to a way to stop it. */
+export type HartLauncher = (descriptor: HartDescriptor) => Promise<() => void>;
+
+/** Creates the permission-less hart worker on the calling thread. */
+export const launchHartWorker: HartLauncher = async (descriptor) => {
+  const worker = new Worker(new URL("./hart_worker.ts", import.meta.url), {
+    type: "module",
+    deno: { permissions: "none" },
+  });
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.onmessage = () => resolve();
+    worker.onerror = (e) => {
+      e.preventDefault();
+      reject(new Error(`hart ${descriptor.hartId} worker failed: ${e.message}`));
+    };
+  });
+  worker.postMessage(descriptor);
+  await ready;
+  return () => worker.terminate();
+};
 
 /** A hart executing on a dedicated, permission-less Deno worker. */
 export class HartThread {
@@ -25,28 +51,20 @@ export class HartThread {
   private constructor(
     readonly hartId: number,
     hartState: SharedArrayBuffer,
-    private readonly worker: Worker,
+    private readonly stop: () => void,
   ) {
     this.h = new Int32Array(hartState);
     this.base = hartId * HART_WORDS;
   }
 
   /** Starts a worker for `hartId` of `machine` and waits until it is ready. */
-  static async start(machine: Machine, hartId: number): Promise<HartThread> {
-    const worker = new Worker(new URL("./hart_worker.ts", import.meta.url), {
-      type: "module",
-      deno: { permissions: "none" },
-    });
-    const ready = new Promise<void>((resolve, reject) => {
-      worker.onmessage = () => resolve();
-      worker.onerror = (e) => {
-        e.preventDefault();
-        reject(new Error(`hart ${hartId} worker failed: ${e.message}`));
-      };
-    });
-    worker.postMessage(machine.hartDescriptor(hartId));
-    await ready;
-    return new HartThread(hartId, machine.hartState, worker);
+  static async start(
+    machine: Machine,
+    hartId: number,
+    launch: HartLauncher = launchHartWorker,
+  ): Promise<HartThread> {
+    const stop = await launch(machine.hartDescriptor(hartId));
+    return new HartThread(hartId, machine.hartState, stop);
   }
 
   /**
@@ -67,7 +85,7 @@ export class HartThread {
   terminate(): void {
     Atomics.store(this.h, this.base + HS.CONTROL, CONTROL_QUIT);
     Atomics.notify(this.h, this.base + HS.CONTROL);
-    this.worker.terminate();
+    this.stop();
   }
 
   private async command(command: number, argument: number): Promise<void> {

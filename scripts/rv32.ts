@@ -15,7 +15,8 @@
 
 import * as posix from "node:path/posix";
 import { ElfError, parseElf } from "../kernel/elf.ts";
-import type { BootReply, BootRequest } from "../kernel/worker.ts";
+import { launchHartWorker } from "../machine/hart_thread.ts";
+import type { BootReply, BootRequest, FromKernel, ToKernel } from "../kernel/worker.ts";
 
 const USAGE = "usage: deno task rv32 [--cores N] [--inline] [--root DIR] [--trace] [--stats] " +
   "[--verbose] FILE.elf [args...]";
@@ -110,14 +111,21 @@ async function main(): Promise<number> {
       },
     },
   });
+  const harts: Array<() => void> = [];
   const reply = new Promise<BootReply>((resolve, reject) => {
-    worker.onmessage = (e: MessageEvent<BootReply>) => resolve(e.data);
+    worker.onmessage = async (e: MessageEvent<FromKernel>) => {
+      const msg = e.data;
+      if (msg.type !== "launch") return resolve(msg);
+      harts.push(await launchHartWorker(msg.descriptor));
+      worker.postMessage({ type: "launched", hartId: msg.descriptor.hartId } satisfies ToKernel);
+    };
     worker.onerror = (e) => {
       e.preventDefault();
       reject(new Error(`kernel worker failed: ${e.message}`));
     };
   });
   const request: BootRequest = {
+    type: "boot",
     options: {
       harts: cli.cores,
       mode: cli.inline ? "inline" : "threads",
@@ -133,7 +141,8 @@ async function main(): Promise<number> {
   worker.postMessage(request);
   const result = await reply;
   worker.terminate();
-  if ("error" in result) {
+  for (const stop of harts) stop();
+  if (result.type === "error") {
     console.error(`rv32: ${result.error}`);
     return 126;
   }

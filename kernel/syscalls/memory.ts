@@ -13,6 +13,7 @@ import { USER_BASE, USER_TOP } from "../elf.ts";
 import { EEXIST, EINVAL, ENODEV, ENOMEM, SyscallError } from "../errno.ts";
 import { STACK_SIZE_MAX, STACK_TOP } from "../exec.ts";
 import type { Process } from "../proc.ts";
+import { SharedMemory } from "../vm.ts";
 import type { Kernel } from "../kernel.ts";
 import type { SyscallArgs } from "./numbers.ts";
 
@@ -59,7 +60,7 @@ function protToPte(prot: number): number {
 }
 
 /** mmap2(addr, length, prot, flags, fd, pgoffset): anonymous mappings, private or shared. */
-export function sysMmap2(_k: Kernel, p: Process, a: SyscallArgs): number {
+export function sysMmap2(k: Kernel, p: Process, a: SyscallArgs): number {
   const [hint, lengthArg, prot, flags] = a;
   const length = pageUp(lengthArg >>> 0);
   const addr = hint >>> 0;
@@ -91,7 +92,9 @@ export function sysMmap2(_k: Kernel, p: Process, a: SyscallArgs): number {
     end: start + length,
     prot: protToPte(prot),
     kind: "anon",
-    shared: type === MAP_SHARED,
+    shared: type === MAP_SHARED
+      ? { memory: new SharedMemory(k.frames, length / PAGE_SIZE), firstPage: 0 }
+      : undefined,
   });
   return start;
 }

@@ -30,6 +30,7 @@ export const SYS = {
   kill: 129,
   tkill: 130,
   tgkill: 131,
+  rt_sigsuspend: 133,
   rt_sigaction: 134,
   rt_sigprocmask: 135,
   rt_sigpending: 136,

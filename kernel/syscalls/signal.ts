@@ -3,8 +3,8 @@
  * rt_sigreturn. The machinery is in signal_delivery.ts.
  */
 
-import { EINVAL, ESRCH, SyscallError } from "../errno.ts";
-import type { Kernel } from "../kernel.ts";
+import { EINTR, EINVAL, ESRCH, SyscallError } from "../errno.ts";
+import type { Kernel, SyscallResult } from "../kernel.ts";
 import type { Process, ThreadGroup } from "../proc.ts";
 import { sendSignal, sigreturn } from "../signal_delivery.ts";
 import { NSIG, SI_USER, sigbit, SIGKILL, SIGSTOP, UNBLOCKABLE } from "../signals.ts";
@@ -126,4 +126,17 @@ export function sysRtSigpending(_k: Kernel, p: Process, a: SyscallArgs): number 
 
 export function sysRtSigreturn(_k: Kernel, p: Process): number {
   return sigreturn(p);
+}
+
+/**
+ * rt_sigsuspend(mask, sigsetsize): waits for a signal with `mask` in force; the old mask comes
+ * back when the handler returns (or at once if no handler runs). Always "fails" with EINTR.
+ */
+export function sysRtSigsuspend(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
+  if (a[1] !== SIGSET_SIZE) throw new SyscallError(EINVAL);
+  const mask = new DataView(p.as.copyIn(a[0], 8).buffer).getBigUint64(0, true);
+  p.sigsuspendMask = p.sigBlocked;
+  p.sigBlocked = mask & ~UNBLOCKABLE;
+  if ((p.sigPending | p.group.pending) & ~p.sigBlocked) throw new SyscallError(EINTR);
+  return k.block(p, "BLOCKED", []);
 }

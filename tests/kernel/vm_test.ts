@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { ENOMEM, SyscallError } from "../../kernel/errno.ts";
 import { FrameAllocator } from "../../kernel/frames.ts";
-import { AddressSpace, PTE_COW, type TlbControl } from "../../kernel/vm.ts";
+import { AddressSpace, PTE_COW, SharedMemory, type TlbControl } from "../../kernel/vm.ts";
 import { Machine } from "../../machine/machine.ts";
 import { ACCESS_READ, ACCESS_WRITE, PTE_R, PTE_W } from "../../machine/mmu.ts";
 
@@ -74,14 +74,26 @@ Deno.test("fork: private pages are copied on the first store, in whichever side 
   assert.ok(as.pte(0x10000) & PTE_W);
 });
 
-Deno.test("fork: shared areas stay shared", () => {
-  const { as } = setup();
-  as.addVma({ start: 0x30000, end: 0x31000, prot: PTE_R | PTE_W, kind: "anon", shared: true });
+Deno.test("fork: shared areas stay shared, even pages neither side had touched", () => {
+  const { frames, as } = setup();
+  const memory = new SharedMemory(frames, 2);
+  as.addVma({
+    start: 0x30000,
+    end: 0x32000,
+    prot: PTE_R | PTE_W,
+    kind: "anon",
+    shared: { memory, firstPage: 0 },
+  });
   as.write32(0x30000, 1);
   const child = as.fork(2);
   child.write32(0x30000, 2);
   assert.equal(as.read32(0x30000), 2);
   assert.ok(!(as.pte(0x30000) & PTE_COW));
+  child.write32(0x31000, 3); // first touch happens in the child
+  assert.equal(as.read32(0x31000), 3);
+  child.destroy();
+  as.destroy();
+  assert.deepEqual(memory.pages, [-1, -1], "the object's frames go with the last mapping");
 });
 
 Deno.test("the memory limit stops demand paging with ENOMEM", () => {
