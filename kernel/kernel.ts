@@ -38,12 +38,17 @@ import { Scheduler, SLICE_TICKS } from "./sched.ts";
 import { Shootdown } from "./shootdown.ts";
 import { deliverSignals, forceSignal } from "./signal_delivery.ts";
 import {
+  SA_RESTART,
+  SIG_DFL,
+  SIG_IGN,
+  sigbit,
   SIGKILL,
   SignalDispositions,
   signalName,
   TRAMPOLINE_CODE,
   TRAMPOLINE_VA,
 } from "./signals.ts";
+import { SYS } from "./syscalls/numbers.ts";
 import { HISTORY_MAX, type ProcSummary, summarize } from "./stats.ts";
 import { dispatchSyscall, type SyscallOptions } from "./syscall.ts";
 import { describeTrap, pageFaultAccess, signalForException } from "./trap.ts";
@@ -383,17 +388,31 @@ export class Kernel {
     p.state = "RUNNING";
     if (p.group.exiting || p.group.stopped) return this.dieOrStop(p);
     if (p.restarting) {
-      if (p.wakeReason === "signal") {
-        p.regs[10] = p.syscallProgress > 0 ? p.syscallProgress : -EINTR;
-        p.restarting = false;
-        p.syscallProgress = 0;
-      } else {
-        this.syscall(h, p);
-        if (p.state !== "RUNNING") return false;
-      }
+      const interrupted = p.wakeReason === "signal";
+      this.syscall(h, p);
+      if (interrupted && p.blocking) this.interruptSyscall(h, p);
+      if (p.state !== "RUNNING") return false;
     }
     deliverSignals(this, p);
     return p.state === "RUNNING";
+  }
+
+  /**
+   * A signal woke `p` and its system call still cannot complete: it returns what it has done,
+   * or -EINTR; or, if the handler about to run asked for SA_RESTART, the ecall runs again once
+   * the handler returns (as Linux does by stepping the pc back).
+   */
+  private interruptSyscall(h: number, p: Process): void {
+    p.blocking!.cancel();
+    p.blocking = undefined;
+    p.state = "RUNNING";
+    this.sched.current[h] = p;
+    if (p.syscallProgress === 0 && restartsAfterHandler(p)) {
+      p.pc -= 4;
+    } else {
+      p.regs[10] = p.syscallProgress > 0 ? p.syscallProgress : -EINTR;
+    }
+    p.syscallProgress = 0;
   }
 
   private dieOrStop(p: Process): boolean {
@@ -595,6 +614,21 @@ export class Kernel {
     const next = this.timers.next();
     return next === Infinity ? Infinity : Math.max(0, Clock.ticksToMs(next - this.mtime()));
   }
+}
+
+/** Calls a signal interrupts with EINTR even under SA_RESTART, as on Linux. */
+const NEVER_RESTARTED = new Set<number>([SYS.clock_nanosleep_time64, SYS.rt_sigsuspend]);
+
+/** Whether the signal `p` is about to take has a handler installed with SA_RESTART. */
+function restartsAfterHandler(p: Process): boolean {
+  if (NEVER_RESTARTED.has(p.syscallNr)) return false;
+  const pending = (p.sigPending | p.group.pending) & ~p.sigBlocked;
+  if (pending === 0n) return false;
+  let sig = 1;
+  while (!(pending & sigbit(sig))) sig++;
+  const action = p.signals.actions[sig];
+  return action.handler !== SIG_DFL && action.handler !== SIG_IGN &&
+    (action.flags & SA_RESTART) !== 0;
 }
 
 function basename(path: string): string {

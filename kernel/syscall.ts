@@ -56,6 +56,7 @@ const TABLE = new Map<number, SyscallHandler>([
   [SYS.times, time.sysTimes],
   [SYS.uname, sysUname],
   [SYS.getrusage, proc.sysGetrusage],
+  [SYS.getcpu, proc.sysGetcpu],
   [SYS.getpid, proc.sysGetpid],
   [SYS.getppid, proc.sysGetppid],
   [SYS.getuid, proc.sysGetuid],

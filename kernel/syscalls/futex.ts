@@ -31,7 +31,7 @@ export function sysFutex(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
     return woken;
   }
   if (op !== FUTEX_WAIT && op !== FUTEX_WAIT_BITSET) throw new SyscallError(ENOSYS);
-  if (p.restarting) {
+  if (p.restarting && p.wakeReason !== "signal") {
     k.futexes.prune(p.as.physicalAddress(uaddr));
     if (p.wakeReason === "timeout") throw new SyscallError(ETIMEDOUT);
     return 0;

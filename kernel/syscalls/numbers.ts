@@ -40,6 +40,7 @@ export const SYS = {
   times: 153,
   uname: 160,
   getrusage: 165,
+  getcpu: 168,
   getpid: 172,
   getppid: 173,
   getuid: 174,

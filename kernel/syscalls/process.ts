@@ -119,6 +119,14 @@ export function sysSchedGetaffinity(k: Kernel, p: Process, a: SyscallArgs): numb
   return 4;
 }
 
+/** getcpu(cpu, node, cache): the hart the caller is running on (node 0). */
+export function sysGetcpu(k: Kernel, p: Process, a: SyscallArgs): number {
+  const hart = k.sched.current.indexOf(p);
+  if (a[0] !== 0) p.as.write32(a[0], hart < 0 ? p.hart : hart);
+  if (a[1] !== 0) p.as.write32(a[1], 0);
+  return 0;
+}
+
 const RUSAGE_SELF = 0;
 const RUSAGE_CHILDREN = -1;
 const RUSAGE_THREAD = 1;

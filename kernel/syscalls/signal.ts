@@ -133,6 +133,7 @@ export function sysRtSigreturn(_k: Kernel, p: Process): number {
  * back when the handler returns (or at once if no handler runs). Always "fails" with EINTR.
  */
 export function sysRtSigsuspend(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
+  if (p.restarting) throw new SyscallError(EINTR);
   if (a[1] !== SIGSET_SIZE) throw new SyscallError(EINVAL);
   const mask = new DataView(p.as.copyIn(a[0], 8).buffer).getBigUint64(0, true);
   p.sigsuspendMask = p.sigBlocked;

@@ -41,6 +41,7 @@
 #define SYS_times 153
 #define SYS_uname 160
 #define SYS_getrusage 165
+#define SYS_getcpu 168
 #define SYS_prctl 167
 #define SYS_getpid 172
 #define SYS_getppid 173

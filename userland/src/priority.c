@@ -3,9 +3,12 @@
  * both pinned to CPU 0, one at nice -5 and one at nice +5, count loop
  * iterations for the same 300 ms of wall-clock time (started together
  * through a pipe) and report the counts through a pipe. Prints `nice values
- * set: -5 and 5`, `high got more CPU: yes/no` (which depends on the
- * scheduler and is never a failure) and `low finished: yes`, then `ok`;
- * exits 0 only if both children set their nice value and reported.
+ * set: -5 and 5`, `high got more CPU: yes/no`, `low ran during the window:
+ * yes/no` (the low child counted more than the one chunk it would count if
+ * it only ran after the high one's window: aging, not starvation) and `low
+ * finished: yes`, then `ok`. The yes/no lines depend on the scheduler and
+ * are never a failure; exits 0 only if both children set their nice value
+ * and reported.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -114,6 +117,8 @@ int main(void)
 	CHECK(high.nice == HIGH_NICE && low.nice == LOW_NICE);
 	printf("nice values set: %d and %d\n", HIGH_NICE, LOW_NICE);
 	printf("high got more CPU: %s\n", high.iterations > low.iterations ? "yes" : "no");
+	printf("low ran during the window: %s\n",
+	       low.iterations > ITERATIONS_PER_CLOCK_READ ? "yes" : "no");
 	printf("low finished: yes\n");
 	printf("ok\n");
 	return 0;

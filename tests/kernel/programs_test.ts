@@ -1,0 +1,149 @@
+/**
+ * The programs that prove the kernel (userland/src), each booted under init (PID 1) in both
+ * hart modes: in-line (every hart on the kernel's thread, deterministic) and threads (each
+ * hart on its own host worker, in parallel). Each program checks itself and prints what it
+ * proved; the test asserts the exit status and those lines.
+ */
+
+import assert from "node:assert/strict";
+import { type HartMode, Kernel } from "../../kernel/kernel.ts";
+import { CapturedConsole } from "../helpers/console.ts";
+
+const MODES: HartMode[] = ["inline", "threads"];
+const BIN = "userland/bin";
+
+/** Boots `program` under init on a fresh two-hart kernel; returns its output and status. */
+async function boot(mode: HartMode, program: string, args: string[] = [], input = "") {
+  const io = new CapturedConsole(input);
+  const log: string[] = [];
+  const kernel = new Kernel({ mode, harts: 2, console: io, log: (l) => log.push(l) });
+  kernel.boot(`${BIN}/${program}.elf`, args, ["LANG=C"]);
+  const exit = await kernel.run();
+  return { out: io.out, err: io.err, exit, log, kernel };
+}
+
+/** Lines a program must print, in order (strings exactly, patterns matched). */
+const EXPECT: Record<string, Array<string | RegExp>> = {
+  fork: [
+    "1000 children exited with their own status",
+    "child writes not seen by parent",
+    "parent writes not seen by child",
+  ],
+  exec: [
+    "exec hello.elf: output and status ok",
+    "exec args.elf: argv and envp passed intact",
+    "exec exitcode.elf 42: exit status 42",
+    "missing file: ENOENT",
+    "non-ELF file: ENOEXEC",
+  ],
+  wait: [
+    "WNOHANG on a running child: 0",
+    "running child then exited with status 9",
+    "zombie reaped later with status 7, once",
+    "wait collected 3 children, each once",
+    "orphan reparented",
+    "no children: ECHILD",
+  ],
+  threads: [
+    "locked total: 400000",
+    "thread_join returned each thread's value",
+    "TLS and errno are per thread",
+    /^unlocked total: \d+$/,
+    /^lost updates: (yes|no)$/,
+  ],
+  condvar: ["items: 10000", "sum: 50005000"],
+  semaphore: ["1200 entries, never more than 2 inside at once", "1000 items handed over in order"],
+  barrier: [
+    "4 threads x 100 rounds: every value visible after the barrier",
+    "one serial thread per crossing",
+  ],
+  sleep: ["slept ok", "absolute sleep ok", "past deadline ok", "usleep ok", "bad tv_nsec: EINVAL"],
+  signals: [
+    "SIGUSR1 handler ran",
+    "blocked SIGUSR1 deferred until unblocked",
+    "sa_mask deferred SIGUSR1 until the SIGUSR2 handler returned",
+    "SIGCHLD delivered when a child exits",
+    "wild pointer write: child killed by SIGSEGV (11)",
+    "SIGTERM default action kills",
+    "SIGKILL cannot be caught, ignored or blocked",
+    "write to a pipe with no reader: killed by SIGPIPE",
+    "with SIGPIPE ignored: EPIPE",
+    "stopped child makes no progress",
+    "SIGCONT resumes it",
+  ],
+  pipeline: ["bytes: 16777216", "checksum ok"],
+  mmap: [/^anonymous private mapping: /, /^MAP_PRIVATE: copies after fork/],
+  forkbomb: ["fork failed with EAGAIN after many children", "all children reaped"],
+  priority: [
+    "nice values set: -5 and 5",
+    "high got more CPU: yes",
+    "low ran during the window: yes",
+    "low finished: yes",
+  ],
+  affinity: ["affinity ok", "pinned runs stay on their CPU"],
+  rusage: [
+    "getrusage(RUSAGE_SELF): CPU time used",
+    "times: CPU time used",
+    "getrusage(RUSAGE_CHILDREN): includes the reaped child",
+    "unknown who: EINVAL",
+  ],
+  nosys: ["syscall 1999 returned -38"],
+};
+
+function assertLines(out: string, expected: Array<string | RegExp>): void {
+  const lines = out.split("\n");
+  let at = 0;
+  for (const want of expected) {
+    const found = lines.findIndex((l, n) =>
+      n >= at && (typeof want === "string" ? l === want : want.test(l))
+    );
+    assert.ok(found >= 0, `missing ${want} after line ${at} in:\n${out}`);
+    at = found + 1;
+  }
+  assert.equal(lines.at(-2), "ok", `last line is not ok:\n${out}`);
+}
+
+for (const mode of MODES) {
+  for (const [program, expected] of Object.entries(EXPECT)) {
+    Deno.test(`${program} passes under init, ${mode} harts`, async () => {
+      const r = await boot(mode, program);
+      assert.deepEqual(r.exit, { status: 0, signal: 0 }, r.out + r.err + r.log.join("\n"));
+      assertLines(r.out, expected);
+    });
+  }
+
+  Deno.test(`a memory hog is killed, says why, and the others carry on, ${mode} harts`, async () => {
+    const r = await boot(mode, "oom");
+    assert.deepEqual(r.exit, { status: 0, signal: 0 });
+    assertLines(r.out, ["hog killed by signal 9", "survivor intact"]);
+    assert.match(
+      r.log.join("\n"),
+      /memhog\.elf\[\d+\]: killed by SIGKILL \(out of memory: memory limit/,
+    );
+  });
+
+  Deno.test(`init reports a killed program as 128 + signal, ${mode} harts`, async () => {
+    const r = await boot(mode, "memhog");
+    assert.deepEqual(r.exit, { status: 128 + 9, signal: 0 });
+  });
+
+  Deno.test(`init runs the program with its arguments and stdin, ${mode} harts`, async () => {
+    const r = await boot(mode, "cat", [], "piped through cat\n");
+    assert.deepEqual(r.exit, { status: 0, signal: 0 });
+    assert.equal(r.out, "piped through cat\n");
+    const args = await boot(mode, "args", ["x", "y z"]);
+    assert.match(
+      args.out,
+      /^argc=3\nargv\[0\]=userland\/bin\/args\.elf\nargv\[1\]=x\nargv\[2\]=y z\n/,
+    );
+  });
+}
+
+Deno.test("the in-line mode is deterministic: the same run twice gives the same counts", async () => {
+  const runs = [];
+  for (let n = 0; n < 2; n++) {
+    const r = await boot("inline", "condvar");
+    runs.push(r.kernel.hartCounters.map((c) => [c.instructions, c.contextSwitches, c.syscalls]));
+  }
+  assert.deepEqual(runs[0], runs[1]);
+});
