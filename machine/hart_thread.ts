@@ -16,6 +16,9 @@
 import { HART_WORDS, HS } from "./hart_state.ts";
 import type { HartDescriptor, Machine } from "./machine.ts";
 
+/** Polls of the control word before the kernel awaits a hart asynchronously. */
+const SPIN_BEFORE_AWAIT = 2_000;
+
 export const CONTROL_IDLE = 0;
 export const CONTROL_RUN = 1;
 export const CONTROL_WAIT = 2;
@@ -96,6 +99,10 @@ export class HartThread {
       this.h[this.base + HS.BUDGET] = argument;
       Atomics.store(this.h, control, command);
       Atomics.notify(this.h, control);
+      // A short run (a system call's round trip) ends within microseconds: poll briefly first.
+      for (let spin = 0; spin < SPIN_BEFORE_AWAIT && Atomics.load(this.h, control) === command;) {
+        spin++;
+      }
       while (Atomics.load(this.h, control) === command) {
         const wait = Atomics.waitAsync(this.h, control, command);
         if (wait.async) await wait.value;

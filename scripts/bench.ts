@@ -8,9 +8,10 @@
 
 import { ensureDebianPackages } from "./deps.ts";
 import { cpuBench } from "./bench/cpu.ts";
+import { kernelBench } from "./bench/kernel.ts";
 import type { Bench, BenchResult } from "./bench/types.ts";
 
-const BENCHES: Bench[] = [cpuBench];
+const BENCHES: Bench[] = [cpuBench, kernelBench];
 
 function parse(args: string[]) {
   const filters: string[] = [];
