@@ -4,7 +4,8 @@
  *
  * Free frames sit on a stack, so allocation and release are O(1). A frame returns to the stack
  * only when its count drops to zero. Nothing here zeroes or flushes: callers zero a frame they
- * expose to a process, and the VM layer flushes TLBs before a frame may be reused.
+ * expose to a process, and the VM layer flushes TLBs before a frame may be reused. A freed
+ * frame's code generation is bumped, so no hart runs code it translated from the old contents.
  */
 
 import type { RamBank } from "../machine/bus.ts";
@@ -58,7 +59,10 @@ export class FrameAllocator {
   release(pa: number): number {
     const f = this.index(pa);
     if (this.refs[f] === 0) throw new Error(`double free of frame 0x${pa.toString(16)}`);
-    if (--this.refs[f] === 0) this.free[this.freeCount++] = f;
+    if (--this.refs[f] === 0) {
+      this.free[this.freeCount++] = f;
+      this.bank.replaceFrames(pa);
+    }
     return this.refs[f];
   }
 

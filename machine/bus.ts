@@ -17,17 +17,27 @@ export interface MmioDevice {
   write(offset: number, width: 1 | 2 | 4, value: number): void;
 }
 
-/** A contiguous piece of RAM at a physical base address. */
+/**
+ * A contiguous piece of RAM at a physical base address.
+ *
+ * Each 4 KiB frame also has a code generation, a word in a shared buffer of its own: whoever
+ * replaces a frame's contents behind the harts' backs (the kernel freeing a frame for reuse)
+ * bumps it, and code a hart translated from the frame is dropped when next entered (see
+ * code_cache.ts). The buffer is shared with every thread that runs a hart.
+ */
 export class RamBank {
   readonly u8: Uint8Array;
   readonly u16: Uint16Array;
   readonly i32: Int32Array;
   readonly size: number;
+  /** Code generation per frame. */
+  readonly codeGen: Int32Array;
 
   constructor(
     readonly name: string,
     readonly base: number,
     readonly buffer: SharedArrayBuffer,
+    readonly codeGenBuffer = new SharedArrayBuffer(buffer.byteLength / 4096 * 4),
   ) {
     if (base % 4096 !== 0 || buffer.byteLength % 4096 !== 0) {
       throw new RangeError(`bank ${name}: base and size must be page-aligned`);
@@ -35,15 +45,30 @@ export class RamBank {
     if (base + buffer.byteLength > 2 ** 32) {
       throw new RangeError(`bank ${name}: ends above 4 GiB`);
     }
+    if (codeGenBuffer.byteLength !== buffer.byteLength / 4096 * 4) {
+      throw new RangeError(`bank ${name}: the code generation buffer needs a word per frame`);
+    }
     this.size = buffer.byteLength;
     this.u8 = new Uint8Array(buffer);
     this.u16 = new Uint16Array(buffer);
     this.i32 = new Int32Array(buffer);
+    this.codeGen = new Int32Array(codeGenBuffer);
   }
 
   /** Whether [paddr, paddr + length) lies inside this bank. */
   contains(paddr: number, length = 1): boolean {
     return paddr >= this.base && paddr + length <= this.base + this.size;
+  }
+
+  /**
+   * Announces that the frames holding [paddr, paddr + length) get new contents: bumps their
+   * code generations so that no hart keeps running code translated from the old ones. Safe
+   * from any thread.
+   */
+  replaceFrames(paddr: number, length = 1): void {
+    const first = Math.floor((paddr - this.base) / 4096);
+    const last = Math.floor((paddr + length - 1 - this.base) / 4096);
+    for (let f = first; f <= last; f++) Atomics.add(this.codeGen, f, 1);
   }
 }
 

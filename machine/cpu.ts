@@ -18,11 +18,19 @@
  * - One instruction per cycle: `cycle` equals `instret`; `time` is the CLINT's mtime.
  * - Instructions execute only from the user bank; a fetch from anywhere else is an
  *   instruction access fault.
- * - Interrupts are sampled every POLL_INTERVAL instructions and at the start of a run.
+ * - Interrupts are sampled at the start of a run and then at least every POLL_INTERVAL
+ *   instructions (between blocks when compiled code runs).
  *
  * The inner loop keeps to the shape of mini-rv32ima: one function, one switch on the major
  * opcode, registers in an Int32Array, RAM in typed arrays, the TLB checked inline, no
  * allocation per instruction. Compressed instructions are expanded through a table.
+ *
+ * This is the first of two tiers. At every block boundary (the start of a run, after a jump or
+ * branch, after an instruction that ends blocks, after compiled code) the loop looks pc up in the
+ * hart's code cache (code_cache.ts); once a block is hot it runs as a compiled function
+ * (translate.ts) instead, provided its page is still in the exec TLB and the whole block fits
+ * in the budget before the next stop or interrupt sample. Traps inside compiled code come back
+ * through the same slow paths, so both tiers leave the same state.
  */
 
 import { AccessFault, type Bus, type RamBank } from "./bus.ts";
@@ -38,7 +46,10 @@ import {
   TLB_MASK,
   tlbTagBase,
 } from "./mmu.ts";
+import { CodeCache } from "./code_cache.ts";
+import { div, divu, mulh, mulhsu, mulhu, rem, remu } from "./muldiv.ts";
 import { compressedTable } from "./rvc.ts";
+import type { BlockEnv } from "./translate.ts";
 
 /** Exception cause codes (scause with the interrupt bit clear). */
 export const CAUSE = {
@@ -70,9 +81,8 @@ export const RUN_BUDGET = 0;
 /** `run` stopped at a trap; scause/stval/sepc say which. */
 export const RUN_TRAP = 1;
 
-/** Instructions between interrupt checks (a power of two). */
+/** Most instructions between two interrupt samples. */
 export const POLL_INTERVAL = 1024;
-const POLL_MASK = POLL_INTERVAL - 1;
 
 /** Sentinel thrown inside the interpreter to unwind to `run` on an exception. */
 const TRAP = Symbol("trap");
@@ -88,6 +98,8 @@ export interface HartWiring {
   /** The user bank: where instructions execute from and what the TLB caches. */
   ram: RamBank;
   clint: Clint;
+  /** Whether hot code is compiled (default true); false keeps the hart in the interpreter. */
+  translate?: boolean;
 }
 
 /** A hart. Construct one per host thread that runs it; the state is shared. */
@@ -97,6 +109,8 @@ export class Cpu {
   readonly x: Int32Array;
   readonly tlb: Tlb;
   readonly walker: PageWalker;
+  /** The compiled blocks, or null when this hart only interprets. */
+  readonly codeCache: CodeCache | null;
   private readonly h: Int32Array;
   private readonly b: number;
   private readonly bus: Bus;
@@ -107,6 +121,14 @@ export class Cpu {
   private trapValue = 0;
   private amoWords: Int32Array;
   private amoIndex = 0;
+  /** This hart's mtimecmp (Infinity: disarmed) as read when WAKE was `timerWake`. */
+  private timerAt = Infinity;
+  private timerWake = -1;
+  /** What compiled blocks reach of this hart. */
+  private readonly env: BlockEnv;
+  /** Where a compiled block's slow path trapped: its pc and the budget left after it. */
+  private blockPc = 0;
+  private blockLeft = 0;
 
   constructor(w: HartWiring) {
     this.hartId = w.hartId;
@@ -121,6 +143,33 @@ export class Cpu {
     this.clint = w.clint;
     this.rvc = compressedTable();
     this.amoWords = w.ram.i32;
+    this.env = {
+      x: this.x,
+      m8: w.ram.u8,
+      m16: w.ram.u16,
+      m32: w.ram.i32,
+      tagR: this.tlb.tagRead,
+      tagW: this.tlb.tagWrite,
+      tOff: this.tlb.offset,
+      left: 0,
+      fault: false,
+      load: (va, funct3, insn, pc, left) => {
+        try {
+          return this.loadSlow(va, funct3, insn);
+        } catch (e) {
+          this.blockTrapped(e, pc, left);
+          return 0;
+        }
+      },
+      store: (va, funct3, value, insn, pc, left) => {
+        try {
+          this.storeSlow(va, funct3, value, insn);
+        } catch (e) {
+          this.blockTrapped(e, pc, left);
+        }
+      },
+    };
+    this.codeCache = w.translate === false ? null : new CodeCache(w.ram, this.rvc, this.env);
   }
 
   get pc(): number {
@@ -162,11 +211,24 @@ export class Cpu {
     this.h[this.b + HS.RESV_ADDR] = -1;
   }
 
-  /** Interrupts that are pending and enabled right now. */
+  /**
+   * Interrupts that are pending and enabled right now. Compiled code polls every few hundred
+   * nanoseconds, so this is kept cheap: the timer is looked at only when it is enabled, and
+   * this hart's mtimecmp is re-read only when the WAKE word has moved (every write to
+   * mtimecmp bumps it), so a poll does not touch the CLINT's 64-bit registers.
+   */
   pendingInterrupts(): number {
+    const enabled = this.h[this.b + HS.SIE];
     let pending = Atomics.load(this.h, this.b + HS.SIP);
-    if (this.clint.timerDue(this.hartId)) pending |= STIP;
-    return pending & this.h[this.b + HS.SIE];
+    if (enabled & STIP) {
+      const wake = Atomics.load(this.h, this.b + HS.WAKE);
+      if (wake !== this.timerWake) {
+        this.timerWake = wake;
+        this.timerAt = this.clint.timecmp(this.hartId);
+      }
+      if (this.timerAt !== Infinity && this.clint.mtime() >= this.timerAt) pending |= STIP;
+    }
+    return pending & enabled;
   }
 
   /**
@@ -200,8 +262,11 @@ export class Cpu {
     const tlb = this.tlb;
     const tagR = tlb.tagRead;
     const tagW = tlb.tagWrite;
+    const tagX = tlb.tagExec;
     const tOff = tlb.offset;
     const rvc = this.rvc;
+    const cache = this.codeCache;
+    const env = this.env;
     const satp = h[b + HS.SATP];
     const tagBase = tlbTagBase(satp);
     let pc = h[b + HS.PC];
@@ -211,344 +276,401 @@ export class Cpu {
     let resvAddr = h[b + HS.RESV_ADDR];
     let resvValue = h[b + HS.RESV_VALUE];
     const initial = left;
-
-    const pending = this.pendingInterrupts();
-    if (pending !== 0) return this.takeInterrupt(pending, pc, 0);
+    // Stop (left 0) or sample interrupts when `left` comes down to `limit`.
+    let limit = Math.max(0, left - POLL_INTERVAL);
+    let irq = this.pendingInterrupts(); // pending interrupts stop the run (or keep it from starting)
+    let trapped = false;
 
     try {
-      for (;;) {
-        if ((left & POLL_MASK) === 0) {
-          if (left === 0) break;
-          const irq = this.pendingInterrupts();
-          if (irq !== 0) {
+      // One pass of the outer loop per block boundary: the start of the run, a jump or
+      // branch, an instruction that ends blocks, the end of a compiled block.
+      if (irq === 0) {
+        outer: for (;;) {
+          // Compiled code, when the page of pc is in the exec TLB (a miss or a fault is the
+          // interpreter's fetch to handle) and the whole block fits in the budget.
+          if (cache !== null) {
+            const vpn = pc >>> 12;
+            if (vpn !== fetchVpn && tagX[vpn & TLB_MASK] === (tagBase | vpn)) {
+              fetchVpn = vpn;
+              fetchHalf = tOff[vpn & TLB_MASK] >>> 1;
+            }
+            const block = vpn === fetchVpn ? cache.find((fetchHalf << 1) + (pc & 0xfff)) : null;
+            if (block !== null && block.insns <= left) {
+              if (left - block.insns < limit) {
+                // Sample interrupts now, then run it within a fresh interval.
+                irq = this.pendingInterrupts();
+                if (irq !== 0) break;
+                limit = Math.max(0, left - POLL_INTERVAL);
+              }
+              pc = block.run(pc, left, limit, tagBase, block.index);
+              left = env.left;
+              if (env.fault) throw TRAP; // a slow path trapped: taken below, where it happened
+              continue;
+            }
+          }
+
+          // The interpreter, up to the next block boundary.
+          for (;;) {
+            if (left <= limit) {
+              if (left === 0) break outer;
+              irq = this.pendingInterrupts();
+              if (irq !== 0) break outer;
+              limit = Math.max(0, left - POLL_INTERVAL);
+            }
+
+            left--;
             x[0] = 0;
-            h[b + HS.RESV_ADDR] = resvAddr;
-            h[b + HS.RESV_VALUE] = resvValue;
-            return this.takeInterrupt(irq, pc, initial - left);
-          }
-        }
-        left--;
-        x[0] = 0;
 
-        // Fetch.
-        if (pc >>> 12 !== fetchVpn) {
-          fetchHalf = this.fetchPage(pc, tagBase) >>> 1;
-          fetchVpn = pc >>> 12;
-        }
-        let insn = m16[fetchHalf + ((pc & 0xfff) >>> 1)];
-        let ilen = 4;
-        if ((insn & 3) !== 3) {
-          const raw = insn;
-          insn = rvc[raw];
-          ilen = 2;
-          if (insn === 0) this.raise(CAUSE.ILLEGAL_INSTRUCTION, raw);
-        } else if ((pc & 0xfff) === 0xffe) {
-          insn |= m16[this.fetchPage(pc + 2, tagBase) >>> 1] << 16;
-        } else {
-          insn |= m16[fetchHalf + ((pc & 0xfff) >>> 1) + 1] << 16;
-        }
+            // Fetch.
+            if (pc >>> 12 !== fetchVpn) {
+              fetchHalf = this.fetchPage(pc, tagBase) >>> 1;
+              fetchVpn = pc >>> 12;
+            }
+            let insn = m16[fetchHalf + ((pc & 0xfff) >>> 1)];
+            let ilen = 4;
+            if ((insn & 3) !== 3) {
+              const raw = insn;
+              insn = rvc[raw];
+              ilen = 2;
+              if (insn === 0) this.raise(CAUSE.ILLEGAL_INSTRUCTION, raw);
+            } else if ((pc & 0xfff) === 0xffe) {
+              insn |= m16[this.fetchPage(pc + 2, tagBase) >>> 1] << 16;
+            } else {
+              insn |= m16[fetchHalf + ((pc & 0xfff) >>> 1) + 1] << 16;
+            }
 
-        const rd = (insn >>> 7) & 31;
-        const rs1 = (insn >>> 15) & 31;
-        const rs2 = (insn >>> 20) & 31;
-        const funct3 = (insn >>> 12) & 7;
+            const rd = (insn >>> 7) & 31;
+            const rs1 = (insn >>> 15) & 31;
+            const rs2 = (insn >>> 20) & 31;
+            const funct3 = (insn >>> 12) & 7;
 
-        switch ((insn >>> 2) & 31) { // major opcode (bits 6:2; bits 1:0 are 11)
-          case 0x0d: // LUI
-            x[rd] = insn & 0xfffff000;
-            break;
-
-          case 0x05: // AUIPC
-            x[rd] = pc + (insn & 0xfffff000);
-            break;
-
-          case 0x1b: { // JAL
-            const imm = ((insn >> 11) & 0xfff00000) | (insn & 0xff000) | ((insn >>> 9) & 0x800) |
-              ((insn >>> 20) & 0x7fe);
-            x[rd] = pc + ilen;
-            pc = (pc + imm) | 0;
-            continue;
-          }
-
-          case 0x19: { // JALR
-            if (funct3 !== 0) this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
-            const target = (x[rs1] + (insn >> 20)) & ~1;
-            x[rd] = pc + ilen;
-            pc = target;
-            continue;
-          }
-
-          case 0x18: { // BRANCH
-            const a = x[rs1];
-            const c = x[rs2];
-            let taken: boolean;
-            switch (funct3) {
-              case 0:
-                taken = a === c;
+            switch ((insn >>> 2) & 31) { // major opcode (bits 6:2; bits 1:0 are 11)
+              case 0x0d: // LUI
+                x[rd] = insn & 0xfffff000;
                 break;
-              case 1:
-                taken = a !== c;
+
+              case 0x05: // AUIPC
+                x[rd] = pc + (insn & 0xfffff000);
                 break;
-              case 4:
-                taken = a < c;
+
+              case 0x1b: { // JAL
+                const imm = ((insn >> 11) & 0xfff00000) | (insn & 0xff000) |
+                  ((insn >>> 9) & 0x800) |
+                  ((insn >>> 20) & 0x7fe);
+                x[rd] = pc + ilen;
+                pc = (pc + imm) | 0;
+                continue outer;
+              }
+
+              case 0x19: { // JALR
+                if (funct3 !== 0) this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
+                const target = (x[rs1] + (insn >> 20)) & ~1;
+                x[rd] = pc + ilen;
+                pc = target;
+                continue outer;
+              }
+
+              case 0x18: { // BRANCH
+                const a = x[rs1];
+                const c = x[rs2];
+                let taken: boolean;
+                switch (funct3) {
+                  case 0:
+                    taken = a === c;
+                    break;
+                  case 1:
+                    taken = a !== c;
+                    break;
+                  case 4:
+                    taken = a < c;
+                    break;
+                  case 5:
+                    taken = a >= c;
+                    break;
+                  case 6:
+                    taken = (a >>> 0) < (c >>> 0);
+                    break;
+                  case 7:
+                    taken = (a >>> 0) >= (c >>> 0);
+                    break;
+                  default:
+                    this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
+                }
+                if (taken) {
+                  const imm = ((insn >> 19) & 0xfffff000) | ((insn << 4) & 0x800) |
+                    ((insn >>> 20) & 0x7e0) | ((insn >>> 7) & 0x1e);
+                  pc = (pc + imm) | 0;
+                } else {
+                  pc = (pc + ilen) | 0;
+                }
+                continue outer;
+              }
+
+              case 0x00: { // LOAD
+                const va = (x[rs1] + (insn >> 20)) | 0;
+                const e = (va >>> 12) & TLB_MASK;
+                let v = 0;
+                if (tagR[e] === (tagBase | (va >>> 12))) {
+                  const pa = tOff[e] + (va & 0xfff);
+                  switch (funct3) {
+                    case 0: // LB
+                      v = (m8[pa] << 24) >> 24;
+                      break;
+                    case 1: // LH
+                      v = pa & 1 ? this.loadSlow(va, funct3, insn) : (m16[pa >>> 1] << 16) >> 16;
+                      break;
+                    case 2: // LW
+                      v = pa & 3 ? this.loadSlow(va, funct3, insn) : m32[pa >>> 2];
+                      break;
+                    case 4: // LBU
+                      v = m8[pa];
+                      break;
+                    case 5: // LHU
+                      v = pa & 1 ? this.loadSlow(va, funct3, insn) : m16[pa >>> 1];
+                      break;
+                    default:
+                      this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
+                  }
+                } else {
+                  v = this.loadSlow(va, funct3, insn);
+                }
+                x[rd] = v;
                 break;
-              case 5:
-                taken = a >= c;
+              }
+
+              case 0x08: { // STORE
+                const va = (x[rs1] + (((insn >> 20) & ~31) | rd)) | 0;
+                const v = x[rs2];
+                const e = (va >>> 12) & TLB_MASK;
+                if (tagW[e] === (tagBase | (va >>> 12))) {
+                  const pa = tOff[e] + (va & 0xfff);
+                  switch (funct3) {
+                    case 0: // SB
+                      m8[pa] = v;
+                      break;
+                    case 1: // SH
+                      if (pa & 1) this.storeSlow(va, funct3, v, insn);
+                      else m16[pa >>> 1] = v;
+                      break;
+                    case 2: // SW
+                      if (pa & 3) this.storeSlow(va, funct3, v, insn);
+                      else m32[pa >>> 2] = v;
+                      break;
+                    default:
+                      this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
+                  }
+                } else {
+                  this.storeSlow(va, funct3, v, insn);
+                }
                 break;
-              case 6:
-                taken = (a >>> 0) < (c >>> 0);
+              }
+
+              case 0x04: { // OP-IMM
+                const a = x[rs1];
+                const imm = insn >> 20;
+                switch (funct3) {
+                  case 0: // ADDI
+                    x[rd] = a + imm;
+                    break;
+                  case 1: // SLLI
+                    if (insn >>> 25 !== 0) this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
+                    x[rd] = a << rs2;
+                    break;
+                  case 2: // SLTI
+                    x[rd] = a < imm ? 1 : 0;
+                    break;
+                  case 3: // SLTIU
+                    x[rd] = (a >>> 0) < (imm >>> 0) ? 1 : 0;
+                    break;
+                  case 4: // XORI
+                    x[rd] = a ^ imm;
+                    break;
+                  case 5: { // SRLI, SRAI
+                    const f7 = insn >>> 25;
+                    if (f7 === 0) x[rd] = a >>> rs2;
+                    else if (f7 === 0x20) x[rd] = a >> rs2;
+                    else this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
+                    break;
+                  }
+                  case 6: // ORI
+                    x[rd] = a | imm;
+                    break;
+                  default: // ANDI
+                    x[rd] = a & imm;
+                }
                 break;
-              case 7:
-                taken = (a >>> 0) >= (c >>> 0);
+              }
+
+              case 0x0c: { // OP
+                const a = x[rs1];
+                const c = x[rs2];
+                const f7 = insn >>> 25;
+                if (f7 === 0) {
+                  switch (funct3) {
+                    case 0:
+                      x[rd] = a + c;
+                      break;
+                    case 1:
+                      x[rd] = a << c;
+                      break;
+                    case 2:
+                      x[rd] = a < c ? 1 : 0;
+                      break;
+                    case 3:
+                      x[rd] = (a >>> 0) < (c >>> 0) ? 1 : 0;
+                      break;
+                    case 4:
+                      x[rd] = a ^ c;
+                      break;
+                    case 5:
+                      x[rd] = a >>> c;
+                      break;
+                    case 6:
+                      x[rd] = a | c;
+                      break;
+                    default:
+                      x[rd] = a & c;
+                  }
+                } else if (f7 === 0x20) {
+                  if (funct3 === 0) x[rd] = a - c;
+                  else if (funct3 === 5) x[rd] = a >> c;
+                  else this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
+                } else if (f7 === 1) { // M extension
+                  switch (funct3) {
+                    case 0: // MUL
+                      x[rd] = Math.imul(a, c);
+                      break;
+                    case 1: // MULH
+                      x[rd] = mulh(a, c);
+                      break;
+                    case 2: // MULHSU
+                      x[rd] = mulhsu(a, c);
+                      break;
+                    case 3: // MULHU
+                      x[rd] = mulhu(a, c);
+                      break;
+                    case 4: // DIV
+                      x[rd] = div(a, c);
+                      break;
+                    case 5: // DIVU
+                      x[rd] = divu(a, c);
+                      break;
+                    case 6: // REM
+                      x[rd] = rem(a, c);
+                      break;
+                    default: // REMU
+                      x[rd] = remu(a, c);
+                  }
+                } else {
+                  this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
+                }
                 break;
+              }
+
+              case 0x03: // MISC-MEM
+                if (funct3 === 0) {
+                  Atomics.add(h, b + HS.FENCE, 1); // FENCE: a full barrier on shared memory
+                } else if (funct3 === 1) { // FENCE.I: fetches read RAM; only compiled code is stale
+                  cache?.flush();
+                } else {
+                  this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
+                }
+                pc = (pc + ilen) | 0;
+                continue outer; // ends a block: what follows may start a compiled one
+
+              case 0x1c: { // SYSTEM
+                if (funct3 === 0) {
+                  if (insn === 0x0000_0073) this.raise(CAUSE.ECALL_FROM_U, 0);
+                  if (insn === 0x0010_0073) this.raise(CAUSE.BREAKPOINT, pc);
+                  this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn); // sret, mret, wfi, sfence.vma: not in U-mode
+                }
+                // Zicsr: only the read-only user counters exist, so any write is illegal.
+                const writes = funct3 === 1 || funct3 === 5 || rs1 !== 0;
+                const csr = insn >>> 20;
+                if (funct3 === 4 || writes) this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
+                x[rd] = this.readCounter(csr, initial - left - 1, insn);
+                pc = (pc + ilen) | 0;
+                continue outer; // ends a block: what follows may start a compiled one
+              }
+
+              case 0x0b: { // AMO
+                if (funct3 !== 2) this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
+                const op = insn >>> 27;
+                const va = x[rs1];
+                if (op === 0x02) { // LR.W
+                  if (rs2 !== 0) this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
+                  const pa = this.atomicAddress(va, ACCESS_READ, tagBase);
+                  const v = Atomics.load(this.amoWords, this.amoIndex);
+                  resvAddr = pa;
+                  resvValue = v;
+                  x[rd] = v;
+                  pc = (pc + ilen) | 0;
+                  continue outer; // ends a block: what follows may start a compiled one
+                }
+                if (op === 0x03) { // SC.W
+                  const pa = this.atomicAddress(va, ACCESS_WRITE, tagBase);
+                  const ok = resvAddr === pa &&
+                    Atomics.compareExchange(this.amoWords, this.amoIndex, resvValue, x[rs2]) ===
+                      resvValue;
+                  resvAddr = -1;
+                  x[rd] = ok ? 0 : 1;
+                  pc = (pc + ilen) | 0;
+                  continue outer; // ends a block: what follows may start a compiled one
+                }
+                const opIsValid = op === 0x00 || op === 0x01 || op === 0x04 || op === 0x08 ||
+                  op === 0x0c || op === 0x10 || op === 0x14 || op === 0x18 || op === 0x1c;
+                if (!opIsValid) this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
+                this.atomicAddress(va, ACCESS_WRITE, tagBase);
+                x[rd] = amo(this.amoWords, this.amoIndex, op, x[rs2]);
+                pc = (pc + ilen) | 0;
+                continue outer; // ends a block: what follows may start a compiled one
+              }
+
               default:
                 this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
             }
-            if (taken) {
-              const imm = ((insn >> 19) & 0xfffff000) | ((insn << 4) & 0x800) |
-                ((insn >>> 20) & 0x7e0) | ((insn >>> 7) & 0x1e);
-              pc = (pc + imm) | 0;
-              continue;
-            }
-            break;
+            pc = (pc + ilen) | 0;
           }
-
-          case 0x00: { // LOAD
-            const va = (x[rs1] + (insn >> 20)) | 0;
-            const e = (va >>> 12) & TLB_MASK;
-            let v = 0;
-            if (tagR[e] === (tagBase | (va >>> 12))) {
-              const pa = tOff[e] + (va & 0xfff);
-              switch (funct3) {
-                case 0: // LB
-                  v = (m8[pa] << 24) >> 24;
-                  break;
-                case 1: // LH
-                  v = pa & 1 ? this.loadSlow(va, funct3, insn) : (m16[pa >>> 1] << 16) >> 16;
-                  break;
-                case 2: // LW
-                  v = pa & 3 ? this.loadSlow(va, funct3, insn) : m32[pa >>> 2];
-                  break;
-                case 4: // LBU
-                  v = m8[pa];
-                  break;
-                case 5: // LHU
-                  v = pa & 1 ? this.loadSlow(va, funct3, insn) : m16[pa >>> 1];
-                  break;
-                default:
-                  this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
-              }
-            } else {
-              v = this.loadSlow(va, funct3, insn);
-            }
-            x[rd] = v;
-            break;
-          }
-
-          case 0x08: { // STORE
-            const va = (x[rs1] + (((insn >> 20) & ~31) | rd)) | 0;
-            const v = x[rs2];
-            const e = (va >>> 12) & TLB_MASK;
-            if (tagW[e] === (tagBase | (va >>> 12))) {
-              const pa = tOff[e] + (va & 0xfff);
-              switch (funct3) {
-                case 0: // SB
-                  m8[pa] = v;
-                  break;
-                case 1: // SH
-                  if (pa & 1) this.storeSlow(va, funct3, v, insn);
-                  else m16[pa >>> 1] = v;
-                  break;
-                case 2: // SW
-                  if (pa & 3) this.storeSlow(va, funct3, v, insn);
-                  else m32[pa >>> 2] = v;
-                  break;
-                default:
-                  this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
-              }
-            } else {
-              this.storeSlow(va, funct3, v, insn);
-            }
-            break;
-          }
-
-          case 0x04: { // OP-IMM
-            const a = x[rs1];
-            const imm = insn >> 20;
-            switch (funct3) {
-              case 0: // ADDI
-                x[rd] = a + imm;
-                break;
-              case 1: // SLLI
-                if (insn >>> 25 !== 0) this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
-                x[rd] = a << rs2;
-                break;
-              case 2: // SLTI
-                x[rd] = a < imm ? 1 : 0;
-                break;
-              case 3: // SLTIU
-                x[rd] = (a >>> 0) < (imm >>> 0) ? 1 : 0;
-                break;
-              case 4: // XORI
-                x[rd] = a ^ imm;
-                break;
-              case 5: { // SRLI, SRAI
-                const f7 = insn >>> 25;
-                if (f7 === 0) x[rd] = a >>> rs2;
-                else if (f7 === 0x20) x[rd] = a >> rs2;
-                else this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
-                break;
-              }
-              case 6: // ORI
-                x[rd] = a | imm;
-                break;
-              default: // ANDI
-                x[rd] = a & imm;
-            }
-            break;
-          }
-
-          case 0x0c: { // OP
-            const a = x[rs1];
-            const c = x[rs2];
-            const f7 = insn >>> 25;
-            if (f7 === 0) {
-              switch (funct3) {
-                case 0:
-                  x[rd] = a + c;
-                  break;
-                case 1:
-                  x[rd] = a << c;
-                  break;
-                case 2:
-                  x[rd] = a < c ? 1 : 0;
-                  break;
-                case 3:
-                  x[rd] = (a >>> 0) < (c >>> 0) ? 1 : 0;
-                  break;
-                case 4:
-                  x[rd] = a ^ c;
-                  break;
-                case 5:
-                  x[rd] = a >>> c;
-                  break;
-                case 6:
-                  x[rd] = a | c;
-                  break;
-                default:
-                  x[rd] = a & c;
-              }
-            } else if (f7 === 0x20) {
-              if (funct3 === 0) x[rd] = a - c;
-              else if (funct3 === 5) x[rd] = a >> c;
-              else this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
-            } else if (f7 === 1) { // M extension
-              switch (funct3) {
-                case 0: // MUL
-                  x[rd] = Math.imul(a, c);
-                  break;
-                case 1: // MULH
-                  x[rd] = mulhu(a, c) - (a < 0 ? c : 0) - (c < 0 ? a : 0);
-                  break;
-                case 2: // MULHSU
-                  x[rd] = mulhu(a, c) - (a < 0 ? c : 0);
-                  break;
-                case 3: // MULHU
-                  x[rd] = mulhu(a, c);
-                  break;
-                case 4: // DIV
-                  x[rd] = c === 0 ? -1 : (a === -0x8000_0000 && c === -1) ? a : (a / c) | 0;
-                  break;
-                case 5: // DIVU
-                  x[rd] = c === 0 ? -1 : ((a >>> 0) / (c >>> 0)) >>> 0;
-                  break;
-                case 6: // REM
-                  x[rd] = c === 0 ? a : (a === -0x8000_0000 && c === -1) ? 0 : a % c;
-                  break;
-                default: // REMU
-                  x[rd] = c === 0 ? a : (a >>> 0) % (c >>> 0);
-              }
-            } else {
-              this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
-            }
-            break;
-          }
-
-          case 0x03: // MISC-MEM
-            if (funct3 === 0) {
-              Atomics.add(h, b + HS.FENCE, 1); // FENCE: a full barrier on shared memory
-            } else if (funct3 !== 1) { // FENCE.I: fetches read RAM directly; nothing is cached
-              this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
-            }
-            break;
-
-          case 0x1c: { // SYSTEM
-            if (funct3 === 0) {
-              if (insn === 0x0000_0073) this.raise(CAUSE.ECALL_FROM_U, 0);
-              if (insn === 0x0010_0073) this.raise(CAUSE.BREAKPOINT, pc);
-              this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn); // sret, mret, wfi, sfence.vma: not in U-mode
-            }
-            // Zicsr: only the read-only user counters exist, so any write is illegal.
-            const writes = funct3 === 1 || funct3 === 5 || rs1 !== 0;
-            const csr = insn >>> 20;
-            if (funct3 === 4 || writes) this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
-            x[rd] = this.readCounter(csr, initial - left - 1, insn);
-            break;
-          }
-
-          case 0x0b: { // AMO
-            if (funct3 !== 2) this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
-            const op = insn >>> 27;
-            const va = x[rs1];
-            if (op === 0x02) { // LR.W
-              if (rs2 !== 0) this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
-              const pa = this.atomicAddress(va, ACCESS_READ, tagBase);
-              const v = Atomics.load(this.amoWords, this.amoIndex);
-              resvAddr = pa;
-              resvValue = v;
-              x[rd] = v;
-              break;
-            }
-            if (op === 0x03) { // SC.W
-              const pa = this.atomicAddress(va, ACCESS_WRITE, tagBase);
-              const ok = resvAddr === pa &&
-                Atomics.compareExchange(this.amoWords, this.amoIndex, resvValue, x[rs2]) ===
-                  resvValue;
-              resvAddr = -1;
-              x[rd] = ok ? 0 : 1;
-              break;
-            }
-            const opIsValid = op === 0x00 || op === 0x01 || op === 0x04 || op === 0x08 ||
-              op === 0x0c || op === 0x10 || op === 0x14 || op === 0x18 || op === 0x1c;
-            if (!opIsValid) this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
-            this.atomicAddress(va, ACCESS_WRITE, tagBase);
-            x[rd] = amo(this.amoWords, this.amoIndex, op, x[rs2]);
-            break;
-          }
-
-          default:
-            this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
         }
-        pc = (pc + ilen) | 0;
       }
     } catch (e) {
       if (e !== TRAP) throw e;
-      x[0] = 0;
-      h[b + HS.RESV_ADDR] = -1;
-      this.retire(initial - left - 1);
-      h[b + HS.SCAUSE] = this.trapCause;
-      h[b + HS.STVAL] = this.trapValue;
-      h[b + HS.SEPC] = pc;
-      h[b + HS.PC] = pc;
-      h[b + HS.TRAPS]++;
-      return RUN_TRAP;
+      // A trap in compiled code: its slow path noted where. (Read for every trap, so that
+      // this path has type feedback whichever kind comes first.)
+      const inBlock = env.fault;
+      const blockPc = this.blockPc;
+      const blockLeft = this.blockLeft;
+      env.fault = false;
+      if (inBlock) {
+        pc = blockPc;
+        left = blockLeft;
+      }
+      left++; // the trapping instruction does not retire
+      resvAddr = -1;
+      trapped = true;
     }
+    // One way out for a stop, an interrupt and a trap alike: a path taken only when a run
+    // ends by budget would be optimized without type feedback and deoptimize on every run.
     x[0] = 0;
     h[b + HS.RESV_ADDR] = resvAddr;
     h[b + HS.RESV_VALUE] = resvValue;
     h[b + HS.PC] = pc;
-    this.retire(initial);
-    return RUN_BUDGET;
+    this.retire(initial - left);
+    if (irq !== 0) return this.takeInterrupt(irq, pc);
+    if (!trapped) return RUN_BUDGET;
+    h[b + HS.SCAUSE] = this.trapCause;
+    h[b + HS.STVAL] = this.trapValue;
+    h[b + HS.SEPC] = pc;
+    h[b + HS.TRAPS]++;
+    return RUN_TRAP;
+  }
+
+  /** A slow path called by compiled code trapped: notes where, for `run` to take the trap. */
+  private blockTrapped(e: unknown, pc: number, left: number): void {
+    if (e !== TRAP) throw e;
+    this.blockPc = pc;
+    this.blockLeft = left;
+    this.env.fault = true;
   }
 
   /** Records an exception and unwinds the interpreter. */
@@ -558,7 +680,8 @@ export class Cpu {
     throw TRAP;
   }
 
-  private takeInterrupt(pending: number, pc: number, retired: number): number {
+  /** Stops the hart at `pc` for the highest-priority interrupt in `pending`. */
+  private takeInterrupt(pending: number, pc: number): number {
     const h = this.h;
     const b = this.b;
     // Priority order of the privileged specification: external, software, timer.
@@ -567,7 +690,6 @@ export class Cpu {
       : pending & SSIP
       ? INTERRUPT.SUPERVISOR_SOFTWARE
       : INTERRUPT.SUPERVISOR_TIMER;
-    this.retire(retired);
     h[b + HS.SCAUSE] = INTERRUPT_BIT | code;
     h[b + HS.STVAL] = 0;
     h[b + HS.SEPC] = pc;
@@ -732,19 +854,6 @@ export class Cpu {
         return this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
     }
   }
-}
-
-/** High 32 bits of the unsigned 64-bit product of two 32-bit values. */
-function mulhu(a: number, b: number): number {
-  const aLo = a & 0xffff;
-  const aHi = a >>> 16;
-  const bLo = b & 0xffff;
-  const bHi = b >>> 16;
-  const lo = aLo * bLo;
-  const mid1 = aHi * bLo;
-  const mid2 = aLo * bHi;
-  const carry = ((lo >>> 16) + (mid1 & 0xffff) + (mid2 & 0xffff)) >>> 16;
-  return (aHi * bHi + (mid1 >>> 16) + (mid2 >>> 16) + carry) | 0;
 }
 
 /** Performs one AMO (funct5 `op`) on `words[i]`; returns the old value. */

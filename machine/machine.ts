@@ -35,6 +35,8 @@ export interface MachineConfig {
   ramSizeBytes?: number;
   /** `host` follows real time; `manual` is stepped by the owner (default `host`). */
   clock?: "host" | "manual";
+  /** Whether harts compile hot code (default true); false keeps them in the interpreter. */
+  translate?: boolean;
 }
 
 /** The shared buffers of one RAM bank. */
@@ -42,6 +44,8 @@ export interface BankDescriptor {
   name: string;
   base: number;
   buffer: SharedArrayBuffer;
+  /** The bank's per-frame code generations. */
+  codeGen: SharedArrayBuffer;
 }
 
 /** Everything a host thread needs to run hart `hartId` (only SharedArrayBuffers and numbers). */
@@ -54,6 +58,7 @@ export interface HartDescriptor {
   plic: SharedArrayBuffer;
   ram: BankDescriptor;
   sharedBanks: BankDescriptor[];
+  translate: boolean;
 }
 
 /** Upper limit on the user bank: the RAM window below 4 GiB. */
@@ -62,6 +67,8 @@ const RAM_SIZE_MAX = 2 ** 32 - RAM_BASE;
 /** The computer. */
 export class Machine {
   readonly harts: number;
+  /** Whether harts compile hot code. */
+  readonly translate: boolean;
   readonly hartState: SharedArrayBuffer;
   readonly clock: Clock;
   readonly clint: Clint;
@@ -76,6 +83,7 @@ export class Machine {
 
   constructor(config: MachineConfig = {}) {
     this.harts = config.harts ?? 2;
+    this.translate = config.translate ?? true;
     const ramSize = config.ramSizeBytes ?? RAM_SIZE_DEFAULT;
     if (
       !Number.isInteger(ramSize) || ramSize <= 0 || ramSize % PAGE_SIZE || ramSize > RAM_SIZE_MAX
@@ -99,6 +107,7 @@ export class Machine {
         bus: this.bus,
         ram: this.ram,
         clint: this.clint,
+        translate: this.translate,
       })
     );
   }
@@ -124,7 +133,12 @@ export class Machine {
     if (!Number.isInteger(hartId) || hartId < 0 || hartId >= this.harts) {
       throw new RangeError(`no hart ${hartId}`);
     }
-    const bank = (b: RamBank): BankDescriptor => ({ name: b.name, base: b.base, buffer: b.buffer });
+    const bank = (b: RamBank): BankDescriptor => ({
+      name: b.name,
+      base: b.base,
+      buffer: b.buffer,
+      codeGen: b.codeGenBuffer,
+    });
     return {
       hartId,
       hartState: this.hartState,
@@ -134,6 +148,7 @@ export class Machine {
       plic: this.plic.buffer,
       ram: bank(this.ram),
       sharedBanks: this.sharedBanks.map(bank),
+      translate: this.translate,
     };
   }
 }
@@ -141,11 +156,19 @@ export class Machine {
 /** Rebuilds a hart from its descriptor on another host thread (no device models there). */
 export function cpuFromDescriptor(d: HartDescriptor): Cpu {
   const bus = new Bus();
-  const ram = new RamBank(d.ram.name, d.ram.base, d.ram.buffer);
+  const ram = new RamBank(d.ram.name, d.ram.base, d.ram.buffer, d.ram.codeGen);
   bus.addBank(ram);
-  for (const s of d.sharedBanks) bus.addBank(new RamBank(s.name, s.base, s.buffer));
+  for (const s of d.sharedBanks) bus.addBank(new RamBank(s.name, s.base, s.buffer, s.codeGen));
   const clint = new Clint(d.clint, d.hartState, new Clock(d.clock));
   bus.addDevice(CLINT_BASE, CLINT_SIZE, clint);
   bus.addDevice(PLIC_BASE, PLIC_SIZE, new Plic(d.plic, d.hartState));
-  return new Cpu({ hartId: d.hartId, hartState: d.hartState, tlb: d.tlb, bus, ram, clint });
+  return new Cpu({
+    hartId: d.hartId,
+    hartState: d.hartState,
+    tlb: d.tlb,
+    bus,
+    ram,
+    clint,
+    translate: d.translate,
+  });
 }

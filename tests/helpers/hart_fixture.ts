@@ -3,7 +3,9 @@
  * placed in RAM from encoded instructions, registers set, the hart run in-line, and helpers to
  * read registers, RAM and the trap registers as unsigned numbers. In bare mode (satp = 0) code
  * and data live at their physical addresses; in paged mode a code page (U+R+X) and a data page
- * (U+R+W) are mapped with hand-built Sv32 tables.
+ * (U+R+W) are mapped with hand-built Sv32 tables. Writing into RAM from outside (`poke`,
+ * `place`) bumps the code generation of the frames written, as the kernel's frame allocator
+ * does when a frame gets new contents, so code compiled from their old contents is dropped.
  */
 
 import assert from "node:assert/strict";
@@ -44,8 +46,13 @@ export class Bench {
   /** Address of the data page, as the program sees it. */
   readonly data: number;
 
-  constructor(opts: { paged?: boolean; harts?: number } = {}) {
-    this.m = new Machine({ harts: opts.harts ?? 1, ramSizeBytes: 32 * MiB, clock: "manual" });
+  constructor(opts: { paged?: boolean; harts?: number; translate?: boolean } = {}) {
+    this.m = new Machine({
+      harts: opts.harts ?? 1,
+      ramSizeBytes: 32 * MiB,
+      clock: "manual",
+      translate: opts.translate,
+    });
     this.cpu = this.m.cpus[0];
     if (opts.paged) {
       this.pt = new TestPageTables(this.m);
@@ -63,6 +70,7 @@ export class Bench {
   /** Writes bytes into RAM at physical address `pa`. */
   poke(pa: number, bytes: ArrayLike<number>): void {
     this.m.ram.u8.set(bytes, pa - RAM_BASE);
+    this.m.ram.replaceFrames(pa, bytes.length);
   }
 
   /** Reads `n` bytes of RAM at physical address `pa`. */

@@ -1,0 +1,488 @@
+/**
+ * The translator: compiles hot guest code into JavaScript functions, the second tier of the
+ * hart (the interpreter in cpu.ts is the first; code_cache.ts decides when).
+ *
+ * The unit is the block: straight-line code inside one 4 KiB page, decoded from RAM, that
+ * ends after its first jump or branch, before the first instruction the translator does not
+ * compile, before a 32-bit instruction that would straddle the page's end, at the page's end,
+ * or after MAX_BLOCK_INSNS instructions. Compiled are RV32IM's computational instructions,
+ * loads, stores, jumps and branches, compressed ones included (expanded by the interpreter's
+ * table); everything else (SYSTEM, AMO, FENCE, FENCE.I, illegal encodings) is left to the
+ * interpreter, which ends a block there.
+ *
+ * One function holds a region: the hot block it was compiled for and the blocks that block
+ * reaches through direct jumps, branches and fall-throughs without leaving its page, as far
+ * as they have run often enough (the cache's `warm` test) and fit (at most MAX_REGION_BLOCKS
+ * blocks, MAX_REGION_INSNS instructions). Inside, a loop switches on the
+ * current block, so control moving between blocks of the region (a loop with an `if` in it, a
+ * call to a function in the same page) stays in the function. Leaving the region (an indirect
+ * jump, a target outside it, an instruction the interpreter keeps) returns the next pc to
+ * `run`. Every block of the region can be an entry point.
+ *
+ * Semantics are the interpreter's, instruction for instruction: the same TLB arrays read
+ * inline for data accesses, the same slow paths (TLB miss, misaligned access, shared banks,
+ * MMIO) through `BlockEnv`, the same M-extension helpers (muldiv.ts). Generated code depends
+ * only on where its page lies in the bank, never on the page's virtual address (it computes
+ * pcs from the pc it is entered at), so one translation serves every mapping of a frame.
+ *
+ * Budget and precision: a block runs only when all of it fits before `limit` (the budget at
+ * which `run` must stop or sample interrupts); otherwise the function returns that block's pc
+ * and `run` takes over. Registers live in JavaScript locals: loaded from the shared register
+ * file on entry and written back on the one way out. A slow path does not throw through
+ * generated code: when its access traps it notes the pc of its instruction and the budget
+ * left after it, sets `env.fault` and returns; the function leaves at once, before its
+ * instruction writes anything, and `run` takes the trap exactly there (sepc, instret).
+ *
+ * Shaped for V8: no try/finally (exception edges carrying every register local make
+ * optimizing compiles several times slower), and exits assign constants, so that a path run
+ * for the first time after V8 optimized the function finds no operation lacking type feedback.
+ */
+
+import { TLB_MASK } from "./mmu.ts";
+import { div, divu, mulh, mulhsu, mulhu, rem, remu } from "./muldiv.ts";
+
+/** Longest block, in instructions. */
+export const MAX_BLOCK_INSNS = 64;
+/**
+ * Most blocks and instructions in one region. Small regions keep V8's optimizing compiles
+ * short, which is most of what a region costs before it pays off.
+ */
+export const MAX_REGION_BLOCKS = 16;
+export const MAX_REGION_INSNS = 96;
+
+/** What generated code reaches of its hart. */
+export interface BlockEnv {
+  /** x0..x31. */
+  readonly x: Int32Array;
+  /** The user bank. */
+  readonly m8: Uint8Array;
+  readonly m16: Uint16Array;
+  readonly m32: Int32Array;
+  /** The hart's TLB (see mmu.ts). */
+  readonly tagR: Int32Array;
+  readonly tagW: Int32Array;
+  readonly tOff: Int32Array;
+  /** Budget left when the function returned. */
+  left: number;
+  /** Set by a slow path whose access trapped: the function must return at once. */
+  fault: boolean;
+  /**
+   * The interpreter's slow-path load. On a trap it records `pc` (the instruction's) and
+   * `left` (the budget after it) for `run`, sets `fault` and returns 0.
+   */
+  load(va: number, funct3: number, insn: number, pc: number, left: number): number;
+  /** The interpreter's slow-path store, likewise. */
+  store(va: number, funct3: number, value: number, insn: number, pc: number, left: number): void;
+}
+
+/**
+ * Runs a region from its block number `entry`, which starts at virtual address `pc`, with
+ * `left` instructions of budget (the entry block must fit before `limit`); `tagBase` is the
+ * TLB tag base of the current address space. Returns the next pc and leaves the budget in
+ * `env.left`.
+ */
+export type RegionFn = (
+  pc: number,
+  left: number,
+  limit: number,
+  tagBase: number,
+  entry: number,
+) => number;
+
+/** A compiled block: where it starts, and how to run it. */
+export interface Block {
+  /** Byte offset of its first instruction in the user bank. */
+  readonly start: number;
+  /** Instructions in the block. */
+  readonly insns: number;
+  /** Its region's function, and its number there. */
+  readonly run: RegionFn;
+  readonly index: number;
+}
+
+/** A compiled region: its blocks (the first is the one it was compiled for). */
+export interface Region {
+  readonly blocks: Block[];
+  /** Size of the generated source, in characters. */
+  readonly bytes: number;
+}
+
+/** How an instruction takes part in a block. */
+const STOP = 0; // not compiled: the block ends before it
+const NEXT = 1; // compiled; the block goes on
+const END = 2; // compiled; the block ends after it
+
+/** Decides whether `insn` is compiled and whether it closes a block. */
+function classify(insn: number): number {
+  const funct3 = (insn >>> 12) & 7;
+  const f7 = insn >>> 25;
+  switch ((insn >>> 2) & 31) {
+    case 0x0d: // LUI
+    case 0x05: // AUIPC
+      return NEXT;
+    case 0x1b: // JAL
+      return END;
+    case 0x19: // JALR
+      return funct3 === 0 ? END : STOP;
+    case 0x18: // BRANCH
+      return funct3 === 2 || funct3 === 3 ? STOP : END;
+    case 0x00: // LOAD
+      return funct3 === 3 || funct3 > 5 ? STOP : NEXT;
+    case 0x08: // STORE
+      return funct3 > 2 ? STOP : NEXT;
+    case 0x04: // OP-IMM: the shifts' upper bits must be valid
+      if (funct3 === 1) return f7 === 0 ? NEXT : STOP;
+      if (funct3 === 5) return f7 === 0 || f7 === 0x20 ? NEXT : STOP;
+      return NEXT;
+    case 0x0c: // OP
+      if (f7 === 0 || f7 === 1) return NEXT;
+      return f7 === 0x20 && (funct3 === 0 || funct3 === 5) ? NEXT : STOP;
+    default:
+      return STOP;
+  }
+}
+
+/** Registers `insn` reads (a bit mask, x0 left out). */
+function reads(insn: number): number {
+  const rs1 = 1 << ((insn >>> 15) & 31);
+  const rs2 = 1 << ((insn >>> 20) & 31);
+  switch ((insn >>> 2) & 31) {
+    case 0x19: // JALR
+    case 0x00: // LOAD
+    case 0x04: // OP-IMM
+      return rs1 & ~1;
+    case 0x18: // BRANCH
+    case 0x08: // STORE
+    case 0x0c: // OP
+      return (rs1 | rs2) & ~1;
+    default:
+      return 0;
+  }
+}
+
+/** Registers `insn` writes (a bit mask, x0 left out). */
+function writes(insn: number): number {
+  switch ((insn >>> 2) & 31) {
+    case 0x18: // BRANCH
+    case 0x08: // STORE
+      return 0;
+    default:
+      return (1 << ((insn >>> 7) & 31)) & ~1;
+  }
+}
+
+/** JAL's offset. */
+function jalOffset(insn: number): number {
+  return ((insn >> 11) & 0xfff00000) | (insn & 0xff000) | ((insn >>> 9) & 0x800) |
+    ((insn >>> 20) & 0x7fe);
+}
+
+/** A branch's offset. */
+function branchOffset(insn: number): number {
+  return ((insn >> 19) & 0xfffff000) | ((insn << 4) & 0x800) | ((insn >>> 20) & 0x7e0) |
+    ((insn >>> 7) & 0x1e);
+}
+
+/** One block, decoded. Offsets are from the start of its page. */
+interface Decoded {
+  insns: number[];
+  offsets: number[];
+  lengths: number[];
+  /** Offset just past the last instruction. */
+  end: number;
+}
+
+/** Decodes the block at page offset `at` of the page at bank offset `page`; null if empty. */
+function decode(code: Uint16Array, rvc: Int32Array, page: number, at: number): Decoded | null {
+  const d: Decoded = { insns: [], offsets: [], lengths: [], end: at };
+  while (d.insns.length < MAX_BLOCK_INSNS && d.end < 4096) {
+    const half = (page + d.end) >>> 1;
+    let insn = code[half];
+    let ilen = 4;
+    if ((insn & 3) !== 3) {
+      insn = rvc[insn];
+      ilen = 2;
+      if (insn === 0) break;
+    } else if (d.end + 4 > 4096) {
+      break;
+    } else {
+      insn |= code[half + 1] << 16;
+    }
+    const kind = classify(insn);
+    if (kind === STOP) break;
+    d.insns.push(insn);
+    d.offsets.push(d.end);
+    d.lengths.push(ilen);
+    d.end += ilen;
+    if (kind === END) break;
+  }
+  return d.insns.length > 0 ? d : null;
+}
+
+/** Page offsets a block may continue at, besides indirect jumps (may lie outside the page). */
+function successors(d: Decoded): number[] {
+  const last = d.insns[d.insns.length - 1];
+  const at = d.offsets[d.offsets.length - 1];
+  switch ((last >>> 2) & 31) {
+    case 0x18: // BRANCH
+      return [at + branchOffset(last), d.end];
+    case 0x1b: // JAL
+      return [at + jalOffset(last)];
+    case 0x19: // JALR
+      return [];
+    default:
+      return [d.end];
+  }
+}
+
+/** A number as a JavaScript operand. */
+function lit(n: number): string {
+  return n < 0 ? `(${n})` : `${n}`;
+}
+
+/** Register `n` as an operand (x0 is the constant 0). */
+function reg(n: number): string {
+  return n === 0 ? "0" : `r${n}`;
+}
+
+/** The pc at page offset `at` (which may lie outside the page, for a jump's target). */
+function pcAt(at: number): string {
+  return `(page + ${lit(at)}) | 0`;
+}
+
+/**
+ * Compiles the region for the block at byte offset `start` of the user bank (`code` is the
+ * bank as halfwords, `rvc` the compressed-instruction table). Returns null when the
+ * instruction at `start` is not one the translator compiles.
+ */
+export function translate(
+  code: Uint16Array,
+  rvc: Int32Array,
+  start: number,
+  env: BlockEnv,
+  warm: (start: number) => boolean,
+): Region | null {
+  // Find the region's blocks, breadth first from the hot one.
+  const page = start - (start & 0xfff);
+  const blocks: Decoded[] = [];
+  const numbers = new Map<number, number>(); // page offset -> block number
+  const seen = new Set<number>();
+  const queue = [start & 0xfff];
+  let total = 0;
+  while (queue.length > 0 && blocks.length < MAX_REGION_BLOCKS) {
+    const at = queue.shift()!;
+    if (seen.has(at)) continue;
+    seen.add(at);
+    const d = decode(code, rvc, page, at);
+    if (d === null || total + d.insns.length > MAX_REGION_INSNS) continue;
+    numbers.set(at, blocks.length);
+    blocks.push(d);
+    total += d.insns.length;
+    for (const next of successors(d)) {
+      if (next >= 0 && next < 4096 && warm(page + next)) queue.push(next);
+    }
+  }
+  if (blocks.length === 0) return null;
+
+  let touched = 0;
+  let written = 0;
+  for (const d of blocks) {
+    for (const insn of d.insns) {
+      touched |= reads(insn) | writes(insn);
+      written |= writes(insn);
+    }
+  }
+  // Leaving sets `next` to the target's page offset: a constant, so that an exit taken for
+  // the first time after V8 optimized the function has no operation lacking type feedback.
+  const leave = (at: number) => `next = ${lit(at)}; break dispatch;`;
+  const goTo = (at: number) => {
+    const n = numbers.get(at);
+    return n === undefined ? leave(at) : `block = ${n}; continue dispatch;`;
+  };
+
+  // Emit each block as a case: budget check, instructions, then where control goes.
+  let cases = "";
+  blocks.forEach((d, number) => {
+    const n = d.insns.length;
+    const first = d.offsets[0];
+    // A block whose jump or branch leads back to itself iterates in a loop of its own.
+    const again = (at: number) => at === first ? "continue;" : goTo(at);
+    const loops = successors(d).includes(first);
+    let body = `case ${number}: ${loops ? "for (;;) " : ""}{\n` +
+      `if (left - ${n} < limit) { ${leave(first)} }\n`;
+    let exit = goTo(d.end);
+    for (let k = 0; k < n; k++) {
+      const insn = d.insns[k];
+      const at = d.offsets[k];
+      const ilen = d.lengths[k];
+      const rd = (insn >>> 7) & 31;
+      const rs1 = (insn >>> 15) & 31;
+      const rs2 = (insn >>> 20) & 31;
+      const funct3 = (insn >>> 12) & 7;
+      const s1 = reg(rs1);
+      const s2 = reg(rs2);
+      const where = `${insn}, ${pcAt(at)}, left - ${k + 1}`; // for a slow path's trap
+      const set = (expr: string) => {
+        if (rd !== 0) body += `r${rd} = ${expr};\n`;
+      };
+
+      switch ((insn >>> 2) & 31) {
+        case 0x0d: // LUI
+          set(lit(insn & 0xfffff000));
+          break;
+
+        case 0x05: // AUIPC
+          set(pcAt(at + (insn & 0xfffff000)));
+          break;
+
+        case 0x1b: // JAL: link, then jump
+          set(pcAt(at + ilen));
+          exit = again(at + jalOffset(insn));
+          break;
+
+        case 0x19: // JALR: the target is computed before the link is written
+          body += `next = ((${s1} + ${lit(insn >> 20)}) & -2) - page;\n`;
+          set(pcAt(at + ilen));
+          exit = "break dispatch;";
+          break;
+
+        case 0x18: { // BRANCH
+          const cond = [
+            `${s1} === ${s2}`,
+            `${s1} !== ${s2}`,
+            "",
+            "",
+            `${s1} < ${s2}`,
+            `${s1} >= ${s2}`,
+            `(${s1} >>> 0) < (${s2} >>> 0)`,
+            `(${s1} >>> 0) >= (${s2} >>> 0)`,
+          ][funct3];
+          exit = `if (${cond}) { ${again(at + branchOffset(insn))} }\n${again(d.end)}`;
+          break;
+        }
+
+        case 0x00: { // LOAD: TLB hit and aligned inline, everything else through the slow path
+          const align = funct3 === 2
+            ? " && (va & 3) === 0"
+            : funct3 & 1
+            ? " && (va & 1) === 0"
+            : "";
+          const pa = "tOff[t] + (va & 4095)";
+          const value = [
+            `(m8[${pa}] << 24) >> 24`,
+            `(m16[(${pa}) >> 1] << 16) >> 16`,
+            `m32[(${pa}) >> 2]`,
+            "",
+            `m8[${pa}]`,
+            `m16[(${pa}) >> 1]`,
+          ][funct3];
+          body += `va = (${s1} + ${lit(insn >> 20)}) | 0; t = (va >>> 12) & ${TLB_MASK};\n`;
+          const hit = `tagR[t] === (tb | (va >>> 12))${align}`;
+          const slow = `va = env.load(va, ${funct3}, ${where}); if (env.fault) break dispatch;`;
+          if (rd !== 0) body += `if (${hit}) r${rd} = ${value}; else { ${slow} r${rd} = va; }\n`;
+          else body += `if (!(${hit})) { ${slow} }\n`;
+          break;
+        }
+
+        case 0x08: { // STORE: likewise
+          const align = funct3 === 2
+            ? " && (va & 3) === 0"
+            : funct3 === 1
+            ? " && (va & 1) === 0"
+            : "";
+          const pa = "tOff[t] + (va & 4095)";
+          const target = [`m8[${pa}]`, `m16[(${pa}) >> 1]`, `m32[(${pa}) >> 2]`][funct3];
+          const imm = ((insn >> 20) & ~31) | rd;
+          body += `va = (${s1} + ${lit(imm)}) | 0; t = (va >>> 12) & ${TLB_MASK};\n`;
+          body += `if (tagW[t] === (tb | (va >>> 12))${align}) ${target} = ${s2}; ` +
+            `else { env.store(va, ${funct3}, ${s2}, ${where}); if (env.fault) break dispatch; }\n`;
+          break;
+        }
+
+        case 0x04: { // OP-IMM
+          const imm = insn >> 20;
+          set(
+            [
+              `(${s1} + ${lit(imm)}) | 0`,
+              `${s1} << ${rs2}`,
+              `${s1} < ${lit(imm)} ? 1 : 0`,
+              `(${s1} >>> 0) < ${imm >>> 0} ? 1 : 0`,
+              `${s1} ^ ${lit(imm)}`,
+              insn >>> 25 === 0 ? `(${s1} >>> ${rs2}) | 0` : `${s1} >> ${rs2}`,
+              `${s1} | ${lit(imm)}`,
+              `${s1} & ${lit(imm)}`,
+            ][funct3],
+          );
+          break;
+        }
+
+        case 0x0c: { // OP: base (f7 0), SUB/SRA (f7 0x20), M extension (f7 1)
+          const f7 = insn >>> 25;
+          if (f7 === 1) {
+            const fn =
+              ["Math.imul", "mulh", "mulhsu", "mulhu", "div", "divu", "rem", "remu"][funct3];
+            set(`${fn}(${s1}, ${s2})`);
+          } else if (f7 === 0x20) {
+            set(funct3 === 0 ? `(${s1} - ${s2}) | 0` : `${s1} >> ${s2}`);
+          } else {
+            set(
+              [
+                `(${s1} + ${s2}) | 0`,
+                `${s1} << ${s2}`,
+                `${s1} < ${s2} ? 1 : 0`,
+                `(${s1} >>> 0) < (${s2} >>> 0) ? 1 : 0`,
+                `${s1} ^ ${s2}`,
+                `(${s1} >>> ${s2}) | 0`,
+                `${s1} | ${s2}`,
+                `${s1} & ${s2}`,
+              ][funct3],
+            );
+          }
+          break;
+        }
+      }
+    }
+    cases += `${body}left -= ${n};\n${exit}\n}\n`;
+  });
+
+  // Registers are loaded on entry and written back on the way out.
+  let locals = "let va = 0, t = 0, next = 0";
+  let writeBack = "";
+  for (let n = 1; n < 32; n++) {
+    if (touched & (1 << n)) locals += `, r${n} = x[${n}]`;
+    if (written & (1 << n)) writeBack += `x[${n}] = r${n}; `;
+  }
+  const source = `"use strict";
+const x = env.x, m8 = env.m8, m16 = env.m16, m32 = env.m32;
+const tagR = env.tagR, tagW = env.tagW, tOff = env.tOff;
+return function region(pc, left, limit, tb, block) {
+const page = pc & -4096;
+${locals};
+dispatch: for (;;) switch (block) {
+${cases}}
+${writeBack}
+env.left = left;
+return (page + next) | 0;
+};`;
+  const factory = new Function(
+    "env",
+    "mulh",
+    "mulhsu",
+    "mulhu",
+    "div",
+    "divu",
+    "rem",
+    "remu",
+    source,
+  );
+  const run = factory(env, mulh, mulhsu, mulhu, div, divu, rem, remu) as RegionFn;
+  return {
+    blocks: blocks.map((d, index) => ({
+      start: page + d.offsets[0],
+      insns: d.insns.length,
+      run,
+      index,
+    })),
+    bytes: source.length,
+  };
+}

@@ -1,0 +1,487 @@
+/**
+ * The translation cache (machine/translate.ts, machine/code_cache.ts): hot code compiled into
+ * JavaScript functions must leave exactly the state the interpreter leaves. Hot loops are run
+ * on two machines, one compiling and one interpreting only, and compared register by register,
+ * byte by byte and instruction count by instruction count, whole and in slices of odd budgets;
+ * traps inside compiled code (a load page fault mid-block, an ecall after a hot block) leave
+ * sepc, stval and instret exact; FENCE.I, a frame's code generation, unmapping a page and the
+ * TLB's no-implicit-flush rule all take effect as they should; interrupts still arrive while a
+ * compiled loop spins.
+ */
+
+import assert from "node:assert/strict";
+import { CodeCache, type CodeCacheLimits, HOT_THRESHOLD } from "../../machine/code_cache.ts";
+import { CAUSE, RUN_BUDGET, RUN_TRAP } from "../../machine/cpu.ts";
+import { SSIP } from "../../machine/hart_state.ts";
+import { Machine } from "../../machine/machine.ts";
+import { CLINT_BASE, RAM_BASE } from "../../machine/memory_map.ts";
+import { Tlb } from "../../machine/mmu.ts";
+import { compressedTable } from "../../machine/rvc.ts";
+import type { BlockEnv } from "../../machine/translate.ts";
+import { FrameAllocator } from "../../kernel/frames.ts";
+import * as A from "../helpers/asm.ts";
+import {
+  Bench,
+  type Code,
+  CODE_PA,
+  CODE_VA,
+  DATA_PA,
+  DATA_VA,
+  half,
+} from "../helpers/hart_fixture.ts";
+
+const FENCE_I = 0x0000_100f;
+
+/** An instruction that refers to labels: given the label addresses and its own offset. */
+type Ref = (labels: Record<string, number>, at: number) => number;
+
+/**
+ * Assembles `items` (instruction words, compressed halves, `Ref`s and label names) into code
+ * for `A.toBytes`; labels are byte offsets from the start.
+ */
+function assemble(items: Array<number | { half: number } | Ref | string>): Code {
+  const labels: Record<string, number> = {};
+  let at = 0;
+  for (const item of items) {
+    if (typeof item === "string") labels[item] = at;
+    else at += typeof item === "object" ? 2 : 4;
+  }
+  const code: Code = [];
+  at = 0;
+  for (const item of items) {
+    if (typeof item === "string") continue;
+    code.push(typeof item === "function" ? item(labels, at) : item);
+    at += typeof item === "object" ? 2 : 4;
+  }
+  return code;
+}
+
+/** A branch or jump to a label. */
+const to = (make: (offset: number) => number, label: string): Ref => (labels, at) =>
+  make(labels[label] - at);
+
+/** Everything architectural a test compares: registers, pc, instret, the data page. */
+function state(b: Bench) {
+  return {
+    x: Array.from(b.cpu.x),
+    pc: b.cpu.pc,
+    instret: b.cpu.instret,
+    data: b.peek(DATA_PA, 4096),
+  };
+}
+
+/** A bench in paged mode that compiles hot code, and one that only interprets. */
+function twins(): [Bench, Bench] {
+  return [new Bench({ paged: true }), new Bench({ paged: true, translate: false })];
+}
+
+/**
+ * A loop over every instruction the translator compiles: all loads and stores (misaligned
+ * ones too), register and immediate ALU operations, the M extension with its division
+ * corner cases, LUI/AUIPC, compressed forms (c.jal links pc + 2), every branch kind, JAL and
+ * JALR (with bit 0 of the target set), writes to x0. Each pass stores fresh pseudo-random
+ * words (an LCG in x30, multiplier in x29) and loads them back in pieces, so operands take
+ * both signs; every result is folded into a checksum in x4, stored at 24(x10). x10 points at
+ * the data page, x31 counts down the passes. (The caller adds the final ecall.)
+ */
+const EVERYTHING = assemble([
+  "loop",
+  A.mul(30, 30, 29),
+  A.addi(30, 30, 0x39),
+  A.srli(28, 30, 13),
+  A.xor(28, 28, 30),
+  A.sw(30, 10, 0),
+  A.sw(28, 10, 4),
+  A.sh(30, 10, 8),
+  A.sb(28, 10, 10),
+  A.sb(30, 10, 11),
+  A.sw(28, 10, 13), // misaligned
+  A.sh(30, 10, 19), // misaligned
+  A.lw(5, 10, 0),
+  A.lh(6, 10, 2),
+  A.lhu(7, 10, 4),
+  A.lb(8, 10, 10),
+  A.lbu(9, 10, 11),
+  A.lw(11, 10, 13), // misaligned
+  A.lh(12, 10, 19), // misaligned
+  A.lhu(13, 10, 7), // misaligned
+  A.lw(0, 10, 4), // into x0
+  A.add(0, 5, 6), // a write to x0
+  A.add(14, 5, 6),
+  A.sub(15, 7, 8),
+  A.xor(16, 14, 9),
+  A.or(17, 16, 11),
+  A.and(18, 17, 12),
+  A.sll(19, 5, 6),
+  A.srl(20, 11, 8),
+  A.sra(21, 11, 9),
+  A.slt(22, 5, 11),
+  A.sltu(23, 5, 11),
+  A.mul(24, 5, 11),
+  A.mulh(25, 5, 11),
+  A.mulhsu(26, 11, 5),
+  A.mulhu(27, 5, 11),
+  ...[5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27].map(
+    (r) => A.add(4, 4, r),
+  ),
+  A.div(14, 5, 8),
+  A.divu(15, 5, 8),
+  A.rem(16, 5, 8),
+  A.remu(17, 5, 8),
+  A.div(18, 5, 0), // by zero
+  A.divu(19, 5, 0),
+  A.rem(20, 5, 0),
+  A.remu(21, 5, 0),
+  A.lui(22, 0x80000),
+  A.addi(23, 0, -1),
+  A.div(24, 22, 23), // -2^31 / -1
+  A.rem(25, 22, 23),
+  A.addi(26, 30, -7),
+  A.slti(27, 30, -3),
+  A.sltiu(28, 30, 5),
+  A.sltiu(1, 30, -5),
+  A.xori(2, 30, 0x5a5),
+  A.ori(3, 30, -256),
+  ...[14, 15, 16, 17, 18, 19, 20, 21, 24, 25, 26, 27, 28, 1, 2, 3].map((r) => A.add(4, 4, r)),
+  A.andi(14, 30, 0x7f0),
+  A.slli(15, 30, 3),
+  A.srli(16, 30, 7),
+  A.srai(17, 30, 9),
+  A.lui(18, 0xabcde),
+  A.auipc(19, 0x12),
+  half(0x0205), // c.addi x4, 1
+  half(0x8192), // c.mv x3, x4
+  half(0x4144), // c.lw x9, 4(x10)
+  half(0xc144), // c.sw x9, 4(x10)
+  ...[14, 15, 16, 17, 18, 19, 3, 9].map((r) => A.add(4, 4, r)),
+  to((o) => A.beq(5, 11, o), "b1"),
+  A.addi(4, 4, 1),
+  "b1",
+  to((o) => A.bne(5, 11, o), "b2"),
+  A.addi(4, 4, 2),
+  "b2",
+  to((o) => A.blt(5, 11, o), "b3"),
+  A.addi(4, 4, 4),
+  "b3",
+  to((o) => A.bge(5, 11, o), "b4"),
+  A.addi(4, 4, 8),
+  "b4",
+  to((o) => A.bltu(5, 11, o), "b5"),
+  A.addi(4, 4, 16),
+  "b5",
+  to((o) => A.bgeu(5, 11, o), "b6"),
+  A.addi(4, 4, 32),
+  "b6",
+  to((o) => A.jal(1, o), "j1"),
+  A.addi(4, 4, 64), // skipped
+  "j1",
+  A.add(4, 4, 1),
+  half(0x2011), // c.jal +4: links pc + 2
+  half(0x0205), // skipped
+  A.add(4, 4, 1),
+  A.auipc(2, 0),
+  A.jalr(0, 2, 13), // to auipc + 12: bit 0 of the target is dropped
+  A.addi(4, 4, 128), // skipped
+  A.add(4, 4, 2),
+  A.sw(4, 10, 24),
+  A.addi(31, 31, -1),
+  to((o) => A.bne(31, 0, o), "loop"),
+]);
+
+/** The registers the loop starts from. */
+const START = { 10: DATA_VA, 29: 1_103_515_245, 30: 12_345 };
+
+Deno.test("translate: a hot loop leaves the same registers, memory and instret as the interpreter", () => {
+  const [fast, slow] = twins();
+  for (const b of [fast, slow]) b.exec(EVERYTHING, { ...START, 31: 400 });
+  assert.deepEqual(state(fast), state(slow));
+  assert.ok(fast.cpu.codeCache!.stats.compiled > 0, "the loop was compiled");
+  assert.equal(slow.cpu.codeCache, null, "the other hart only interprets");
+  assert.equal(fast.reg(31), 0);
+});
+
+Deno.test("translate: runs cut by odd budgets stop at the same instruction in both tiers", () => {
+  const [fast, slow] = twins();
+  const budgets = [1, 2, 3, 5, 7, 11, 97, 1000, 1023, 1024, 1025, 4097, 12_345];
+  for (const b of [fast, slow]) {
+    b.place([...EVERYTHING, A.ecall()]);
+    b.cpu.x.fill(0);
+    for (const [r, v] of Object.entries({ ...START, 31: 300 })) b.cpu.x[Number(r)] = v;
+    b.cpu.pc = CODE_VA;
+  }
+  let steps = 0;
+  for (let done = false; !done; steps++) {
+    const budget = budgets[steps % budgets.length];
+    const r = fast.cpu.run(budget);
+    assert.equal(slow.cpu.run(budget), r);
+    assert.deepEqual(state(fast), state(slow), `after slice ${steps} (budget ${budget})`);
+    done = r === RUN_TRAP;
+  }
+  assert.equal(fast.trap().cause, CAUSE.ECALL_FROM_U);
+  assert.ok(fast.cpu.codeCache!.stats.compiled > 0);
+});
+
+Deno.test("translate: budget exhaustion inside a compiled loop stops at the exact instruction", () => {
+  const b = new Bench();
+  // 0: addi x5, x5, 1   4: addi x6, x6, 2   8: addi x7, x7, 3   12: jal x0, -12 (back)
+  const code = [A.addi(5, 5, 1), A.addi(6, 6, 2), A.addi(7, 7, 3), A.jal(0, -12)];
+  assert.equal(b.start(code, {}, 10_000), RUN_BUDGET);
+  assert.ok(b.cpu.codeCache!.stats.compiled > 0);
+  const budgets = [...Array.from({ length: 64 }, (_, i) => i + 1), 1021, 1022, 1023, 1024, 1025];
+  for (const n of [...budgets, 4097, 50_001, ...budgets]) {
+    const before = b.cpu.instret;
+    assert.equal(b.cpu.run(n), RUN_BUDGET);
+    const done = b.cpu.instret;
+    assert.equal(done - before, n, `retired with a budget of ${n}`);
+    assert.equal(b.cpu.pc >>> 0, CODE_PA + 4 * (done % 4), `pc after ${done}`);
+    assert.equal(b.reg(5), Math.floor((done + 3) / 4), `x5 after ${done}`);
+    assert.equal(b.reg(6), 2 * Math.floor((done + 2) / 4), `x6 after ${done}`);
+    assert.equal(b.reg(7), 3 * Math.floor((done + 1) / 4), `x7 after ${done}`);
+  }
+});
+
+Deno.test("translate: a load page fault in the middle of a compiled block is precise", () => {
+  // Sums the data page word by word and runs off its end into an unmapped page.
+  const code = assemble([
+    "loop",
+    A.addi(7, 7, 1),
+    A.lw(5, 10, 0),
+    A.add(6, 6, 5),
+    A.addi(10, 10, 4),
+    to((o) => A.bne(10, 11, o), "loop"),
+    A.ecall(),
+  ]);
+  const [fast, slow] = twins();
+  for (const b of [fast, slow]) {
+    b.setWord(DATA_PA + 0xffc, 7);
+    assert.equal(b.start(code, { 10: DATA_VA, 11: DATA_VA + 0x2000 }), RUN_TRAP);
+    assert.deepEqual(b.trap(), {
+      cause: CAUSE.LOAD_PAGE_FAULT,
+      stval: DATA_VA + 0x1000,
+      sepc: CODE_VA + 4,
+    });
+    assert.equal(b.cpu.instret, 1024 * 5 + 1, "1024 passes, then the addi before the load");
+    assert.equal(b.reg(7), 1025);
+    assert.equal(b.reg(6), 7);
+    assert.equal(b.reg(10), DATA_VA + 0x1000);
+  }
+  assert.deepEqual(state(fast), state(slow));
+  assert.ok(fast.cpu.codeCache!.stats.compiled > 0);
+});
+
+Deno.test("translate: a store straddling into an unmapped page faults precisely, writing nothing", () => {
+  // Stores x5 at every fourth byte from DATA_VA + 2; the last store straddles the page end.
+  const code = assemble([
+    "loop",
+    A.addi(7, 7, 1),
+    A.sw(5, 10, 0),
+    A.addi(10, 10, 4),
+    to((o) => A.bne(10, 11, o), "loop"),
+    A.ecall(),
+  ]);
+  const [fast, slow] = twins();
+  for (const b of [fast, slow]) {
+    b.poke(DATA_PA + 0xffc, [0xaa, 0xbb, 0xcc, 0xdd]);
+    const regs = { 5: 0x1122_3344, 10: DATA_VA + 2, 11: DATA_VA + 0x2002 };
+    assert.equal(b.start(code, regs), RUN_TRAP);
+    assert.deepEqual(b.trap(), {
+      cause: CAUSE.STORE_PAGE_FAULT,
+      stval: DATA_VA + 0x1000,
+      sepc: CODE_VA + 4,
+    });
+    assert.equal(b.cpu.instret, 1023 * 4 + 1);
+    assert.deepEqual(
+      b.peek(DATA_PA + 0xffa, 6),
+      [0x44, 0x33, 0x22, 0x11, 0xcc, 0xdd],
+      "the last two untouched",
+    );
+    assert.equal(b.reg(10), DATA_VA + 0xffe);
+  }
+  assert.deepEqual(state(fast), state(slow));
+  assert.ok(fast.cpu.codeCache!.stats.compiled > 0);
+});
+
+Deno.test("translate: an ecall right after a hot block traps with exact sepc and instret", () => {
+  // 0: addi x5, x5, 1   4: addi x6, x6, 2   8: ecall   12: jal x0, -12 (back to 0)
+  const b = new Bench();
+  b.place([A.addi(5, 5, 1), A.addi(6, 6, 2), A.ecall(), A.jal(0, -12)]);
+  b.cpu.pc = CODE_PA;
+  for (let n = 1; n <= 200; n++) {
+    assert.equal(b.cpu.run(1000), RUN_TRAP);
+    assert.deepEqual(b.trap(), { cause: CAUSE.ECALL_FROM_U, stval: 0, sepc: CODE_PA + 8 });
+    assert.equal(b.cpu.instret, 3 * n - 1, "the ecalls do not retire; the jumps back do");
+    assert.equal(b.reg(5), n);
+    b.cpu.pc = b.cpu.sepc + 4; // what the kernel does after a system call
+  }
+  assert.ok(b.cpu.codeCache!.stats.compiled > 0);
+});
+
+Deno.test("translate: self-modifying code runs the new instructions after FENCE.I", () => {
+  // f (at "f") returns 1 in a0; the loop calls it 200 times, then rewrites its first
+  // instruction to return 2, executes fence.i and calls it again.
+  const code = assemble([
+    A.addi(7, 0, 200),
+    "loop",
+    A.jalr(1, 20, 0),
+    A.add(6, 6, 10),
+    A.addi(7, 7, -1),
+    to((o) => A.bne(7, 0, o), "loop"),
+    A.sw(21, 20, 0),
+    FENCE_I,
+    A.jalr(1, 20, 0),
+    "end",
+    A.ecall(),
+    "f",
+    A.addi(10, 0, 1),
+    A.jalr(0, 1, 0),
+  ]);
+  const b = new Bench();
+  const f = CODE_PA + 4 * (code.length - 2);
+  assert.equal(b.start(code, { 20: f, 21: A.addi(10, 0, 2) }), RUN_TRAP);
+  assert.deepEqual(b.trap(), { cause: CAUSE.ECALL_FROM_U, stval: 0, sepc: f - 4 });
+  assert.equal(b.reg(6), 200);
+  assert.equal(b.reg(10), 2, "the rewritten function ran");
+  const stats = b.cpu.codeCache!.stats;
+  assert.ok(stats.compiled > 0);
+  assert.equal(stats.flushes, 1, "fence.i flushed the hart's cache");
+});
+
+/** Code that adds `step` to x5 1000 times; the loop (at 8) is entered by a jump. */
+function adder(step: number): Uint8Array {
+  return A.toBytes([
+    A.addi(6, 0, 1000),
+    A.jal(0, 4),
+    A.addi(5, 5, step),
+    A.addi(6, 6, -1),
+    A.bne(6, 0, -8),
+    A.ecall(),
+  ]);
+}
+
+Deno.test("translate: code compiled from a frame is dropped once the frame is freed and reused", () => {
+  const b = new Bench();
+  const frames = new FrameAllocator(b.m.ram);
+  const run = (pa: number) => {
+    b.cpu.x[5] = 0;
+    b.cpu.pc = pa;
+    assert.equal(b.cpu.run(100_000), RUN_TRAP);
+    assert.equal(b.trap().cause, CAUSE.ECALL_FROM_U);
+    return b.reg(5);
+  };
+  const frame = frames.alloc();
+  b.m.ram.u8.set(adder(1), frame - RAM_BASE); // as a loader writes a fresh frame
+  assert.equal(run(frame), 1000);
+  assert.equal(run(frame), 1000);
+  const stats = b.cpu.codeCache!.stats;
+  assert.ok(stats.compiled > 0);
+
+  // Rewritten in place with no FENCE.I and no announcement: the old translation may stay.
+  b.m.ram.u8.set(adder(3), frame - RAM_BASE);
+  assert.equal(run(frame), 1000, "the compiled loop is still the old one");
+
+  // Freed and allocated again (the same frame: the allocator is a stack) for other code.
+  frames.release(frame);
+  assert.equal(frames.alloc(), frame);
+  b.m.ram.u8.set(adder(5), frame - RAM_BASE);
+  assert.equal(run(frame), 5000, "the new code runs");
+  assert.ok(stats.dropped > 0, "the stale translation was dropped");
+});
+
+Deno.test("translate: a compiled block faults on entry once its page is unmapped and flushed", () => {
+  // 0: addi x5, x5, 1   4: jal x0, -4 (back)
+  const b = new Bench({ paged: true });
+  assert.equal(b.start([A.addi(5, 5, 1), A.jal(0, -4)], {}, 10_000), RUN_BUDGET);
+  assert.ok(b.cpu.codeCache!.stats.compiled > 0);
+  const spins = b.reg(5);
+  const pte = b.pt!.leaf(CODE_VA);
+  b.pt!.setLeaf(CODE_VA, 0);
+
+  // Not flushed yet: the stale TLB entry keeps the page executable.
+  assert.equal(b.cpu.run(1000), RUN_BUDGET);
+  assert.equal(b.reg(5), spins + 500);
+
+  b.cpu.tlb.flushAll();
+  const retired = b.cpu.instret;
+  assert.equal(b.cpu.run(1000), RUN_TRAP);
+  assert.deepEqual(b.trap(), {
+    cause: CAUSE.INSTRUCTION_PAGE_FAULT,
+    stval: CODE_VA,
+    sepc: CODE_VA,
+  });
+  assert.equal(b.cpu.instret, retired, "nothing ran");
+
+  // Mapped again (the kernel's fault handler would do this), the loop goes on.
+  b.pt!.setLeaf(CODE_VA, pte);
+  assert.equal(b.cpu.run(1000), RUN_BUDGET);
+  assert.equal(b.reg(5), spins + 1000);
+});
+
+Deno.test("translate: an interrupt raised while a compiled loop spins is taken within the poll interval", () => {
+  // Counts x9 up to 5000 (the loop gets compiled on the way), sets this hart's msip through
+  // the CLINT, then goes back into the compiled loop, which now never ends by itself.
+  const code = assemble([
+    "spin",
+    A.addi(9, 9, 1),
+    to((o) => A.bne(9, 6, o), "spin"),
+    A.sw(7, 8, 0),
+    to((o) => A.jal(0, o), "spin"),
+  ]);
+  const b = new Bench();
+  b.cpu.sie = SSIP;
+  assert.equal(b.start(code, { 6: 5000, 7: 1, 8: CLINT_BASE }, 1_000_000), RUN_TRAP);
+  assert.equal(b.cpu.scause >>> 0, 0x8000_0001, "supervisor software interrupt");
+  const spun = b.reg(9) - 5000;
+  assert.ok(spun > 0 && spun <= 512, `taken within 1024 instructions (${spun} more passes)`);
+  assert.equal(b.cpu.instret, 2 * 5000 + 2 + 2 * spun);
+  assert.equal(b.cpu.sepc >>> 0, CODE_PA, "between two passes of the compiled loop");
+  assert.ok(b.cpu.codeCache!.stats.compiled > 0);
+});
+
+/** A cache over a small machine's RAM, with one `jal x0, 0` loop at each of `offsets`. */
+function loops(offsets: number[], limits: CodeCacheLimits): CodeCache {
+  const m = new Machine({ harts: 1, ramSizeBytes: 1 << 20, clock: "manual" });
+  for (const at of offsets) m.ram.u8.set(A.toBytes([A.jal(0, 0)]), at);
+  const tlb = new Tlb(Tlb.allocate());
+  const env: BlockEnv = {
+    x: new Int32Array(32),
+    m8: m.ram.u8,
+    m16: m.ram.u16,
+    m32: m.ram.i32,
+    tagR: tlb.tagRead,
+    tagW: tlb.tagWrite,
+    tOff: tlb.offset,
+    left: 0,
+    fault: false,
+    load: () => 0,
+    store: () => {},
+  };
+  return new CodeCache(m.ram, compressedTable(), env, limits);
+}
+
+/** Looks `start` up until it is compiled (its heat reaches the threshold). */
+function heat(cache: CodeCache, start: number) {
+  for (let n = 1; n < HOT_THRESHOLD; n++) assert.equal(cache.find(start), null, "still cold");
+  return cache.find(start);
+}
+
+Deno.test("translate: a cache that reaches its block limit flushes itself and starts again", () => {
+  const cache = loops([0x1000, 0x2000, 0x3000], { blocks: 2 });
+  assert.ok(heat(cache, 0x1000));
+  assert.ok(heat(cache, 0x2000));
+  assert.ok(cache.find(0x1000), "both fit");
+  assert.equal(cache.stats.flushes, 0);
+  assert.ok(heat(cache, 0x3000), "a third block is compiled after a flush");
+  assert.equal(cache.stats.flushes, 1);
+  assert.equal(cache.find(0x1000), null, "the first is gone (and cold again)");
+  assert.ok(cache.find(0x3000));
+  assert.equal(cache.stats.compiled, 3);
+});
+
+Deno.test("translate: a cache that reaches its code size limit flushes itself", () => {
+  const cache = loops([0x1000, 0x2000], { codeBytes: 1 });
+  assert.ok(heat(cache, 0x1000));
+  assert.ok(heat(cache, 0x2000));
+  assert.equal(cache.stats.flushes, 2, "each compile flushed what was there");
+  assert.equal(cache.find(0x1000), null);
+  assert.ok(cache.find(0x2000));
+});
