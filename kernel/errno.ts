@@ -30,6 +30,9 @@ export const ENAMETOOLONG = 36;
 export const ENOSYS = 38;
 export const ELOOP = 40;
 export const EOVERFLOW = 75;
+export const EMSGSIZE = 90;
+export const ECONNRESET = 104;
+export const ENOTCONN = 107;
 export const ETIMEDOUT = 110;
 
 /** Thrown inside the kernel to fail a system call with an errno. */

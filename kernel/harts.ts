@@ -23,7 +23,7 @@ const THREAD_BUDGET = 50_000_000;
 /** Longest an idle hart sleeps before looking again, in ms. */
 const IDLE_SLEEP_MS = 100;
 /** Longest the in-line loop keeps the thread before letting host events in, in ms. */
-const YIELD_INTERVAL_MS = 20;
+const YIELD_INTERVAL_MS = 100;
 const TICKS_PER_INSTRUCTION = Clock.msToTicks(1) / (NOMINAL_MIPS * 1000);
 
 /** Picks a process for hart `h` that is ready to run after `prepare`, or undefined. */
@@ -96,7 +96,7 @@ export async function runInline(k: Kernel): Promise<void> {
 export async function runThreaded(k: Kernel): Promise<void> {
   const harts = k.machine.harts;
   const threads = await Promise.all(
-    Array.from({ length: harts }, (_, h) => HartThread.start(k.machine, h, k.hartLauncher)),
+    Array.from({ length: harts }, (_, h) => HartThread.start(k.machine, h, k.workers)),
   );
   let hostTimer: ReturnType<typeof setTimeout> | undefined;
   const armHostTimer = () => {
@@ -135,6 +135,7 @@ async function hartLoop(k: Kernel, h: number, thread: HartThread): Promise<void>
       }
       k.enter(h, p);
     }
+    if (thread.lacksBanks(k.machine)) await thread.attachBanks(k.machine); // new IPC regions
     const before = cpu.instret;
     const start = k.mtime();
     k.executing[h] = true;

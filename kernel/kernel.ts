@@ -19,10 +19,10 @@
 import { Clock } from "../machine/clock.ts";
 import { CAUSE, INTERRUPT, INTERRUPT_BIT, RUN_TRAP } from "../machine/cpu.ts";
 import { SEIP, SSIP, STIP } from "../machine/hart_state.ts";
-import { type HartLauncher, launchHartWorker } from "../machine/hart_thread.ts";
+import { localWorkers, type WorkerFactory } from "../machine/workers.ts";
 import { Machine } from "../machine/machine.ts";
 import { PAGE_SIZE } from "../machine/memory_map.ts";
-import { PTE_R, PTE_X } from "../machine/mmu.ts";
+import { PTE_R, PTE_W, PTE_X } from "../machine/mmu.ts";
 import { Console, ConsoleFile, type ConsoleIo, hostConsole } from "./console.ts";
 import { ElfError, type ElfImage, parseElf } from "./elf.ts";
 import { EAGAIN, EINTR, ENOMEM, SyscallError } from "./errno.ts";
@@ -31,6 +31,9 @@ import { FdTable } from "./file.ts";
 import { FrameAllocator } from "./frames.ts";
 import { FutexTable } from "./futex.ts";
 import { HostFs } from "./hostfs.ts";
+import { IpcManager } from "./ipc/manager.ts";
+import type { Region } from "./ipc/objects.ts";
+import { ServiceHost } from "./ipc/service_host.ts";
 import { runInline, runThreaded } from "./harts.ts";
 import { exitGroup, exitThread } from "./lifecycle.ts";
 import { newThreadGroup, Process, type ProcState } from "./proc.ts";
@@ -50,6 +53,7 @@ import {
 } from "./signals.ts";
 import { SYS } from "./syscalls/numbers.ts";
 import { HISTORY_MAX, type ProcSummary, summarize } from "./stats.ts";
+import { MMAP_BASE, MMAP_TOP } from "./syscalls/memory.ts";
 import { dispatchSyscall, type SyscallOptions } from "./syscall.ts";
 import { describeTrap, pageFaultAccess, signalForException } from "./trap.ts";
 import { AddressSpace } from "./vm.ts";
@@ -79,8 +83,8 @@ export interface KernelOptions {
   maxProcesses?: number;
   /** Most resident memory per address space (default 64 MiB). */
   memoryLimitBytes?: number;
-  /** Who creates hart workers in the threads mode (default: this thread). */
-  hartLauncher?: HartLauncher;
+  /** Who creates the workers of harts and services (default: this thread). */
+  workers?: WorkerFactory;
 }
 
 /** How a process ended. */
@@ -128,6 +132,8 @@ export class Kernel {
   readonly sched: Scheduler;
   readonly timers = new TimerQueue();
   readonly futexes = new FutexTable();
+  readonly ipc: IpcManager;
+  readonly services: ServiceHost;
   readonly shootdown: Shootdown;
   readonly syscallOptions: SyscallOptions;
   /** Every process (thread), zombies included, by thread id. */
@@ -139,7 +145,7 @@ export class Kernel {
   readonly hartCounters: HartCounters[];
   readonly maxProcesses: number;
   readonly memoryLimitPages: number;
-  readonly hartLauncher: HartLauncher;
+  readonly workers: WorkerFactory;
   /** The first process (init, or the program spawned directly); the system ends with it. */
   root: Process | undefined;
   /** Harts executing right now (a run in flight on a host worker). */
@@ -172,7 +178,7 @@ export class Kernel {
     const log = options.log ?? ((line: string) => console.error(line));
     this.syscallOptions = { trace: options.trace ?? false, verbose: options.verbose ?? false, log };
     this.maxProcesses = options.maxProcesses ?? 256;
-    this.hartLauncher = options.hartLauncher ?? launchHartWorker;
+    this.workers = options.workers ?? localWorkers;
     this.memoryLimitPages = Math.floor((options.memoryLimitBytes ?? 64 * 1024 * 1024) / PAGE_SIZE);
     this.executing = new Array(harts).fill(false);
     this.reschedule = new Array(harts).fill(false);
@@ -190,6 +196,12 @@ export class Kernel {
       executingAsid: (h) => this.executing[h] ? this.sched.current[h]?.as.asid ?? -1 : -1,
       interrupt: (h) => this.machine.clint.sendIpi(h),
     });
+    this.ipc = new IpcManager({
+      wake: (q) => this.wake(q),
+      newSharedBank: (name, size) => this.machine.addSharedBank(name, size),
+      unmapRegion: (region) => this.unmapRegion(region),
+    });
+    this.services = new ServiceHost(this.ipc, this.workers);
     for (let a = ASID_MAX; a >= 1; a--) this.freeAsids.push(a);
     for (const cpu of this.machine.cpus) cpu.sie = SSIP | STIP | SEIP;
     const tramp = this.frames.allocZeroed();
@@ -307,6 +319,28 @@ export class Kernel {
     p.name = basename(path);
   }
 
+  /** Maps all of `region` into `p`'s address space (read-only unless `writable`). */
+  mapRegion(p: Process, region: Region, writable: boolean): number {
+    const start = p.as.findFree(region.size, MMAP_BASE, MMAP_TOP);
+    if (start < 0) throw new SyscallError(ENOMEM, "no room to map the region");
+    const prot = PTE_R | (writable ? PTE_W : 0);
+    p.as.addVma({ start, end: start + region.size, prot, kind: "region", regionId: region.id });
+    for (let off = 0; off < region.size; off += PAGE_SIZE) {
+      p.as.mapForeignPage(start + off, region.bank.base + off, prot);
+    }
+    return start;
+  }
+
+  /** Removes every mapping of `region` from every address space (revocation). */
+  private unmapRegion(region: Region): void {
+    const spaces = new Set([...this.procs.values()].map((p) => p.as));
+    for (const as of spaces) {
+      for (const v of as.vmas.filter((v) => v.regionId === region.id)) {
+        as.removeRange(v.start, v.end);
+      }
+    }
+  }
+
   /** A new, empty address space with its own ASID. */
   newAddressSpace(): AddressSpace {
     const asid = this.freeAsids.pop();
@@ -348,6 +382,7 @@ export class Kernel {
     const harts = this.mode === "inline" ? runInline(this) : runThreaded(this);
     const exit = await done;
     await harts;
+    this.services.stopAll();
     return exit;
   }
 

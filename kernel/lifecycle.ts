@@ -252,6 +252,8 @@ function releaseVforkParent(k: Kernel, child: Process): void {
 
 /** The last thread of group `g` is gone: the leader becomes a zombie for its parent. */
 function groupExited(k: Kernel, g: ThreadGroup): void {
+  const party = k.ipc.parties.get(g.tgid);
+  if (party?.group === g) k.ipc.partyDied(party);
   const leader = k.procs.get(g.tgid);
   if (!leader) return;
   leader.exitStatus = g.exitStatus;

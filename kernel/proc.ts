@@ -144,8 +144,11 @@ export class Process {
   wakeReason: "woken" | "timeout" | "signal" = "woken";
   /** Work a restarted system call has already done (e.g. bytes written so far). */
   syscallProgress = 0;
-  /** Deadline of a clock_nanosleep in progress (absolute mtime ticks), or -1. */
-  sleepUntil = -1;
+  /** Deadline (absolute mtime ticks) of the system call in progress, or -1. */
+  syscallDeadline = -1;
+  /** Tag of the IPC call in progress (0: none), and its connection. */
+  ipcTag = 0;
+  ipcConnection = 0;
   readonly counters: ProcCounters = {
     instructions: 0,
     syscalls: 0,

@@ -8,7 +8,9 @@
 import { ENOSYS, SyscallError } from "./errno.ts";
 import { BLOCKED, type Kernel, type SyscallResult } from "./kernel.ts";
 import type { Process } from "./proc.ts";
+import { IPC_SYSCALL } from "./ipc/protocol.ts";
 import * as fs from "./syscalls/fs.ts";
+import * as ipc from "./syscalls/ipc.ts";
 import { sysFutex } from "./syscalls/futex.ts";
 import { sysBrk, sysMmap2, sysMprotect, sysMunmap } from "./syscalls/memory.ts";
 import { SYS, type SyscallArgs, syscallName } from "./syscalls/numbers.ts";
@@ -74,6 +76,23 @@ const TABLE = new Map<number, SyscallHandler>([
   [SYS.clock_getres_time64, time.sysClockGetres],
   [SYS.clock_nanosleep_time64, time.sysClockNanosleep],
   [SYS.futex_time64, sysFutex],
+  [IPC_SYSCALL.register, ipc.sysIpcRegister],
+  [IPC_SYSCALL.lookup, ipc.sysIpcLookup],
+  [IPC_SYSCALL.call, ipc.sysIpcCall],
+  [IPC_SYSCALL.send, ipc.sysIpcSend],
+  [IPC_SYSCALL.receive, ipc.sysIpcReceive],
+  [IPC_SYSCALL.reply, ipc.sysIpcReply],
+  [IPC_SYSCALL.close, ipc.sysIpcClose],
+  [IPC_SYSCALL.derive, ipc.sysIpcDerive],
+  [IPC_SYSCALL.region_create, ipc.sysRegionCreate],
+  [IPC_SYSCALL.region_map, ipc.sysRegionMap],
+  [IPC_SYSCALL.region_revoke, ipc.sysRegionRevoke],
+  [IPC_SYSCALL.region_size, ipc.sysRegionSize],
+  [IPC_SYSCALL.notification_create, ipc.sysNotificationCreate],
+  [IPC_SYSCALL.notify, ipc.sysNotify],
+  [IPC_SYSCALL.notification_wait, ipc.sysNotificationWait],
+  [IPC_SYSCALL.barrier_create, ipc.sysBarrierCreate],
+  [IPC_SYSCALL.barrier_wait, ipc.sysBarrierWait],
 ]);
 
 /** Options of the boundary. */

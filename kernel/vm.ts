@@ -78,7 +78,9 @@ export interface Vma {
   start: number;
   end: number;
   prot: Prot;
-  kind: "image" | "heap" | "stack" | "anon" | "trampoline";
+  kind: "image" | "heap" | "stack" | "anon" | "trampoline" | "region";
+  /** For a mapped IPC region: its id (revocation finds the mappings by it). */
+  regionId?: number;
   /** MAP_SHARED: the object behind the area, and which of its pages is at `start`. */
   shared?: { memory: SharedMemory; firstPage: number };
 }
@@ -228,6 +230,18 @@ export class AddressSpace {
     this.maxResidentPages = Math.max(this.maxResidentPages, this.residentPages);
   }
 
+  /**
+   * Maps the page at `va` to `pa` in a bank other than the user bank (an IPC region): not
+   * counted against the memory limit, never released to the frame allocator.
+   */
+  mapForeignPage(va: number, pa: number, prot: Prot): void {
+    const slot = this.leafSlot(va, true);
+    if (this.ramI32[slot] & PTE_V) {
+      throw new Error(`page 0x${(va >>> 0).toString(16)} is already mapped`);
+    }
+    this.ramI32[slot] = ((pa / PAGE_SIZE) << 10) | (prot & PROT_MASK) | PTE_U | PTE_V;
+  }
+
   /** Unmaps the page at `va` if mapped; its frame is released once no TLB can reach it. */
   unmapPage(va: number): void {
     const slot = this.leafSlot(va, false);
@@ -237,8 +251,14 @@ export class AddressSpace {
     this.ramI32[slot] = 0;
     this.tlb.flushPage(this.asid, va);
     const pa = (pte >>> 10) * PAGE_SIZE;
+    if (!this.ownsFrame(pa)) return;
     this.tlb.defer(() => this.frames.release(pa));
     this.residentPages--;
+  }
+
+  /** Whether `pa` is a frame of the user bank (the allocator's), not a region's page. */
+  private ownsFrame(pa: number): boolean {
+    return this.frames.bank.contains(pa, PAGE_SIZE);
   }
 
   /**
@@ -260,13 +280,16 @@ export class AddressSpace {
         let pte = this.ramI32[table + j];
         if (!(pte & PTE_V)) continue;
         const va = (i << 22 | j << 12) >>> 0;
-        if (pte & PTE_W && !this.findVma(va)?.shared) {
+        const vma = this.findVma(va);
+        if (pte & PTE_W && !vma?.shared && vma?.kind !== "region") {
           pte = (pte & ~PTE_W) | PTE_COW;
           this.ramI32[table + j] = pte;
           downgraded = true;
         }
-        this.frames.retain((pte >>> 10) * PAGE_SIZE);
         this.ramI32[child.leafSlot(va, true)] = pte;
+        const pa = (pte >>> 10) * PAGE_SIZE;
+        if (!this.ownsFrame(pa)) continue;
+        this.frames.retain(pa);
         child.residentPages++;
       }
     }
@@ -398,7 +421,8 @@ export class AddressSpace {
       const table = (l1 >>> 10) * PAGE_SIZE;
       for (let j = 0; j < 1024; j++) {
         const pte = this.ramI32[this.index(table) + j];
-        if (pte & PTE_V) release.push((pte >>> 10) * PAGE_SIZE);
+        const pa = (pte >>> 10) * PAGE_SIZE;
+        if (pte & PTE_V && this.ownsFrame(pa)) release.push(pa);
       }
       release.push(table);
     }

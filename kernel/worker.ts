@@ -2,15 +2,17 @@
  * Entry point of the kernel's own worker: the kernel runs here, not on the main thread.
  *
  * The main thread (scripts/rv32.ts) creates this worker with only the permission to read
- * files and hands it the boot parameters once by postMessage. The kernel asks the main thread
- * to launch its hart workers (Deno starts a worker created inside a worker about a second
- * late); after that, harts and kernel talk only through shared memory. The exit status goes
- * back by postMessage at the end.
+ * files, and hands it the boot parameters once by postMessage. The workers the kernel needs
+ * (harts, services) are created by the main thread on its behalf — Deno starts a worker created
+ * inside a worker about a second late — and their set-up messages are relayed; after set-up,
+ * harts, services and kernel talk only through shared memory. The exit status goes back by
+ * postMessage at the end.
  */
 
 /// <reference lib="deno.worker" />
 
-import type { HartDescriptor } from "../machine/machine.ts";
+import type { WorkerFactory, WorkerLike } from "../machine/workers.ts";
+import type { ServiceSpec } from "./ipc/service_host.ts";
 import { Kernel, type KernelOptions, SpawnError } from "./kernel.ts";
 import { formatStats } from "./stats.ts";
 
@@ -18,6 +20,8 @@ import { formatStats } from "./stats.ts";
 export interface BootRequest {
   type: "boot";
   options: Pick<KernelOptions, "harts" | "mode" | "hostRoot" | "trace" | "verbose">;
+  /** Services to start before init. */
+  services: ServiceSpec[];
   /** The program as init execs it, and its arguments (argv[1..]). */
   program: string;
   args: string[];
@@ -26,44 +30,51 @@ export interface BootRequest {
   stats: boolean;
 }
 
-/** The main thread's answer to a LaunchRequest. */
-export interface HartLaunched {
-  type: "launched";
-  hartId: number;
-}
-
-/** Messages to the kernel worker. */
-export type ToKernel = BootRequest | HartLaunched;
-
-/** The kernel asks the main thread to start a hart worker with these buffers. */
-export interface LaunchRequest {
-  type: "launch";
-  descriptor: HartDescriptor;
-}
+/** Messages to the kernel worker: boot, then what the workers it asked for say. */
+export type ToKernel =
+  | BootRequest
+  | { type: "worker-message"; id: number; data: unknown }
+  | { type: "worker-error"; id: number; message: string };
 
 /** The end: the exit status for the runner, or why the system could not boot. */
 export type BootReply = { type: "exit"; status: number } | { type: "error"; error: string };
 
-/** Messages from the kernel worker. */
-export type FromKernel = LaunchRequest | BootReply;
-
-const launched = new Map<number, () => void>();
+/** Messages from the kernel worker: worker requests, then the end. */
+export type FromKernel =
+  | { type: "spawn"; id: number; url: string }
+  | { type: "worker-post"; id: number; data: unknown }
+  | { type: "worker-terminate"; id: number }
+  | BootReply;
 
 function post(message: FromKernel): void {
   self.postMessage(message);
 }
 
+const relayed = new Map<number, WorkerLike>();
+let nextWorker = 1;
+
+/** Workers created by the main thread, their messages relayed both ways. */
+const relayedWorkers: WorkerFactory = (url) => {
+  const id = nextWorker++;
+  const worker: WorkerLike = {
+    onmessage: null,
+    onerror: null,
+    postMessage: (data) => post({ type: "worker-post", id, data }),
+    terminate: () => {
+      relayed.delete(id);
+      post({ type: "worker-terminate", id });
+    },
+  };
+  relayed.set(id, worker);
+  post({ type: "spawn", id, url: url.href });
+  return worker;
+};
+
 async function boot(req: BootRequest): Promise<void> {
   let reply: BootReply;
   try {
-    const kernel = new Kernel({
-      ...req.options,
-      hartLauncher: (descriptor) =>
-        new Promise((resolve) => {
-          launched.set(descriptor.hartId, () => resolve(() => {}));
-          post({ type: "launch", descriptor });
-        }),
-    });
+    const kernel = new Kernel({ ...req.options, workers: relayedWorkers });
+    for (const spec of req.services) await kernel.services.start(spec);
     kernel.boot(req.program, req.args, req.envp);
     const exit = await kernel.run();
     if (req.stats) console.error(formatStats(kernel));
@@ -77,6 +88,13 @@ async function boot(req: BootRequest): Promise<void> {
 
 self.onmessage = (event: MessageEvent<ToKernel>) => {
   const msg = event.data;
-  if (msg.type === "boot") boot(msg);
-  else launched.get(msg.hartId)?.();
+  if (msg.type === "boot") {
+    boot(msg);
+  } else if (msg.type === "worker-message") {
+    relayed.get(msg.id)?.onmessage?.(new MessageEvent("message", { data: msg.data }));
+  } else {
+    relayed.get(msg.id)?.onerror?.(
+      new ErrorEvent("error", { message: msg.message, cancelable: true }),
+    );
+  }
 };

@@ -7,14 +7,19 @@
  * kernel awaits that with Atomics.waitAsync, so its own thread never blocks. postMessage is
  * used once, to hand the worker its buffers.
  *
- * Who creates the worker is a HartLauncher. The default creates it on the calling thread. A
- * kernel that itself runs in a worker asks the main thread to launch its harts instead
- * (Deno starts a worker created inside a worker about a second late), and drives them the
- * same way, since after set-up everything goes through the shared control word.
+ * Who creates the worker is a WorkerFactory (workers.ts): on this thread, or, for a kernel
+ * that runs in a worker, on the main thread; after set-up everything goes through the shared
+ * control word either way.
  */
 
 import { HART_WORDS, HS } from "./hart_state.ts";
-import type { HartDescriptor, Machine } from "./machine.ts";
+import {
+  type BankDescriptor,
+  bankDescriptor,
+  type HartDescriptor,
+  type Machine,
+} from "./machine.ts";
+import { localWorkers, type WorkerFactory, type WorkerLike } from "./workers.ts";
 
 /** Polls of the control word before the kernel awaits a hart asynchronously. */
 const SPIN_BEFORE_AWAIT = 2_000;
@@ -23,16 +28,15 @@ export const CONTROL_IDLE = 0;
 export const CONTROL_RUN = 1;
 export const CONTROL_WAIT = 2;
 export const CONTROL_QUIT = 3;
+/** Add the banks posted to the worker until its bus has BUDGET banks. */
+export const CONTROL_ATTACH = 4;
 
-/** Starts a hart worker for a descriptor; resolves, once it is ready, to a way to stop it. */
-export type HartLauncher = (descriptor: HartDescriptor) => Promise<() => void>;
+/** What a hart worker receives by postMessage: its descriptor, then banks made later. */
+export type ToHart = HartDescriptor | { bank: BankDescriptor };
 
-/** Creates the permission-less hart worker on the calling thread. */
-export const launchHartWorker: HartLauncher = async (descriptor) => {
-  const worker = new Worker(new URL("./hart_worker.ts", import.meta.url), {
-    type: "module",
-    deno: { permissions: "none" },
-  });
+/** Starts the hart worker for `descriptor`; resolves once it is ready. */
+async function launch(workers: WorkerFactory, descriptor: HartDescriptor): Promise<WorkerLike> {
+  const worker = workers(new URL("./hart_worker.ts", import.meta.url));
   const ready = new Promise<void>((resolve, reject) => {
     worker.onmessage = () => resolve();
     worker.onerror = (e) => {
@@ -42,8 +46,8 @@ export const launchHartWorker: HartLauncher = async (descriptor) => {
   });
   worker.postMessage(descriptor);
   await ready;
-  return () => worker.terminate();
-};
+  return worker;
+}
 
 /** A hart executing on a dedicated, permission-less Deno worker. */
 export class HartThread {
@@ -51,11 +55,16 @@ export class HartThread {
   private readonly base: number;
   private busy = false;
 
+  /** Banks the worker's bus has. */
+  private banks: number;
+
   private constructor(
     readonly hartId: number,
     hartState: SharedArrayBuffer,
-    private readonly stop: () => void,
+    private readonly worker: WorkerLike,
+    banks: number,
   ) {
+    this.banks = banks;
     this.h = new Int32Array(hartState);
     this.base = hartId * HART_WORDS;
   }
@@ -64,10 +73,27 @@ export class HartThread {
   static async start(
     machine: Machine,
     hartId: number,
-    launch: HartLauncher = launchHartWorker,
+    workers: WorkerFactory = localWorkers,
   ): Promise<HartThread> {
-    const stop = await launch(machine.hartDescriptor(hartId));
-    return new HartThread(hartId, machine.hartState, stop);
+    const descriptor = machine.hartDescriptor(hartId);
+    const worker = await launch(workers, descriptor);
+    return new HartThread(hartId, machine.hartState, worker, 1 + descriptor.sharedBanks.length);
+  }
+
+  /** Gives the worker the machine's shared banks it does not have yet. */
+  async attachBanks(machine: Machine): Promise<void> {
+    const want = 1 + machine.sharedBanks.length;
+    if (this.banks >= want) return;
+    for (const bank of machine.sharedBanks.slice(this.banks - 1)) {
+      this.worker.postMessage({ bank: bankDescriptor(bank) } satisfies ToHart);
+    }
+    await this.command(CONTROL_ATTACH, want);
+    this.banks = want;
+  }
+
+  /** Whether the worker lacks some of the machine's banks. */
+  lacksBanks(machine: Machine): boolean {
+    return this.banks < 1 + machine.sharedBanks.length;
   }
 
   /**
@@ -88,7 +114,7 @@ export class HartThread {
   terminate(): void {
     Atomics.store(this.h, this.base + HS.CONTROL, CONTROL_QUIT);
     Atomics.notify(this.h, this.base + HS.CONTROL);
-    this.stop();
+    this.worker.terminate();
   }
 
   private async command(command: number, argument: number): Promise<void> {

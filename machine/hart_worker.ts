@@ -2,24 +2,44 @@
  * Entry point of a host worker that runs one hart (see hart_thread.ts for the protocol).
  *
  * The worker is created with no Deno permissions at all: it touches nothing but the shared
- * buffers it is handed once, at start, by postMessage.
+ * buffers it is handed by postMessage — its descriptor once, at start, and later any RAM bank
+ * created after it started (an IPC region), which it adds to its bus when told to (ATTACH).
  */
 
 /// <reference lib="deno.worker" />
 
+import type { Bus } from "./bus.ts";
+import type { Cpu } from "./cpu.ts";
 import { HART_WORDS, HS } from "./hart_state.ts";
-import { CONTROL_IDLE, CONTROL_QUIT, CONTROL_RUN, CONTROL_WAIT } from "./hart_thread.ts";
-import { cpuFromDescriptor, type HartDescriptor } from "./machine.ts";
+import {
+  CONTROL_ATTACH,
+  CONTROL_IDLE,
+  CONTROL_QUIT,
+  CONTROL_RUN,
+  CONTROL_WAIT,
+  type ToHart,
+} from "./hart_thread.ts";
+import { bankFromDescriptor, cpuFromDescriptor } from "./machine.ts";
 
 /** Polls of the control word before the worker sleeps (some tens of microseconds). */
 const SPIN_BEFORE_SLEEP = 20_000;
 
-self.onmessage = (event: MessageEvent<HartDescriptor>) => {
-  const cpu = cpuFromDescriptor(event.data);
-  const h = new Int32Array(event.data.hartState);
-  const base = event.data.hartId * HART_WORDS;
-  const control = base + HS.CONTROL;
+let bus: Bus | undefined;
+
+self.onmessage = (event: MessageEvent<ToHart>) => {
+  const msg = event.data;
+  if ("bank" in msg) {
+    bus?.addBank(bankFromDescriptor(msg.bank));
+    return;
+  }
+  const hart = cpuFromDescriptor(msg);
+  bus = hart.bus;
   self.postMessage("ready");
+  serve(hart.cpu, hart.bus, new Int32Array(msg.hartState), msg.hartId * HART_WORDS);
+};
+
+async function serve(cpu: Cpu, bus: Bus, h: Int32Array, base: number): Promise<void> {
+  const control = base + HS.CONTROL;
   for (;;) {
     // A trap usually gets its answer within microseconds: spin briefly before sleeping, since
     // waking a sleeping thread costs tens of microseconds.
@@ -33,9 +53,12 @@ self.onmessage = (event: MessageEvent<HartDescriptor>) => {
       h[base + HS.EXIT] = cpu.run(h[base + HS.BUDGET]);
     } else if (command === CONTROL_WAIT) {
       cpu.waitForInterrupt(h[base + HS.BUDGET]);
+    } else if (command === CONTROL_ATTACH) {
+      // The banks were posted before the command: let the event loop deliver them.
+      while (bus.banks.length < h[base + HS.BUDGET]) await new Promise((r) => setTimeout(r, 0));
     }
     Atomics.store(h, control, CONTROL_IDLE);
     Atomics.notify(h, control);
   }
   self.close();
-};
+}

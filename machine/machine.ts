@@ -133,12 +133,7 @@ export class Machine {
     if (!Number.isInteger(hartId) || hartId < 0 || hartId >= this.harts) {
       throw new RangeError(`no hart ${hartId}`);
     }
-    const bank = (b: RamBank): BankDescriptor => ({
-      name: b.name,
-      base: b.base,
-      buffer: b.buffer,
-      codeGen: b.codeGenBuffer,
-    });
+    const bank = bankDescriptor;
     return {
       hartId,
       hartState: this.hartState,
@@ -153,16 +148,29 @@ export class Machine {
   }
 }
 
-/** Rebuilds a hart from its descriptor on another host thread (no device models there). */
-export function cpuFromDescriptor(d: HartDescriptor): Cpu {
+/** The buffers of a bank, to hand to another host thread. */
+export function bankDescriptor(b: RamBank): BankDescriptor {
+  return { name: b.name, base: b.base, buffer: b.buffer, codeGen: b.codeGenBuffer };
+}
+
+/** Rebuilds a bank from its descriptor. */
+export function bankFromDescriptor(d: BankDescriptor): RamBank {
+  return new RamBank(d.name, d.base, d.buffer, d.codeGen);
+}
+
+/**
+ * Rebuilds a hart from its descriptor on another host thread (no device models there), with
+ * the bus it sees, to which banks created later are added.
+ */
+export function cpuFromDescriptor(d: HartDescriptor): { cpu: Cpu; bus: Bus } {
   const bus = new Bus();
-  const ram = new RamBank(d.ram.name, d.ram.base, d.ram.buffer, d.ram.codeGen);
+  const ram = bankFromDescriptor(d.ram);
   bus.addBank(ram);
-  for (const s of d.sharedBanks) bus.addBank(new RamBank(s.name, s.base, s.buffer, s.codeGen));
+  for (const s of d.sharedBanks) bus.addBank(bankFromDescriptor(s));
   const clint = new Clint(d.clint, d.hartState, new Clock(d.clock));
   bus.addDevice(CLINT_BASE, CLINT_SIZE, clint);
   bus.addDevice(PLIC_BASE, PLIC_SIZE, new Plic(d.plic, d.hartState));
-  return new Cpu({
+  const cpu = new Cpu({
     hartId: d.hartId,
     hartState: d.hartState,
     tlb: d.tlb,
@@ -171,4 +179,5 @@ export function cpuFromDescriptor(d: HartDescriptor): Cpu {
     clint,
     translate: d.translate,
   });
+  return { cpu, bus };
 }

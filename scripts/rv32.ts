@@ -15,7 +15,7 @@
 
 import * as posix from "node:path/posix";
 import { ElfError, parseElf } from "../kernel/elf.ts";
-import { launchHartWorker } from "../machine/hart_thread.ts";
+import { localWorkers } from "../machine/workers.ts";
 import type { BootReply, BootRequest, FromKernel, ToKernel } from "../kernel/worker.ts";
 
 const USAGE = "usage: deno task rv32 [--cores N] [--inline] [--root DIR] [--trace] [--stats] " +
@@ -111,19 +111,33 @@ async function main(): Promise<number> {
       },
     },
   });
-  const harts: Array<() => void> = [];
+  const workers = new Map<number, Worker>();
   const reply = new Promise<BootReply>((resolve, reject) => {
-    worker.onmessage = async (e: MessageEvent<FromKernel>) => {
+    worker.onmessage = (e: MessageEvent<FromKernel>) => {
       const msg = e.data;
-      if (msg.type !== "launch") return resolve(msg);
-      harts.push(await launchHartWorker(msg.descriptor));
-      worker.postMessage({ type: "launched", hartId: msg.descriptor.hartId } satisfies ToKernel);
+      if (msg.type === "spawn") spawn(msg.id, msg.url);
+      else if (msg.type === "worker-post") workers.get(msg.id)?.postMessage(msg.data);
+      else if (msg.type === "worker-terminate") {
+        workers.get(msg.id)?.terminate();
+        workers.delete(msg.id);
+      } else resolve(msg);
     };
     worker.onerror = (e) => {
       e.preventDefault();
       reject(new Error(`kernel worker failed: ${e.message}`));
     };
   });
+  /** Creates a worker the kernel asked for and relays what it says. */
+  const spawn = (id: number, url: string) => {
+    const w = localWorkers(new URL(url)) as Worker;
+    workers.set(id, w);
+    w.onmessage = (e) =>
+      worker.postMessage({ type: "worker-message", id, data: e.data } satisfies ToKernel);
+    w.onerror = (e) => {
+      e.preventDefault();
+      worker.postMessage({ type: "worker-error", id, message: e.message } satisfies ToKernel);
+    };
+  };
   const request: BootRequest = {
     type: "boot",
     options: {
@@ -133,6 +147,8 @@ async function main(): Promise<number> {
       trace: cli.trace,
       verbose: cli.verbose,
     },
+    services: JSON.parse(Deno.readTextFileSync(new URL("../services/deploy.json", import.meta.url)))
+      .services,
     program,
     args: cli.args,
     envp: Object.entries(Deno.env.toObject()).map(([k, v]) => `${k}=${v}`),
@@ -141,7 +157,7 @@ async function main(): Promise<number> {
   worker.postMessage(request);
   const result = await reply;
   worker.terminate();
-  for (const stop of harts) stop();
+  for (const w of workers.values()) w.terminate();
   if (result.type === "error") {
     console.error(`rv32: ${result.error}`);
     return 126;

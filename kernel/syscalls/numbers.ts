@@ -5,6 +5,8 @@
  * DENIX_SYSCALL_BASE and above, clear of Linux's range.
  */
 
+import { IPC_SYSCALL } from "../ipc/protocol.ts";
+
 export const SYS = {
   getcwd: 17,
   dup: 23,
@@ -61,12 +63,13 @@ export const SYS = {
   futex_time64: 422,
 } as const;
 
-/** First number of denix's own system calls (IPC and services). */
+/** First number of denix's own system calls (IPC: see ipc/protocol.ts). */
 export const DENIX_SYSCALL_BASE = 0x1000;
 
 /** Name of a syscall number, for traces. */
 export function syscallName(nr: number): string {
   for (const [name, n] of Object.entries(SYS)) if (n === nr) return name;
+  for (const [name, n] of Object.entries(IPC_SYSCALL)) if (n === nr) return `ipc_${name}`;
   return `syscall_${nr}`;
 }
 

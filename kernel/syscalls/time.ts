@@ -98,13 +98,13 @@ export function sysClockNanosleep(k: Kernel, p: Process, a: SyscallArgs): Syscal
       throw new SyscallError(EINVAL);
     }
     const ns = readTimespec(p, req);
-    p.sleepUntil = deadlineTicks(k, p, clock, ns, (flags & TIMER_ABSTIME) !== 0);
+    p.syscallDeadline = deadlineTicks(k, p, clock, ns, (flags & TIMER_ABSTIME) !== 0);
   }
-  if (k.mtime() >= p.sleepUntil) {
-    p.sleepUntil = -1;
+  if (k.mtime() >= p.syscallDeadline) {
+    p.syscallDeadline = -1;
     return 0;
   }
-  return k.block(p, "SLEEPING", [], p.sleepUntil);
+  return k.block(p, "SLEEPING", [], p.syscallDeadline);
 }
 
 /** Clock ticks per second of times() (USER_HZ). */

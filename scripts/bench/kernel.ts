@@ -84,7 +84,9 @@ export const kernelBench: Bench = {
         results.push(lowerIsBetter(`${name}, in-line harts`, "us", inline, "qemu-riscv32", qemu));
         results.push(lowerIsBetter(`${name}, threaded harts`, "us", threads, "qemu-riscv32", qemu));
       } else { // qemu-user cannot execve a riscv32 binary without binfmt_misc
-        results.push(lowerIsBetter(`${name}, threaded harts`, "us", threads, "in-line harts", inline));
+        results.push(
+          lowerIsBetter(`${name}, threaded harts`, "us", threads, "in-line harts", inline),
+        );
       }
     }
     const one = await timeKernel("threads", 1, "bench_spin", [String(SPIN_UNITS), "2"]);

@@ -1,8 +1,9 @@
 /*
  * priority.c: nice values share one CPU unevenly. Two CPU-bound children,
  * both pinned to CPU 0, one at nice -5 and one at nice +5, count loop
- * iterations for the same 300 ms of wall-clock time (started together
- * through a pipe) and report the counts through a pipe. Prints `nice values
+ * iterations within the same 300 ms of wall-clock time (the parent sends both
+ * the same deadline through a pipe, which also starts them together) and report
+ * the counts through a pipe. Prints `nice values
  * set: -5 and 5`, `high got more CPU: yes/no`, `low ran during the window:
  * yes/no` (the low child counted more than the one chunk it would count if
  * it only ran after the high one's window: aging, not starvation) and `low
@@ -44,7 +45,6 @@ static void worker(int nice_value, int start_fd, int report_fd)
 {
 	struct report report = { 0, 0, 0, 0 };
 	cpu_set_t cpu0;
-	char byte;
 
 	CPU_ZERO(&cpu0);
 	CPU_SET(0, &cpu0);
@@ -60,11 +60,11 @@ static void worker(int nice_value, int start_fd, int report_fd)
 		report.failed_step = 3;
 		report.error = errno;
 	}
-	if (read(start_fd, &byte, 1) != 0 && report.failed_step == 0)
+	int64_t end = 0;
+	if (read(start_fd, &end, sizeof(end)) != sizeof(end) && report.failed_step == 0)
 		report.failed_step = 4;
 
 	volatile uint32_t state = 1;
-	int64_t end = now_ns() + WINDOW_NS;
 	for (;;) {
 		for (int i = 0; i < ITERATIONS_PER_CLOCK_READ; i++)
 			state = state * 1664525u + 1013904223u;
@@ -97,7 +97,10 @@ int main(void)
 	close(start[0]);
 	close(high_pipe[1]);
 	close(low_pipe[1]);
-	/* Both children see end of file on `start` at once: the race begins. */
+	/* Both children get the same deadline at once: the race begins. */
+	int64_t end = now_ns() + WINDOW_NS;
+	CHECK(write(start[1], &end, sizeof(end)) == sizeof(end));
+	CHECK(write(start[1], &end, sizeof(end)) == sizeof(end));
 	close(start[1]);
 
 	CHECK(read(high_pipe[0], &high, sizeof(high)) == sizeof(high));

@@ -1,0 +1,257 @@
+/**
+ * The IPC wire format: one definition shared by the kernel, the TypeScript service library,
+ * and (mirrored in userland/include/denix_ipc.h) RISC-V programs.
+ *
+ * A message is a fixed 256-byte record:
+ *
+ *   offset  size  field
+ *        0     4  label      what the message means (a reply carries 0 or -errno here)
+ *        4     2  length     payload bytes used, 0..MSG_PAYLOAD_MAX
+ *        6     2  nhandles   handles carried, 0..MSG_HANDLES_MAX
+ *        8     4  sender     the sending party's id: the receiving side sets it from the
+ *                            channel the message came in on, never trusting the sender
+ *       12     4  tag        a call's id; its reply carries the same tag (0: one-way send)
+ *       16    16  handles    handle values, valid in the *sender's* table: the receiving side
+ *                            has the kernel transfer them into its own table
+ *       32   224  payload
+ *
+ * Bulk data never travels in a message: it goes in a shared region, and the message carries
+ * the region's handle (and offsets in the payload).
+ *
+ * Rings: a single-producer single-consumer queue of message slots in a SharedArrayBuffer, its
+ * indices on separate cache lines:
+ *
+ *   byte   0  head   (i32) next slot to read, free-running; written by the consumer
+ *   byte  64  tail   (i32) next slot to write, free-running; written by the producer
+ *   byte 128  state  (i32) RING_OPEN, RING_CLOSED, RING_PEER_DEAD; written by the kernel
+ *   byte 192  slots  RING_SLOTS × MSG_SIZE bytes
+ *
+ * A channel is two rings in one buffer (requests, then replies) and belongs to one client and
+ * one server of an endpoint; the endpoint's doorbell (one i32 in its own buffer) is bumped and
+ * notified after every request, so a server sleeps on one word for all its channels.
+ */
+
+/** Size of a message record, in bytes. */
+export const MSG_SIZE = 256;
+/** Largest payload carried in a message, in bytes. */
+export const MSG_PAYLOAD_MAX = 224;
+/** Most handles carried by one message. */
+export const MSG_HANDLES_MAX = 4;
+
+/** Byte offsets of a message's fields. */
+export const MSG = {
+  LABEL: 0,
+  LENGTH: 4,
+  NHANDLES: 6,
+  SENDER: 8,
+  TAG: 12,
+  HANDLES: 16,
+  PAYLOAD: 32,
+} as const;
+
+/** Message slots in a ring (a power of two): the bound on queued messages per direction. */
+export const RING_SLOTS = 64;
+/** Byte offsets inside a ring. */
+export const RING = {
+  HEAD: 0,
+  TAIL: 64,
+  STATE: 128,
+  SLOTS: 192,
+} as const;
+/** Bytes in one ring. */
+export const RING_BYTES = RING.SLOTS + RING_SLOTS * MSG_SIZE;
+/** Bytes in one channel: the request ring, then the reply ring. */
+export const CHANNEL_BYTES = 2 * RING_BYTES;
+
+/** Ring states. */
+export const RING_OPEN = 0;
+export const RING_CLOSED = 1;
+export const RING_PEER_DEAD = 2;
+
+/** Rights a handle may carry. */
+export const RIGHT = {
+  /** Call or send to an endpoint. */
+  SEND: 1 << 0,
+  /** Receive on (serve) an endpoint. */
+  RECEIVE: 1 << 1,
+  /** Read a region. */
+  READ: 1 << 2,
+  /** Write a region. */
+  WRITE: 1 << 3,
+  /** Pass the handle on (in a message or by derive). */
+  GRANT: 1 << 4,
+  /** Set bits of a notification. */
+  SIGNAL: 1 << 5,
+  /** Wait on a notification or a barrier. */
+  WAIT: 1 << 6,
+  /** Revoke a region (its creator's handle only). */
+  REVOKE: 1 << 7,
+} as const;
+
+/** Longest endpoint name, in bytes. */
+export const NAME_MAX = 64;
+/** Most handles one party may hold. */
+export const HANDLES_MAX = 256;
+/** Largest region, in bytes. */
+export const REGION_SIZE_MAX = 256 * 1024 * 1024;
+
+/** The IPC system calls (denix's own range). */
+export const IPC_SYSCALL = {
+  register: 0x1000,
+  lookup: 0x1001,
+  call: 0x1002,
+  send: 0x1003,
+  receive: 0x1004,
+  reply: 0x1005,
+  close: 0x1006,
+  derive: 0x1007,
+  region_create: 0x1008,
+  region_map: 0x1009,
+  region_revoke: 0x100a,
+  region_size: 0x100b,
+  notification_create: 0x100c,
+  notify: 0x100d,
+  notification_wait: 0x100e,
+  barrier_create: 0x100f,
+  barrier_wait: 0x1010,
+} as const;
+
+/** ipc_send flag: fail with EAGAIN instead of waiting when the queue is full. */
+export const SEND_NONBLOCK = 1;
+/** Timeout value meaning "wait forever". */
+export const TIMEOUT_INFINITE = -1;
+
+/** A decoded message. */
+export interface Message {
+  label: number;
+  sender: number;
+  tag: number;
+  handles: number[];
+  payload: Uint8Array;
+}
+
+/** What a sender supplies (the transport fills in sender). */
+export type OutgoingMessage = Omit<Message, "sender">;
+
+/** Why a message was refused. */
+export class MessageError extends Error {}
+
+/** Writes `msg` into `dst` (MSG_SIZE bytes). The sender field is left for the transport. */
+export function encodeMessage(dst: Uint8Array, msg: OutgoingMessage): void {
+  if (msg.payload.length > MSG_PAYLOAD_MAX) {
+    throw new MessageError(`payload of ${msg.payload.length} bytes exceeds ${MSG_PAYLOAD_MAX}`);
+  }
+  if (msg.handles.length > MSG_HANDLES_MAX) {
+    throw new MessageError(`${msg.handles.length} handles exceed ${MSG_HANDLES_MAX}`);
+  }
+  const dv = new DataView(dst.buffer, dst.byteOffset, MSG_SIZE);
+  dv.setInt32(MSG.LABEL, msg.label, true);
+  dv.setUint16(MSG.LENGTH, msg.payload.length, true);
+  dv.setUint16(MSG.NHANDLES, msg.handles.length, true);
+  dv.setUint32(MSG.TAG, msg.tag, true);
+  for (let i = 0; i < MSG_HANDLES_MAX; i++) {
+    dv.setInt32(MSG.HANDLES + 4 * i, msg.handles[i] ?? 0, true);
+  }
+  dst.set(msg.payload, MSG.PAYLOAD);
+}
+
+/**
+ * Reads and validates a message record; throws MessageError for a malformed one (length or
+ * handle count out of range). The payload is a copy.
+ */
+export function decodeMessage(src: Uint8Array): Message {
+  if (src.length < MSG_SIZE) {
+    throw new MessageError(`record of ${src.length} bytes, need ${MSG_SIZE}`);
+  }
+  const dv = new DataView(src.buffer, src.byteOffset, MSG_SIZE);
+  const length = dv.getUint16(MSG.LENGTH, true);
+  const nhandles = dv.getUint16(MSG.NHANDLES, true);
+  if (length > MSG_PAYLOAD_MAX) {
+    throw new MessageError(`length ${length} exceeds ${MSG_PAYLOAD_MAX}`);
+  }
+  if (nhandles > MSG_HANDLES_MAX) {
+    throw new MessageError(`${nhandles} handles exceed ${MSG_HANDLES_MAX}`);
+  }
+  const handles: number[] = [];
+  for (let i = 0; i < nhandles; i++) handles.push(dv.getInt32(MSG.HANDLES + 4 * i, true));
+  return {
+    label: dv.getInt32(MSG.LABEL, true),
+    sender: dv.getInt32(MSG.SENDER, true),
+    tag: dv.getUint32(MSG.TAG, true),
+    handles,
+    payload: src.slice(MSG.PAYLOAD, MSG.PAYLOAD + length),
+  };
+}
+
+/**
+ * The control protocol between a service and the kernel. A service is the client of a channel
+ * whose server is the kernel; each request's label is one of these operations, its payload the
+ * little-endian arguments listed; the reply's label is the result (>= 0) or -errno, and its
+ * payload any extra results. Buffers (channels, doorbells, regions, notification and barrier
+ * words) cannot travel in a ring: the kernel sends them by postMessage as an Attachment before
+ * it replies, and the reply names what was attached.
+ */
+export const CTL = {
+  /** name (UTF-8 payload) -> endpoint handle (SEND|RECEIVE|GRANT); attaches "endpoint". */
+  REGISTER: 1,
+  /** name (UTF-8 payload) -> endpoint handle (SEND). */
+  LOOKUP: 2,
+  /** u32 endpoint handle -> channel id; attaches "channel" (to the server: "accept"). */
+  CONNECT: 3,
+  /** u32 handle -> 0. */
+  CLOSE: 4,
+  /** u32 handle, u32 rights -> a new handle with at most those rights. */
+  DERIVE: 5,
+  /**
+   * u32 channel id, u32 count, then count × i32 handles named in a message that came in on
+   * that channel (valid in the peer's table) -> 0; reply payload: count × i32 handles, now
+   * valid in the caller's table (each needs GRANT on the peer's side).
+   */
+  TRANSFER: 6,
+  /** u32 size -> region handle (READ|WRITE|GRANT|REVOKE); attaches "region". */
+  REGION_CREATE: 7,
+  /** u32 region handle -> size; attaches "region". */
+  REGION_OPEN: 8,
+  /** u32 region handle -> 0: every other holder loses it. */
+  REGION_REVOKE: 9,
+  /** -> notification handle (SIGNAL|WAIT|GRANT); attaches "notification". */
+  NOTIFICATION_CREATE: 10,
+  /** u32 handle -> 0; attaches "notification". */
+  NOTIFICATION_OPEN: 11,
+  /** u32 parties -> barrier handle (WAIT|GRANT); attaches "barrier". */
+  BARRIER_CREATE: 12,
+  /** u32 handle -> parties; attaches "barrier". */
+  BARRIER_OPEN: 13,
+} as const;
+
+/** What the kernel sends a service by postMessage (set-up only). */
+export type Attachment =
+  | { type: "endpoint"; handle: number; doorbell: SharedArrayBuffer }
+  | {
+    type: "channel";
+    channelId: number;
+    endpoint: number;
+    buffer: SharedArrayBuffer;
+    doorbell: SharedArrayBuffer;
+  }
+  | {
+    type: "accept";
+    channelId: number;
+    endpoint: number;
+    client: number;
+    buffer: SharedArrayBuffer;
+  }
+  | {
+    type: "region";
+    handle: number;
+    rights: number;
+    buffer: SharedArrayBuffer;
+    control: SharedArrayBuffer;
+  }
+  | { type: "notification"; handle: number; buffer: SharedArrayBuffer }
+  | { type: "barrier"; handle: number; parties: number; buffer: SharedArrayBuffer };
+
+/** Layout of a region's control buffer: one i32, non-zero once the region is revoked. */
+export const REGION_REVOKED = 0;
+/** Layout of a barrier's buffer: arrivals so far in this round, then the round number. */
+export const BARRIER = { ARRIVED: 0, ROUND: 1 } as const;

@@ -1,0 +1,203 @@
+/**
+ * The service host: starts TypeScript services, each as its own permission-less worker or
+ * in-line in the kernel's worker — a deploy-time choice (services/deploy.json), the same
+ * service code either way — and serves their control requests (control.ts).
+ *
+ * A worker service talks to the kernel over a control channel (it is the client, the kernel
+ * the server) and receives buffers by postMessage at set-up. An in-line service calls the
+ * control operations directly and gets its buffers handed over at once. Data between services
+ * never passes through here: it flows in the channels' rings.
+ */
+
+import type { WorkerFactory } from "../../machine/workers.ts";
+import { Ipc } from "../../services/lib/ipc.ts";
+import { InlineTransport } from "../../services/lib/transport.ts";
+import { executeControl } from "./control.ts";
+import type { IpcManager } from "./manager.ts";
+import type { Party } from "./objects.ts";
+import { type Attachment, type Message, RING_PEER_DEAD } from "./protocol.ts";
+import { Channel } from "./ring.ts";
+import { watchWord } from "./watch.ts";
+
+/** How a service is deployed. */
+export interface ServiceSpec {
+  name: string;
+  /**
+   * The service module, relative to the repository: its default export is `main(ipc)`, and it
+   * calls `runService(main)` when it is a worker's entry (services/lib/service.ts).
+   */
+  module: string;
+  isolation: "worker" | "inline";
+}
+
+/** What the kernel sends a service worker first. */
+export interface ServiceBoot {
+  type: "boot";
+  partyId: number;
+  name: string;
+  control: SharedArrayBuffer;
+  doorbell: SharedArrayBuffer;
+}
+
+/** Messages to a service worker after boot. */
+export type ToService = ServiceBoot | { type: "attach"; attachment: Attachment };
+
+/** The in-line end of the control path, as the service library sees it. */
+export interface InlinePort {
+  partyId: number;
+  control(request: Message): Message;
+  onAttach(listener: (a: Attachment) => void): void;
+}
+
+/** A started service. */
+export interface RunningService {
+  spec: ServiceSpec;
+  party: Party;
+  /** Resolves when the service ends: with the error that ended it, if one did. */
+  done: Promise<Error | undefined>;
+  /** Stops it (a worker is terminated); its peers see it die. */
+  stop(): void;
+}
+
+const ROOT = new URL("../../", import.meta.url);
+
+/** Starts and supervises services. */
+export class ServiceHost {
+  readonly running = new Map<string, RunningService>();
+
+  constructor(private readonly ipc: IpcManager, private readonly workers: WorkerFactory) {}
+
+  /**
+   * Starts `spec`; resolves once it is ready: it has registered its first name (or its main
+   * function has already returned).
+   */
+  start(spec: ServiceSpec): Promise<RunningService> {
+    if (this.running.has(spec.name)) throw new Error(`service ${spec.name} is running already`);
+    return spec.isolation === "worker" ? this.startWorker(spec) : this.startInline(spec);
+  }
+
+  /** Stops every service. */
+  stopAll(): void {
+    for (const s of [...this.running.values()]) s.stop();
+  }
+
+  /**
+   * An IPC view for code running on the kernel's thread that is not a service module (tests,
+   * benchmarks, tools): a party of its own, on the in-line transport.
+   */
+  embedded(name: string): Ipc {
+    return new Ipc(new InlineTransport(this.inlinePort(name).port));
+  }
+
+  /** A new in-line party and its port; `registered` resolves on its first registration. */
+  private inlinePort(name: string): { party: Party; port: InlinePort; registered: Promise<void> } {
+    const listeners: Array<(a: Attachment) => void> = [];
+    const backlog: Attachment[] = [];
+    let ready = () => {};
+    const registered = new Promise<void>((resolve) => (ready = resolve));
+    const party = this.ipc.serviceParty(name, (a) => {
+      if (a.type === "endpoint") ready();
+      if (listeners.length === 0) backlog.push(a);
+      for (const l of listeners) l(a);
+    });
+    const port: InlinePort = {
+      partyId: party.id,
+      control: (request) => executeControl(this.ipc, party, request),
+      onAttach: (listener) => {
+        listeners.push(listener);
+        backlog.splice(0).forEach(listener);
+      },
+    };
+    return { party, port, registered };
+  }
+
+  private async startWorker(spec: ServiceSpec): Promise<RunningService> {
+    const worker = this.workers(new URL(spec.module, ROOT));
+    let ready = () => {};
+    const registered = new Promise<void>((resolve) => (ready = resolve));
+    const party = this.ipc.serviceParty(spec.name, (attachment) => {
+      if (attachment.type === "endpoint") ready();
+      worker.postMessage({ type: "attach", attachment } satisfies ToService);
+    });
+    const control = new Channel(Channel.allocate());
+    const doorbell = new Int32Array(new SharedArrayBuffer(4));
+    let stopWatching = () => {};
+    let settle = (_error?: Error) => {};
+    const done = new Promise<Error | undefined>((resolve) => (settle = resolve));
+    const stop = () => {
+      stopWatching();
+      worker.terminate();
+      control.setState(RING_PEER_DEAD);
+      this.ipc.partyDied(party);
+      this.running.delete(spec.name);
+      ready();
+      settle();
+    };
+    worker.onerror = (e) => {
+      e.preventDefault();
+      settle(new Error(`service ${spec.name} crashed: ${e.message}`));
+      stop();
+    };
+    worker.onmessage = (e: MessageEvent<string>) => {
+      if (e.data === "finished") stop();
+    };
+    worker.postMessage(
+      {
+        type: "boot",
+        partyId: party.id,
+        name: spec.name,
+        control: control.buffer,
+        doorbell: doorbell.buffer as SharedArrayBuffer,
+      } satisfies ToService,
+    );
+    const serve = () => {
+      const seen = Atomics.load(doorbell, 0);
+      this.drain(party, control);
+      stopWatching = watchWord(doorbell, 0, seen, serve);
+    };
+    serve();
+    const running: RunningService = { spec, party, done, stop };
+    this.running.set(spec.name, running);
+    await Promise.race([registered, done]);
+    return running;
+  }
+
+  /** Answers every control request waiting on `control`. */
+  private drain(party: Party, control: Channel): void {
+    for (;;) {
+      let request: Message | undefined;
+      try {
+        request = control.requests.pop();
+      } catch {
+        this.ipc.rejected++;
+        continue;
+      }
+      if (!request) return;
+      const reply = executeControl(this.ipc, party, request);
+      control.replies.push(reply, 0);
+    }
+  }
+
+  private async startInline(spec: ServiceSpec): Promise<RunningService> {
+    const { party, port, registered } = this.inlinePort(spec.name);
+    const { default: main } = await import(new URL(spec.module, ROOT).href);
+    const stop = () => {
+      this.ipc.partyDied(party);
+      this.running.delete(spec.name);
+    };
+    const done = Promise.resolve().then(() => main(new Ipc(new InlineTransport(port)))).then(
+      () => {
+        stop();
+        return undefined;
+      },
+      (e: unknown) => {
+        stop();
+        return new Error(`service ${spec.name} crashed: ${e instanceof Error ? e.message : e}`);
+      },
+    );
+    const running: RunningService = { spec, party, done, stop };
+    this.running.set(spec.name, running);
+    await Promise.race([registered, done]);
+    return running;
+  }
+}

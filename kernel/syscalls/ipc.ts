@@ -1,0 +1,344 @@
+/**
+ * IPC system calls for RISC-V programs (numbers in ipc/protocol.ts, from 0x1000; C header in
+ * userland/include/denix_ipc.h). The kernel acts for the process on the connection's rings:
+ * it writes requests and replies there and reads them back, so a process can be a client and
+ * a server, of other processes and of TypeScript services alike.
+ *
+ * Messages are 256-byte records in user memory, validated on the way in (EINVAL for a
+ * malformed one, EFAULT for a bad pointer). Timeouts are in milliseconds; -1 waits forever.
+ * A call whose server dies returns ECONNRESET at once; one that times out returns ETIMEDOUT
+ * and its late reply is dropped.
+ */
+
+import { ACCESS_WRITE } from "../../machine/mmu.ts";
+import { EAGAIN, ECONNRESET, EINVAL, EMFILE, EPERM, ETIMEDOUT, SyscallError } from "../errno.ts";
+import type { Barrier, Connection, Endpoint, Notification, Party, Region } from "../ipc/objects.ts";
+import {
+  BARRIER,
+  decodeMessage,
+  encodeMessage,
+  type Message,
+  MessageError,
+  MSG,
+  MSG_SIZE,
+  NAME_MAX,
+  RIGHT,
+  RING_OPEN,
+  SEND_NONBLOCK,
+  TIMEOUT_INFINITE,
+} from "../ipc/protocol.ts";
+import { takeBits } from "../ipc/sync.ts";
+import { watchWord } from "../ipc/watch.ts";
+import type { Kernel, SyscallResult } from "../kernel.ts";
+import type { Process } from "../proc.ts";
+import type { WaitQueue } from "../wait.ts";
+import type { SyscallArgs } from "./numbers.ts";
+
+/** Most calls a process server may hold unanswered. */
+const TOKENS_MAX = 1024;
+
+function party(k: Kernel, p: Process): Party {
+  return k.ipc.processParty(p.group);
+}
+
+function readName(p: Process, ptr: number, len: number): string {
+  if (len <= 0 || len > NAME_MAX) throw new SyscallError(EINVAL, "bad name length");
+  return new TextDecoder().decode(p.as.copyIn(ptr, len));
+}
+
+function readMessage(p: Process, ptr: number): Message {
+  try {
+    return decodeMessage(p.as.copyIn(ptr, MSG_SIZE));
+  } catch (e) {
+    if (e instanceof MessageError) throw new SyscallError(EINVAL, e.message);
+    throw e;
+  }
+}
+
+function writeMessage(p: Process, ptr: number, msg: Message): void {
+  const out = new Uint8Array(MSG_SIZE);
+  encodeMessage(out, msg);
+  new DataView(out.buffer).setInt32(MSG.SENDER, msg.sender, true);
+  p.as.copyOut(ptr, out);
+}
+
+/** The deadline for `timeoutMs` from now (Infinity for -1), set on a call's first run. */
+function deadline(k: Kernel, p: Process, timeoutMs: number): number {
+  if (!p.restarting) {
+    if (timeoutMs < TIMEOUT_INFINITE) throw new SyscallError(EINVAL, "bad timeout");
+    p.syscallDeadline = timeoutMs === TIMEOUT_INFINITE ? Infinity : k.mtime() + timeoutMs * 10_000;
+  }
+  return p.syscallDeadline;
+}
+
+/** Sleeps `p` on `q` until `until`, also watching a shared word a service may change. */
+function sleep(
+  k: Kernel,
+  p: Process,
+  queue: WaitQueue,
+  until: number,
+  watch?: { words: Int32Array; index: number; value: number },
+): SyscallResult {
+  if (p.restarting && p.wakeReason === "timeout") throw new SyscallError(ETIMEDOUT);
+  const result: SyscallResult = k.block(p, "BLOCKED", [queue], until);
+  if (watch) {
+    const stopWatching = watchWord(watch.words, watch.index, watch.value, () => k.wake(queue));
+    const blocking = p.blocking!;
+    const stopSleeping = blocking.cancel;
+    blocking.cancel = () => {
+      stopSleeping();
+      stopWatching();
+    };
+  }
+  return result;
+}
+
+export function sysIpcRegister(k: Kernel, p: Process, a: SyscallArgs): number {
+  return k.ipc.register(party(k, p), readName(p, a[0], a[1]));
+}
+
+export function sysIpcLookup(k: Kernel, p: Process, a: SyscallArgs): number {
+  return k.ipc.lookup(party(k, p), readName(p, a[0], a[1]));
+}
+
+/** Takes the reply tagged `tag` off `conn`, keeping others' and dropping abandoned ones. */
+function takeReply(conn: Connection, tag: number): Message | undefined {
+  const kept = conn.replies.get(tag);
+  if (kept) {
+    conn.replies.delete(tag);
+    return kept;
+  }
+  for (;;) {
+    let m: Message | undefined;
+    try {
+      m = conn.channel.replies.pop();
+    } catch (e) {
+      if (e instanceof MessageError) continue; // a garbage reply is dropped
+      throw e;
+    }
+    if (!m || m.tag === tag) return m;
+    if (conn.waiting.has(m.tag)) conn.replies.set(m.tag, m);
+  }
+}
+
+/** ipc_call(handle, msg, reply, timeout_ms): sends a request and waits for its reply. */
+export function sysIpcCall(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
+  const [handle, msgPtr, replyPtr, timeoutMs] = a;
+  const me = party(k, p);
+  const until = deadline(k, p, timeoutMs);
+  if (!p.restarting && p.ipcTag !== 0) { // a previous call ended early (a signal): forget it
+    k.ipc.connections.get(p.ipcConnection)?.waiting.delete(p.ipcTag);
+    p.ipcTag = 0;
+  }
+  if (p.ipcTag === 0) {
+    const conn = k.ipc.processConnection(me, handle);
+    const msg = readMessage(p, msgPtr);
+    p.as.checkAccess(replyPtr, MSG_SIZE, ACCESS_WRITE);
+    const tag = conn.tag();
+    if (!conn.channel.requests.push({ ...msg, tag }, me.id)) {
+      if (conn.channel.requests.state !== RING_OPEN) throw new SyscallError(ECONNRESET);
+      const ring = conn.channel.requests;
+      return sleep(k, p, conn.spaceWaiters, until, {
+        words: ring.words,
+        index: ring.headIndex,
+        value: ring.head,
+      });
+    }
+    k.ipc.ring(conn);
+    conn.waiting.add(tag);
+    p.ipcTag = tag;
+    p.ipcConnection = conn.id;
+  }
+  const conn = k.ipc.connections.get(p.ipcConnection);
+  const tag = p.ipcTag;
+  if (!conn) {
+    p.ipcTag = 0;
+    throw new SyscallError(ECONNRESET, "the server went away");
+  }
+  const reply = takeReply(conn, tag);
+  if (reply) {
+    conn.waiting.delete(tag);
+    p.ipcTag = 0;
+    const handles = k.ipc.transfer(me, conn, reply.handles);
+    writeMessage(p, replyPtr, { ...reply, sender: conn.server.id, handles });
+    return 0;
+  }
+  if (conn.channel.replies.state !== RING_OPEN) {
+    conn.waiting.delete(tag);
+    p.ipcTag = 0;
+    throw new SyscallError(ECONNRESET, "the server went away");
+  }
+  if (p.restarting && p.wakeReason === "timeout") {
+    conn.waiting.delete(tag);
+    p.ipcTag = 0;
+    throw new SyscallError(ETIMEDOUT);
+  }
+  const ring = conn.channel.replies;
+  return sleep(k, p, conn.replyWaiters, until, {
+    words: ring.words,
+    index: ring.tailIndex,
+    value: ring.tail,
+  });
+}
+
+/** ipc_send(handle, msg, flags): queues a one-way message (SEND_NONBLOCK: EAGAIN when full). */
+export function sysIpcSend(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
+  const [handle, msgPtr, flags] = a;
+  const me = party(k, p);
+  const conn = k.ipc.processConnection(me, handle);
+  const msg = readMessage(p, msgPtr);
+  const ring = conn.channel.requests;
+  if (ring.push({ ...msg, tag: 0 }, me.id)) {
+    k.ipc.ring(conn);
+    return 0;
+  }
+  if (ring.state !== RING_OPEN) throw new SyscallError(ECONNRESET);
+  if (flags & SEND_NONBLOCK) throw new SyscallError(EAGAIN, "queue full");
+  return k.block(p, "BLOCKED", [conn.spaceWaiters], Infinity);
+}
+
+/**
+ * ipc_receive(handle, msg, timeout_ms): the next request to an endpoint this process serves.
+ * Returns a reply token for a call (> 0), or 0 for a one-way message.
+ */
+export function sysIpcReceive(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
+  const [handle, msgPtr, timeoutMs] = a;
+  const me = party(k, p);
+  const { object: ep } = me.handles.get<Endpoint>(handle, "endpoint", RIGHT.RECEIVE);
+  if (ep.server !== me) throw new SyscallError(EPERM, "not the endpoint's server");
+  const until = deadline(k, p, timeoutMs);
+  p.as.checkAccess(msgPtr, MSG_SIZE, ACCESS_WRITE);
+  if (me.replyTokens.size >= TOKENS_MAX) {
+    throw new SyscallError(EMFILE, "too many calls unanswered");
+  }
+  const bell = Atomics.load(ep.doorbell, 0);
+  const conns = [...ep.connections];
+  for (let n = 0; n < conns.length; n++) {
+    const conn = conns[(ep.cursor + n) % conns.length];
+    let msg: Message | undefined;
+    try {
+      msg = conn.channel.requests.pop();
+    } catch (e) {
+      if (!(e instanceof MessageError)) throw e;
+      k.ipc.rejected++;
+      n--; // look at the same connection again
+      continue;
+    }
+    if (!msg) continue;
+    ep.cursor = (ep.cursor + n + 1) % conns.length;
+    k.wake(conn.spaceWaiters);
+    const handles = k.ipc.transfer(me, conn, msg.handles);
+    let token = 0;
+    if (msg.tag !== 0) {
+      token = me.nextToken++;
+      me.replyTokens.set(token, { conn, tag: msg.tag });
+    }
+    writeMessage(p, msgPtr, { ...msg, sender: conn.client.id, handles });
+    return token;
+  }
+  return sleep(k, p, ep.receivers, until, { words: ep.doorbell, index: 0, value: bell });
+}
+
+/** ipc_reply(token, msg): answers a call received with ipc_receive. */
+export function sysIpcReply(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
+  const [token, msgPtr] = a;
+  const me = party(k, p);
+  const pending = me.replyTokens.get(token);
+  if (!pending) throw new SyscallError(EINVAL, `no call with token ${token}`);
+  const msg = readMessage(p, msgPtr);
+  const { conn, tag } = pending;
+  const ring = conn.channel.replies;
+  if (ring.state !== RING_OPEN) {
+    me.replyTokens.delete(token);
+    throw new SyscallError(ECONNRESET, "the caller went away");
+  }
+  if (!ring.push({ ...msg, tag }, me.id)) {
+    return sleep(k, p, conn.spaceWaiters, Infinity, {
+      words: ring.words,
+      index: ring.headIndex,
+      value: ring.head,
+    });
+  }
+  me.replyTokens.delete(token);
+  k.wake(conn.replyWaiters);
+  return 0;
+}
+
+export function sysIpcClose(k: Kernel, p: Process, a: SyscallArgs): number {
+  k.ipc.close(party(k, p), a[0]);
+  return 0;
+}
+
+export function sysIpcDerive(k: Kernel, p: Process, a: SyscallArgs): number {
+  return k.ipc.derive(party(k, p), a[0], a[1]);
+}
+
+export function sysRegionCreate(k: Kernel, p: Process, a: SyscallArgs): number {
+  return k.ipc.regionCreate(party(k, p), a[0] >>> 0);
+}
+
+/** region_map(handle, prot): maps the whole region; returns its address. */
+export function sysRegionMap(k: Kernel, p: Process, a: SyscallArgs): number {
+  const [handle, prot] = a;
+  const writable = (prot & 2) !== 0;
+  const need = RIGHT.READ | (writable ? RIGHT.WRITE : 0);
+  const { object } = party(k, p).handles.get<Region>(handle, "region", need);
+  return k.mapRegion(p, object, writable);
+}
+
+export function sysRegionSize(k: Kernel, p: Process, a: SyscallArgs): number {
+  return party(k, p).handles.get<Region>(a[0], "region", 0).object.size;
+}
+
+export function sysRegionRevoke(k: Kernel, p: Process, a: SyscallArgs): number {
+  k.ipc.regionRevoke(party(k, p), a[0]);
+  return 0;
+}
+
+export function sysNotificationCreate(k: Kernel, p: Process): number {
+  return k.ipc.notificationCreate(party(k, p));
+}
+
+export function sysNotify(k: Kernel, p: Process, a: SyscallArgs): number {
+  k.ipc.notify(party(k, p), a[0], a[1]);
+  return 0;
+}
+
+/** notification_wait(handle, timeout_ms): takes the bits set so far, waiting for some. */
+export function sysNotificationWait(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
+  const [handle, timeoutMs] = a;
+  const { object } = party(k, p).handles.get<Notification>(handle, "notification", RIGHT.WAIT);
+  const until = deadline(k, p, timeoutMs);
+  const bits = takeBits(object.word);
+  if (bits !== 0) return bits;
+  return sleep(k, p, object.waiters, until, { words: object.word, index: 0, value: 0 });
+}
+
+export function sysBarrierCreate(k: Kernel, p: Process, a: SyscallArgs): number {
+  return k.ipc.barrierCreate(party(k, p), a[0]);
+}
+
+/**
+ * barrier_wait(handle, timeout_ms): returns 1 to the arrival that completes the round, 0 to
+ * the others once it is complete. A timed-out arrival still counts.
+ */
+export function sysBarrierWait(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
+  const [handle, timeoutMs] = a;
+  const { object } = party(k, p).handles.get<Barrier>(handle, "barrier", RIGHT.WAIT);
+  const until = deadline(k, p, timeoutMs);
+  if (!p.restarting) {
+    const { round, last } = k.ipc.barrierArrive(object);
+    if (last) return 1;
+    p.ipcTag = round + 1; // remembered as "waiting for the round after `round`"
+  }
+  const round = p.ipcTag - 1;
+  if (Atomics.load(object.words, BARRIER.ROUND) !== round) {
+    p.ipcTag = 0;
+    return 0;
+  }
+  return sleep(k, p, object.waiters, until, {
+    words: object.words,
+    index: BARRIER.ROUND,
+    value: round,
+  });
+}

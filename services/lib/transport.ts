@@ -1,0 +1,132 @@
+/**
+ * How a service reaches the kernel: its transport. Two kinds, one interface, chosen at deploy
+ * time: a worker service sends control requests over its control channel and receives buffers
+ * by postMessage; an in-line service (running in the kernel's worker) calls the kernel's
+ * control operations directly. Data between services does not go through the transport: it
+ * flows in channel rings, the same way for both kinds.
+ */
+
+import type { InlinePort, ServiceBoot } from "../../kernel/ipc/service_host.ts";
+import { type Attachment, type Message, RING_OPEN } from "../../kernel/ipc/protocol.ts";
+import { Channel } from "../../kernel/ipc/ring.ts";
+import { ECONNRESET } from "../../kernel/errno.ts";
+import { IpcError } from "./errors.ts";
+import { waitChange } from "./wait.ts";
+
+/** The service's link to the kernel. */
+export interface Transport {
+  /** This service's party id. */
+  readonly partyId: number;
+  /** Whether the service runs on the kernel's thread (its peers may too: never spin). */
+  readonly inline: boolean;
+  /** Runs a control operation (CTL); resolves with the kernel's reply. */
+  control(op: number, payload?: Uint8Array): Promise<Message>;
+  /** Resolves with the first attachment (past or future) that `match` accepts. */
+  attachment<T extends Attachment>(match: (a: Attachment) => a is T): Promise<T>;
+}
+
+/** Keeps attachments until someone claims them. */
+class Attachments {
+  private readonly kept: Attachment[] = [];
+  private readonly waiters: Array<
+    { match: (a: Attachment) => boolean; resolve: (a: Attachment) => void }
+  > = [];
+
+  deliver(a: Attachment): void {
+    const i = this.waiters.findIndex((w) => w.match(a));
+    if (i >= 0) this.waiters.splice(i, 1)[0].resolve(a);
+    else this.kept.push(a);
+  }
+
+  claim<T extends Attachment>(match: (a: Attachment) => a is T): Promise<T> {
+    const i = this.kept.findIndex(match);
+    if (i >= 0) return Promise.resolve(this.kept.splice(i, 1)[0] as T);
+    return new Promise((resolve) =>
+      this.waiters.push({ match, resolve: resolve as (a: Attachment) => void })
+    );
+  }
+}
+
+/** A worker service's transport: the control channel and postMessage. */
+export class WorkerTransport implements Transport {
+  readonly partyId: number;
+  readonly inline = false;
+  private readonly channel: Channel;
+  private readonly doorbell: Int32Array;
+  private readonly attachments = new Attachments();
+  private readonly pending = new Map<number, (m: Message) => void>();
+  private nextTag = 1;
+  private pumping = false;
+
+  constructor(boot: ServiceBoot) {
+    this.partyId = boot.partyId;
+    this.channel = new Channel(boot.control);
+    this.doorbell = new Int32Array(boot.doorbell);
+  }
+
+  /** Called by the worker's message handler for every attachment. */
+  deliver(a: Attachment): void {
+    this.attachments.deliver(a);
+  }
+
+  attachment<T extends Attachment>(match: (a: Attachment) => a is T): Promise<T> {
+    return this.attachments.claim(match);
+  }
+
+  async control(op: number, payload = new Uint8Array(0)): Promise<Message> {
+    const tag = this.nextTag++;
+    const reply = new Promise<Message>((resolve) => this.pending.set(tag, resolve));
+    while (!this.channel.requests.push({ label: op, tag, handles: [], payload }, this.partyId)) {
+      if (this.channel.requests.state !== RING_OPEN) throw new IpcError(ECONNRESET, "kernel gone");
+      const ring = this.channel.requests;
+      await waitChange(ring.words, ring.headIndex, ring.head, Infinity, true);
+    }
+    Atomics.add(this.doorbell, 0, 1);
+    Atomics.notify(this.doorbell, 0);
+    this.pump();
+    return await reply;
+  }
+
+  /** Takes replies off the control channel while any request is outstanding. */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      const ring = this.channel.replies;
+      while (this.pending.size > 0 && ring.state === RING_OPEN) {
+        const seen = ring.tail;
+        for (let m = ring.pop(); m; m = ring.pop()) {
+          this.pending.get(m.tag)?.(m);
+          this.pending.delete(m.tag);
+        }
+        if (this.pending.size > 0) {
+          await waitChange(ring.words, ring.tailIndex, seen, Infinity, true);
+        }
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+}
+
+/** An in-line service's transport: direct calls into the kernel on the same thread. */
+export class InlineTransport implements Transport {
+  readonly partyId: number;
+  readonly inline = true;
+  private readonly attachments = new Attachments();
+  private nextTag = 1;
+
+  constructor(private readonly port: InlinePort) {
+    this.partyId = port.partyId;
+    port.onAttach((a) => this.attachments.deliver(a));
+  }
+
+  attachment<T extends Attachment>(match: (a: Attachment) => a is T): Promise<T> {
+    return this.attachments.claim(match);
+  }
+
+  control(op: number, payload = new Uint8Array(0)): Promise<Message> {
+    const request = { label: op, sender: this.partyId, tag: this.nextTag++, handles: [], payload };
+    return Promise.resolve(this.port.control(request));
+  }
+}
