@@ -161,3 +161,31 @@ Deno.test("rv32 --root confines paths: inside works, escapes fail", async () => 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("rv32 --inline --cores 3 --stats: counters for every hart on stderr", async () => {
+  const r = await runCommand(Deno.execPath(), [
+    "task",
+    "-q",
+    "rv32",
+    "--inline",
+    "--cores",
+    "3",
+    "--stats",
+    `${BIN}/fork.elf`,
+    "20",
+  ]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /20 children exited with their own status/);
+  assert.match(r.err, /^harts:\nhart +instructions +switches/m);
+  assert.match(r.err, /^2 +\d+ +\d+/m, "a row for hart 2");
+  assert.match(r.err, /^clone +\d+$/m, "clone among the system calls");
+  assert.doesNotMatch(r.out, /harts:/);
+});
+
+Deno.test("rv32 rejects a bad option or core count with usage, exit 2", async () => {
+  for (const args of [["--cores", "0", `${BIN}/hello.elf`], ["--bogus", `${BIN}/hello.elf`], []]) {
+    const r = await runCommand(Deno.execPath(), ["task", "-q", "rv32", ...args]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /^usage: deno task rv32/);
+  }
+});
