@@ -48,11 +48,7 @@ export function lowerIsBetter(
   baselineValue: number,
 ): BenchResult {
   return {
-    name,
-    unit,
-    value,
-    baseline,
-    baseline_value: baselineValue,
+    ...higherIsBetter(name, unit, value, baseline, baselineValue),
     ratio: baselineValue / value,
   };
 }
