@@ -17,6 +17,7 @@
  */
 
 import type { FdTable } from "./file.ts";
+import type { Connection } from "./ipc/objects.ts";
 import { WaitQueue } from "./wait.ts";
 import type { SigInfo, SignalDispositions } from "./signals.ts";
 import type { AddressSpace } from "./vm.ts";
@@ -146,9 +147,12 @@ export class Process {
   syscallProgress = 0;
   /** Deadline (absolute mtime ticks) of the system call in progress, or -1. */
   syscallDeadline = -1;
-  /** Tag of the IPC call in progress (0: none), and its connection. */
+  /**
+   * Tag of the IPC call in progress (0: none), and its connection: held here, not looked up,
+   * so a reply already in the ring is still collected after the server has died.
+   */
   ipcTag = 0;
-  ipcConnection = 0;
+  ipcConnection: Connection | undefined = undefined;
   readonly counters: ProcCounters = {
     instructions: 0,
     syscalls: 0,

@@ -5,13 +5,26 @@
  * a server, of other processes and of TypeScript services alike.
  *
  * Messages are 256-byte records in user memory, validated on the way in (EINVAL for a
- * malformed one, EFAULT for a bad pointer). Timeouts are in milliseconds; -1 waits forever.
- * A call whose server dies returns ECONNRESET at once; one that times out returns ETIMEDOUT
- * and its late reply is dropped.
+ * malformed one, EFAULT for a bad pointer); the handles one names must be the sender's to
+ * grant (EBADF, EPERM), and ones a service put in a ring that cannot be moved get the call
+ * refused with -errno rather than delivered. Timeouts are in milliseconds; -1 waits forever.
+ * A call whose server dies returns ECONNRESET at once, unless the reply was already sent; one
+ * that times out returns ETIMEDOUT and its late reply is dropped. Every wait also watches the
+ * shared word a service would change (ring indices, doorbells), since services touch rings
+ * without the kernel.
  */
 
 import { ACCESS_WRITE } from "../../machine/mmu.ts";
-import { EAGAIN, ECONNRESET, EINVAL, EMFILE, EPERM, ETIMEDOUT, SyscallError } from "../errno.ts";
+import {
+  EAGAIN,
+  EBADF,
+  ECONNRESET,
+  EINVAL,
+  EMFILE,
+  EPERM,
+  ETIMEDOUT,
+  SyscallError,
+} from "../errno.ts";
 import type { Barrier, Connection, Endpoint, Notification, Party, Region } from "../ipc/objects.ts";
 import {
   BARRIER,
@@ -52,6 +65,19 @@ function readMessage(p: Process, ptr: number): Message {
   } catch (e) {
     if (e instanceof MessageError) throw new SyscallError(EINVAL, e.message);
     throw e;
+  }
+}
+
+/**
+ * Checks that `me` may pass every handle named in an outgoing message: each must be live
+ * (EBADF) and carry GRANT (EPERM). The receiving side moves them into its table only when it
+ * takes the message, so a bad one is refused here, where the sender can be told.
+ */
+function checkGrantable(me: Party, handles: number[]): void {
+  for (const h of handles) {
+    const { object, rights } = me.handles.entry(h);
+    if (!object.alive) throw new SyscallError(EBADF, `handle ${h} is dead`);
+    if (!(rights & RIGHT.GRANT)) throw new SyscallError(EPERM, `handle ${h} not grantable`);
   }
 }
 
@@ -121,44 +147,52 @@ function takeReply(conn: Connection, tag: number): Message | undefined {
   }
 }
 
+/**
+ * Forgets the wait a signal ended early (a call, whose late reply is then dropped, or a
+ * barrier round): ipcTag is left set when a blocked call returns EINTR.
+ */
+function forgetAbandoned(p: Process): void {
+  p.ipcConnection?.waiting.delete(p.ipcTag);
+  p.ipcTag = 0;
+  p.ipcConnection = undefined;
+}
+
 /** ipc_call(handle, msg, reply, timeout_ms): sends a request and waits for its reply. */
 export function sysIpcCall(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
   const [handle, msgPtr, replyPtr, timeoutMs] = a;
   const me = party(k, p);
   const until = deadline(k, p, timeoutMs);
-  if (!p.restarting && p.ipcTag !== 0) { // a previous call ended early (a signal): forget it
-    k.ipc.connections.get(p.ipcConnection)?.waiting.delete(p.ipcTag);
-    p.ipcTag = 0;
-  }
+  if (!p.restarting) forgetAbandoned(p);
   if (p.ipcTag === 0) {
+    if (p.restarting && p.wakeReason === "timeout") throw new SyscallError(ETIMEDOUT);
     const conn = k.ipc.processConnection(me, handle);
     const msg = readMessage(p, msgPtr);
+    checkGrantable(me, msg.handles);
     p.as.checkAccess(replyPtr, MSG_SIZE, ACCESS_WRITE);
+    const ring = conn.channel.requests;
+    const head = ring.head; // read before trying: a slot freed after the try wakes us
     const tag = conn.tag();
-    if (!conn.channel.requests.push({ ...msg, tag }, me.id)) {
-      if (conn.channel.requests.state !== RING_OPEN) throw new SyscallError(ECONNRESET);
-      const ring = conn.channel.requests;
+    if (!ring.push({ ...msg, tag }, me.id)) {
+      if (ring.state !== RING_OPEN) throw new SyscallError(ECONNRESET);
       return sleep(k, p, conn.spaceWaiters, until, {
         words: ring.words,
         index: ring.headIndex,
-        value: ring.head,
+        value: head,
       });
     }
     k.ipc.ring(conn);
     conn.waiting.add(tag);
     p.ipcTag = tag;
-    p.ipcConnection = conn.id;
+    p.ipcConnection = conn;
   }
-  const conn = k.ipc.connections.get(p.ipcConnection);
+  const conn = p.ipcConnection!;
   const tag = p.ipcTag;
-  if (!conn) {
-    p.ipcTag = 0;
-    throw new SyscallError(ECONNRESET, "the server went away");
-  }
-  const reply = takeReply(conn, tag);
+  const tail = conn.channel.replies.tail; // read before looking: a later reply wakes us
+  const reply = takeReply(conn, tag); // first: the server may have replied, then died
   if (reply) {
     conn.waiting.delete(tag);
     p.ipcTag = 0;
+    p.ipcConnection = undefined;
     const handles = k.ipc.transfer(me, conn, reply.handles);
     writeMessage(p, replyPtr, { ...reply, sender: conn.server.id, handles });
     return 0;
@@ -166,35 +200,47 @@ export function sysIpcCall(k: Kernel, p: Process, a: SyscallArgs): SyscallResult
   if (conn.channel.replies.state !== RING_OPEN) {
     conn.waiting.delete(tag);
     p.ipcTag = 0;
+    p.ipcConnection = undefined;
     throw new SyscallError(ECONNRESET, "the server went away");
   }
   if (p.restarting && p.wakeReason === "timeout") {
     conn.waiting.delete(tag);
     p.ipcTag = 0;
+    p.ipcConnection = undefined;
     throw new SyscallError(ETIMEDOUT);
   }
   const ring = conn.channel.replies;
   return sleep(k, p, conn.replyWaiters, until, {
     words: ring.words,
     index: ring.tailIndex,
-    value: ring.tail,
+    value: tail,
   });
 }
 
-/** ipc_send(handle, msg, flags): queues a one-way message (SEND_NONBLOCK: EAGAIN when full). */
+/**
+ * ipc_send(handle, msg, flags): queues a one-way message; while the queue is full it waits
+ * (watching the ring too: a service frees slots without the kernel), or with SEND_NONBLOCK
+ * fails with EAGAIN.
+ */
 export function sysIpcSend(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
   const [handle, msgPtr, flags] = a;
   const me = party(k, p);
   const conn = k.ipc.processConnection(me, handle);
   const msg = readMessage(p, msgPtr);
+  checkGrantable(me, msg.handles);
   const ring = conn.channel.requests;
+  const head = ring.head;
   if (ring.push({ ...msg, tag: 0 }, me.id)) {
     k.ipc.ring(conn);
     return 0;
   }
   if (ring.state !== RING_OPEN) throw new SyscallError(ECONNRESET);
   if (flags & SEND_NONBLOCK) throw new SyscallError(EAGAIN, "queue full");
-  return k.block(p, "BLOCKED", [conn.spaceWaiters], Infinity);
+  return sleep(k, p, conn.spaceWaiters, Infinity, {
+    words: ring.words,
+    index: ring.headIndex,
+    value: head,
+  });
 }
 
 /**
@@ -225,9 +271,17 @@ export function sysIpcReceive(k: Kernel, p: Process, a: SyscallArgs): SyscallRes
       continue;
     }
     if (!msg) continue;
-    ep.cursor = (ep.cursor + n + 1) % conns.length;
     k.wake(conn.spaceWaiters);
-    const handles = k.ipc.transfer(me, conn, msg.handles);
+    let handles: number[];
+    try {
+      handles = k.ipc.transfer(me, conn, msg.handles);
+    } catch (e) {
+      if (!(e instanceof SyscallError)) throw e;
+      refuse(k, me, conn, msg, e.errno);
+      n--;
+      continue;
+    }
+    ep.cursor = (ep.cursor + n + 1) % conns.length;
     let token = 0;
     if (msg.tag !== 0) {
       token = me.nextToken++;
@@ -239,6 +293,17 @@ export function sysIpcReceive(k: Kernel, p: Process, a: SyscallArgs): SyscallRes
   return sleep(k, p, ep.receivers, until, { words: ep.doorbell, index: 0, value: bell });
 }
 
+/**
+ * Drops a request whose handles could not be moved (a service sender put a bad one in the
+ * ring itself), answering a call with -errno so its caller does not wait forever.
+ */
+function refuse(k: Kernel, me: Party, conn: Connection, msg: Message, errno: number): void {
+  k.ipc.rejected++;
+  if (msg.tag === 0) return;
+  const refusal = { label: -errno, tag: msg.tag, handles: [], payload: new Uint8Array(0) };
+  if (conn.channel.replies.push(refusal, me.id)) k.wake(conn.replyWaiters);
+}
+
 /** ipc_reply(token, msg): answers a call received with ipc_receive. */
 export function sysIpcReply(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
   const [token, msgPtr] = a;
@@ -246,17 +311,19 @@ export function sysIpcReply(k: Kernel, p: Process, a: SyscallArgs): SyscallResul
   const pending = me.replyTokens.get(token);
   if (!pending) throw new SyscallError(EINVAL, `no call with token ${token}`);
   const msg = readMessage(p, msgPtr);
+  checkGrantable(me, msg.handles);
   const { conn, tag } = pending;
   const ring = conn.channel.replies;
   if (ring.state !== RING_OPEN) {
     me.replyTokens.delete(token);
     throw new SyscallError(ECONNRESET, "the caller went away");
   }
+  const head = ring.head;
   if (!ring.push({ ...msg, tag }, me.id)) {
     return sleep(k, p, conn.spaceWaiters, Infinity, {
       words: ring.words,
       index: ring.headIndex,
-      value: ring.head,
+      value: head,
     });
   }
   me.replyTokens.delete(token);
@@ -327,6 +394,7 @@ export function sysBarrierWait(k: Kernel, p: Process, a: SyscallArgs): SyscallRe
   const { object } = party(k, p).handles.get<Barrier>(handle, "barrier", RIGHT.WAIT);
   const until = deadline(k, p, timeoutMs);
   if (!p.restarting) {
+    forgetAbandoned(p);
     const { round, last } = k.ipc.barrierArrive(object);
     if (last) return 1;
     p.ipcTag = round + 1; // remembered as "waiting for the round after `round`"
