@@ -5,12 +5,16 @@
  * each per round, and the machine clock is a manual one advanced by the instructions executed
  * (NOMINAL_MIPS), so a run is deterministic; idle time jumps straight to the next timer. In
  * the threads mode each hart runs on its own permission-less worker (HartThread), truly in
- * parallel; the kernel awaits each hart without blocking its thread, an idle hart sleeps in
- * Atomics.wait until an IPI, and kernel timers are host timers.
+ * parallel; the kernel awaits each hart without blocking its thread, and kernel timers are
+ * host timers. An idle hart's worker sleeps in Atomics.wait on its control word while the
+ * kernel waits (asynchronously) for work for it, or for an interrupt raised on it; the next
+ * RUN command wakes the worker — one wake-up, not an IPI and an answer to it.
  */
 
 import { Clock } from "../machine/clock.ts";
 import { HartThread } from "../machine/hart_thread.ts";
+import { HART_WORDS, HS } from "../machine/hart_state.ts";
+import { watchWord } from "./ipc/watch.ts";
 import type { Kernel } from "./kernel.ts";
 import type { Process } from "./proc.ts";
 
@@ -111,16 +115,36 @@ export async function runThreaded(k: Kernel): Promise<void> {
     }, Math.ceil(ms));
   };
   k.onTimerChange = armHostTimer;
-  k.wakeHart = (h) => k.machine.clint.sendIpi(h);
+  const kicks: Array<() => void> = threads.map(() => () => {});
+  k.wakeHart = (h) => kicks[h]();
+  const idle = (h: number, ms: number) =>
+    new Promise<void>((resolve) => {
+      const words = new Int32Array(k.machine.hartState);
+      const wake = h * HART_WORDS + HS.WAKE;
+      const timer = setTimeout(done, Math.max(1, Math.ceil(ms)));
+      const stopWatching = watchWord(words, wake, Atomics.load(words, wake), done);
+      kicks[h] = done;
+      function done() {
+        kicks[h] = () => {};
+        clearTimeout(timer);
+        stopWatching();
+        resolve();
+      }
+    });
   try {
-    await Promise.all(threads.map((t, h) => hartLoop(k, h, t)));
+    await Promise.all(threads.map((t, h) => hartLoop(k, h, t, (ms) => idle(h, ms))));
   } finally {
     if (hostTimer !== undefined) clearTimeout(hostTimer);
     for (const t of threads) t.terminate();
   }
 }
 
-async function hartLoop(k: Kernel, h: number, thread: HartThread): Promise<void> {
+async function hartLoop(
+  k: Kernel,
+  h: number,
+  thread: HartThread,
+  idle: (ms: number) => Promise<void>,
+): Promise<void> {
   const cpu = k.machine.cpus[h];
   let p: Process | undefined;
   while (!k.halted) {
@@ -128,8 +152,8 @@ async function hartLoop(k: Kernel, h: number, thread: HartThread): Promise<void>
       p = pickRunnable(k, h);
       if (!p) {
         const start = k.mtime();
-        await thread.waitForInterrupt(Math.min(IDLE_SLEEP_MS, k.msUntilNextTimer()));
-        k.machine.clint.clearIpi(h);
+        await idle(Math.min(IDLE_SLEEP_MS, k.msUntilNextTimer()));
+        k.idleInterrupts(h);
         k.hartCounters[h].idleTicks += k.mtime() - start;
         continue;
       }

@@ -542,6 +542,14 @@ export class Kernel {
     if (this.sched.shouldPreempt(h)) this.reschedule[h] = true;
   }
 
+  /** Interrupts raised on hart `h` while it had nothing to run: IPIs dropped, devices served. */
+  idleInterrupts(h: number): void {
+    this.machine.clint.clearIpi(h);
+    if (this.machine.cpus[h].pendingInterrupts() & SEIP) {
+      this.interrupt(h, INTERRUPT.SUPERVISOR_EXTERNAL);
+    }
+  }
+
   private interrupt(h: number, code: number): void {
     const counters = this.hartCounters[h];
     if (code === INTERRUPT.SUPERVISOR_SOFTWARE) {

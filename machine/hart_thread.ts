@@ -2,10 +2,10 @@
  * Running a hart on its own host thread.
  *
  * The kernel's thread and the hart's worker share the hart's state block. The protocol is one
- * word, CONTROL: the kernel writes BUDGET, stores RUN (or WAIT, with BUDGET as a timeout in
- * milliseconds) and notifies; the worker runs, writes EXIT, stores IDLE and notifies; the
- * kernel awaits that with Atomics.waitAsync, so its own thread never blocks. postMessage is
- * used once, to hand the worker its buffers.
+ * word, CONTROL: the kernel writes BUDGET, stores RUN and notifies; the worker runs, writes
+ * EXIT, stores IDLE and notifies; the kernel awaits that with Atomics.waitAsync, so its own
+ * thread never blocks. Between runs the worker sleeps in Atomics.wait on CONTROL (after a
+ * short spin). postMessage is used for set-up only: the buffers, and RAM banks made later.
  *
  * Who creates the worker is a WorkerFactory (workers.ts): on this thread, or, for a kernel
  * that runs in a worker, on the main thread; after set-up everything goes through the shared
@@ -26,10 +26,9 @@ const SPIN_BEFORE_AWAIT = 2_000;
 
 export const CONTROL_IDLE = 0;
 export const CONTROL_RUN = 1;
-export const CONTROL_WAIT = 2;
-export const CONTROL_QUIT = 3;
+export const CONTROL_QUIT = 2;
 /** Add the banks posted to the worker until its bus has BUDGET banks. */
-export const CONTROL_ATTACH = 4;
+export const CONTROL_ATTACH = 3;
 
 /** What a hart worker receives by postMessage: its descriptor, then banks made later. */
 export type ToHart = HartDescriptor | { bank: BankDescriptor };
@@ -103,11 +102,6 @@ export class HartThread {
   async run(budget: number): Promise<number> {
     await this.command(CONTROL_RUN, Math.max(0, Math.min(2 ** 31 - 1, Math.floor(budget))));
     return this.h[this.base + HS.EXIT];
-  }
-
-  /** Sleeps the worker's thread until an interrupt is pending or `timeoutMs` passes. */
-  async waitForInterrupt(timeoutMs: number): Promise<void> {
-    await this.command(CONTROL_WAIT, Math.max(0, Math.min(2 ** 31 - 1, Math.ceil(timeoutMs))));
   }
 
   /** Stops the worker. The hart's state stays in shared memory. */

@@ -16,7 +16,6 @@ import {
   CONTROL_IDLE,
   CONTROL_QUIT,
   CONTROL_RUN,
-  CONTROL_WAIT,
   type ToHart,
 } from "./hart_thread.ts";
 import { bankFromDescriptor, cpuFromDescriptor } from "./machine.ts";
@@ -51,8 +50,6 @@ async function serve(cpu: Cpu, bus: Bus, h: Int32Array, base: number): Promise<v
     if (command === CONTROL_QUIT) break;
     if (command === CONTROL_RUN) {
       h[base + HS.EXIT] = cpu.run(h[base + HS.BUDGET]);
-    } else if (command === CONTROL_WAIT) {
-      cpu.waitForInterrupt(h[base + HS.BUDGET]);
     } else if (command === CONTROL_ATTACH) {
       // The banks were posted before the command: let the event loop deliver them.
       while (bus.banks.length < h[base + HS.BUDGET]) await new Promise((r) => setTimeout(r, 0));
