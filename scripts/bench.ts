@@ -8,10 +8,11 @@
 
 import { ensureDebianPackages } from "./deps.ts";
 import { cpuBench } from "./bench/cpu.ts";
+import { ipcBench } from "./bench/ipc.ts";
 import { kernelBench } from "./bench/kernel.ts";
 import type { Bench, BenchResult } from "./bench/types.ts";
 
-const BENCHES: Bench[] = [cpuBench, kernelBench];
+const BENCHES: Bench[] = [cpuBench, kernelBench, ipcBench];
 
 function parse(args: string[]) {
   const filters: string[] = [];

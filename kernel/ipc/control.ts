@@ -2,7 +2,8 @@
  * The control operations a service asks of the kernel (CTL in protocol.ts): decoding the
  * request, checking it, running it on the IPC manager, encoding the reply. Used for worker
  * services (requests arrive on their control channel) and in-line ones (called directly).
- * Nothing a service sends can make this throw: a malformed request gets -EINVAL.
+ * Nothing a service sends can make this throw: a malformed request gets -EINVAL and is counted
+ * in `ipc.rejected`.
  */
 
 import { EINVAL, SyscallError } from "../errno.ts";
@@ -23,9 +24,17 @@ export function executeControl(ipc: IpcManager, party: Party, request: Message):
     const { result, payload } = run(ipc, party, request);
     return reply(result, payload);
   } catch (e) {
+    if (e instanceof Malformed || e instanceof RangeError) ipc.rejected++;
     if (e instanceof SyscallError) return reply(-e.errno);
     if (e instanceof RangeError) return reply(-EINVAL); // payload too short for its operation
     throw e;
+  }
+}
+
+/** A request that is garbage (unknown operation, undecodable name): EINVAL, and counted. */
+class Malformed extends SyscallError {
+  constructor(detail: string) {
+    super(EINVAL, detail);
   }
 }
 
@@ -51,9 +60,9 @@ function run(
     case CTL.DERIVE:
       return { result: ipc.derive(party, u32(0), u32(4)) };
     case CTL.TRANSFER: {
-      const conn = ipc.connectionOf(party, u32(0));
       const count = u32(4);
-      if (count > MSG_HANDLES_MAX) throw new SyscallError(EINVAL, "too many handles");
+      if (count > MSG_HANDLES_MAX) throw new Malformed("too many handles");
+      const conn = ipc.connectionOf(party, u32(0));
       const handles = Array.from({ length: count }, (_, i) => dv.getInt32(8 + 4 * i, true));
       const moved = ipc.transfer(party, conn, handles);
       const out = new Uint8Array(4 * moved.length);
@@ -77,7 +86,7 @@ function run(
     case CTL.BARRIER_OPEN:
       return { result: ipc.barrierOpen(party, u32(0)) };
     default:
-      throw new SyscallError(EINVAL, `unknown control operation ${request.label}`);
+      throw new Malformed(`unknown control operation ${request.label}`);
   }
 }
 
@@ -85,6 +94,6 @@ function decodeName(decode: () => string): string {
   try {
     return decode();
   } catch {
-    throw new SyscallError(EINVAL, "name is not UTF-8");
+    throw new Malformed("name is not UTF-8");
   }
 }

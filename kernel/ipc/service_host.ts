@@ -12,10 +12,11 @@
 import type { WorkerFactory } from "../../machine/workers.ts";
 import { Ipc } from "../../services/lib/ipc.ts";
 import { InlineTransport } from "../../services/lib/transport.ts";
+import { EINVAL } from "../errno.ts";
 import { executeControl } from "./control.ts";
 import type { IpcManager } from "./manager.ts";
 import type { Party } from "./objects.ts";
-import { type Attachment, type Message, RING_PEER_DEAD } from "./protocol.ts";
+import { type Attachment, type Message, MSG, RING_PEER_DEAD } from "./protocol.ts";
 import { Channel } from "./ring.ts";
 import { watchWord } from "./watch.ts";
 
@@ -47,6 +48,8 @@ export interface InlinePort {
   partyId: number;
   control(request: Message): Message;
   onAttach(listener: (a: Attachment) => void): void;
+  /** `listener` runs when the service is stopped (its code cannot be, so it must stop itself). */
+  onStop(listener: () => void): void;
 }
 
 /** A started service. */
@@ -89,9 +92,15 @@ export class ServiceHost {
     return new Ipc(new InlineTransport(this.inlinePort(name).port));
   }
 
-  /** A new in-line party and its port; `registered` resolves on its first registration. */
-  private inlinePort(name: string): { party: Party; port: InlinePort; registered: Promise<void> } {
+  /**
+   * A new in-line party and its port; `registered` resolves on its first registration,
+   * `stopped()` tells the service's library that the party is gone.
+   */
+  private inlinePort(
+    name: string,
+  ): { party: Party; port: InlinePort; registered: Promise<void>; stopped: () => void } {
     const listeners: Array<(a: Attachment) => void> = [];
+    const stopListeners: Array<() => void> = [];
     const backlog: Attachment[] = [];
     let ready = () => {};
     const registered = new Promise<void>((resolve) => (ready = resolve));
@@ -107,8 +116,15 @@ export class ServiceHost {
         listeners.push(listener);
         backlog.splice(0).forEach(listener);
       },
+      onStop: (listener) => stopListeners.push(listener),
     };
-    return { party, port, registered };
+    const stopped = () => stopListeners.splice(0).forEach((l) => l());
+    return { party, port, registered, stopped };
+  }
+
+  /** Forgets `running` if it is still the service running under its name. */
+  private forget(running: RunningService): void {
+    if (this.running.get(running.spec.name) === running) this.running.delete(running.spec.name);
   }
 
   private async startWorker(spec: ServiceSpec): Promise<RunningService> {
@@ -129,7 +145,7 @@ export class ServiceHost {
       worker.terminate();
       control.setState(RING_PEER_DEAD);
       this.ipc.partyDied(party);
-      this.running.delete(spec.name);
+      this.forget(running);
       ready();
       settle();
     };
@@ -162,14 +178,19 @@ export class ServiceHost {
     return running;
   }
 
-  /** Answers every control request waiting on `control`. */
+  /**
+   * Answers every control request waiting on `control`. A malformed record is dropped and
+   * counted; if it carries a tag, the service is waiting for it and gets -EINVAL.
+   */
   private drain(party: Party, control: Channel): void {
     for (;;) {
+      const tag = controlTag(control);
       let request: Message | undefined;
       try {
         request = control.requests.pop();
       } catch {
         this.ipc.rejected++;
+        if (tag) control.replies.push(malformedReply(tag), 0);
         continue;
       }
       if (!request) return;
@@ -179,11 +200,12 @@ export class ServiceHost {
   }
 
   private async startInline(spec: ServiceSpec): Promise<RunningService> {
-    const { party, port, registered } = this.inlinePort(spec.name);
+    const { party, port, registered, stopped } = this.inlinePort(spec.name);
     const { default: main } = await import(new URL(spec.module, ROOT).href);
     const stop = () => {
       this.ipc.partyDied(party);
-      this.running.delete(spec.name);
+      this.forget(running);
+      stopped();
     };
     const done = Promise.resolve().then(() => main(new Ipc(new InlineTransport(port)))).then(
       () => {
@@ -200,4 +222,15 @@ export class ServiceHost {
     await Promise.race([registered, done]);
     return running;
   }
+}
+
+/** The tag of the next record on a control channel (0 if none), read before it is decoded. */
+function controlTag(control: Channel): number {
+  const slot = control.requests.peekSlot();
+  return slot ? new DataView(slot.buffer, slot.byteOffset).getUint32(MSG.TAG, true) : 0;
+}
+
+/** The reply to a malformed control request. */
+function malformedReply(tag: number): Message {
+  return { label: -EINVAL, sender: 0, tag, handles: [], payload: new Uint8Array(0) };
 }

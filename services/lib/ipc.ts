@@ -4,36 +4,35 @@
  *
  *     const ipc = …;                                 // handed to a service's main(ipc)
  *     const server = await ipc.register("echo");
- *     server.serve((req) => req.reply(0, req.payload));
+ *     server.serve((req) => ({ label: 0, payload: req.payload }));
  *
  *     const echo = await ipc.lookup("echo");
  *     const reply = await echo.call(1, bytes, { timeoutMs: 1000 });
  *
- * Calls and replies travel in the channel's shared rings without touching the kernel. Handles
- * named in a message are the sender's; the receiving side has the kernel transfer them into
- * its own table before handing the message over. Bulk data goes in a Region: the message only
- * names it. The library counts the payload bytes it copies (`stats`), which is how the tests
- * prove that region data is never copied.
+ * Calls and replies travel in the channel's shared rings without touching the kernel
+ * (channel.ts is the hot path; wait.ts how a party waits). Handles named in a message are the
+ * sender's; the receiving side has the kernel transfer them into its own table before handing
+ * the message over. Bulk data goes in a Region: the message only names it. The library counts
+ * the payload bytes it copies (`stats`), which is how the tests prove that region data is
+ * never copied.
+ *
+ * Servers that go away. A call in flight when its server dies fails with ECONNRESET: it is
+ * never retried, since the request may or may not have been carried out. The next call or send
+ * on the same Client connects again to whoever serves the name by then (ENOTCONN if nobody
+ * does yet), so a client outlives restarts of its server without looking the name up again.
  */
 
-import { EAGAIN, EBADF, ECONNRESET, EINVAL, EPERM, ETIMEDOUT } from "../../kernel/errno.ts";
-import {
-  type Attachment,
-  BARRIER,
-  CTL,
-  MSG_HANDLES_MAX,
-  MSG_PAYLOAD_MAX,
-  REGION_REVOKED,
-  RIGHT,
-  RING_OPEN,
-} from "../../kernel/ipc/protocol.ts";
-import { Channel, type Ring } from "../../kernel/ipc/ring.ts";
+import { EBADF, ECONNRESET, EINVAL, EPERM, ETIMEDOUT } from "../../kernel/errno.ts";
+import { type Attachment, BARRIER, CTL, REGION_REVOKED, RIGHT } from "../../kernel/ipc/protocol.ts";
+import { Channel } from "../../kernel/ipc/ring.ts";
 import { barrierArrive, signalBits, takeBits } from "../../kernel/ipc/sync.ts";
+import { Caller, checkOutgoing, CLOSED, FULL, pushWaiting, RingPort } from "./channel.ts";
 import { check, IpcError } from "./errors.ts";
 import type { Transport } from "./transport.ts";
-import { waitChange } from "./wait.ts";
+import { SPIN_MS, spinUntil, startWait, waitChange, type Waiter, wakeLocal } from "./wait.ts";
 
 const EMPTY = new Uint8Array(0);
+const NO_HANDLES: readonly number[] = Object.freeze([]);
 
 /** Options of a call or send. */
 export interface SendOptions {
@@ -45,11 +44,14 @@ export interface SendOptions {
   nonblocking?: boolean;
 }
 
+const NO_OPTIONS: SendOptions = Object.freeze({});
+
 /** A message as the library hands it over. */
 export interface Received {
   label: number;
   /** The sending party (set from the channel it came in on: unforgeable). */
   sender: number;
+  /** A copy of the payload: a view into a shared pool, so mind its byteOffset. */
   payload: Uint8Array;
   /** Handles now valid in this service's table. */
   handles: number[];
@@ -62,17 +64,31 @@ export interface IpcStats {
   received: number;
   /** Payload bytes copied into or out of rings (bulk data in regions is never copied). */
   payloadBytesCopied: number;
+  /** Malformed messages dropped (requests are answered -EINVAL when they are calls). */
+  rejected: number;
 }
 
 /** A service's view of IPC. */
 export class Ipc {
-  readonly stats: IpcStats = { calls: 0, sends: 0, received: 0, payloadBytesCopied: 0 };
+  readonly stats: IpcStats = {
+    calls: 0,
+    sends: 0,
+    received: 0,
+    payloadBytesCopied: 0,
+    rejected: 0,
+  };
 
   /** Whether waits may spin first (not on the kernel's thread). */
   readonly spin: boolean;
+  private readonly servers = new Set<Server>();
+  private stopped = false;
 
   constructor(readonly transport: Transport) {
     this.spin = !transport.inline;
+    transport.onStop(() => {
+      this.stopped = true;
+      for (const s of this.servers) s.close();
+    });
   }
 
   /** This service's party id. */
@@ -98,7 +114,15 @@ export class Ipc {
       (a): a is Extract<Attachment, { type: "endpoint" }> =>
         a.type === "endpoint" && a.handle === handle,
     );
-    return new Server(this, handle, new Int32Array(endpoint.doorbell));
+    const server = new Server(this, handle, new Int32Array(endpoint.doorbell));
+    if (this.stopped) server.close(); // stopped while registering
+    else this.servers.add(server);
+    return server;
+  }
+
+  /** Forgets a closed server. */
+  dropServer(server: Server): void {
+    this.servers.delete(server);
   }
 
   /** A client of `name`, connected to its current server (ENOENT, ENOTCONN otherwise). */
@@ -109,13 +133,27 @@ export class Ipc {
 
   /** A client of the endpoint behind `handle` (from lookup or received in a message). */
   async connect(handle: number): Promise<Client> {
+    return new Client(this, handle, await this.openChannel(handle));
+  }
+
+  /** A new connection to the current server of the endpoint behind `handle`. */
+  async openChannel(handle: number): Promise<Caller> {
     const reply = await this.control(CTL.CONNECT, u32s(handle), "connect");
     const channelId = reply.label;
     const a = await this.transport.attachment(
       (a): a is Extract<Attachment, { type: "channel" }> =>
         a.type === "channel" && a.channelId === channelId,
     );
-    return new Client(this, handle, channelId, new Channel(a.buffer), new Int32Array(a.doorbell));
+    const channel = new Channel(a.buffer);
+    return new Caller(
+      channelId,
+      channel.requests,
+      channel.replies,
+      new Int32Array(a.doorbell),
+      this.partyId,
+      this.spin,
+      this.stats,
+    );
   }
 
   /** A new handle to the same object with at most `rights` (to grant less than one holds). */
@@ -128,7 +166,7 @@ export class Ipc {
   }
 
   /** Handles from a message that came in on channel `channelId`, moved into this table. */
-  async transfer(channelId: number, handles: number[]): Promise<number[]> {
+  async transfer(channelId: number, handles: readonly number[]): Promise<number[]> {
     if (handles.length === 0) return [];
     const reply = await this.control(
       CTL.TRANSFER,
@@ -209,145 +247,84 @@ function u32s(...values: number[]): Uint8Array {
   return out;
 }
 
-function checkOutgoing(payload: Uint8Array, handles: number[]): void {
-  if (payload.length > MSG_PAYLOAD_MAX) {
-    throw new IpcError(EINVAL, `payload of ${payload.length} bytes exceeds ${MSG_PAYLOAD_MAX}`);
-  }
-  if (handles.length > MSG_HANDLES_MAX) throw new IpcError(EINVAL, "too many handles");
-}
-
-/** Writes to `ring`, waiting while it is full (or EAGAIN); ECONNRESET if it is not open. */
-async function push(
-  ring: Ring,
-  msg: { label: number; tag: number; handles: number[]; payload: Uint8Array },
-  sender: number,
-  nonblocking: boolean,
-  spin: boolean,
-): Promise<void> {
-  for (;;) {
-    if (ring.state !== RING_OPEN) throw new IpcError(ECONNRESET, "peer gone");
-    const head = ring.head;
-    if (ring.push(msg, sender)) return;
-    if (nonblocking) throw new IpcError(EAGAIN, "queue full");
-    await waitChange(ring.words, ring.headIndex, head, Infinity, spin);
-  }
-}
-
 /** A reply to a call: its label is the server's status (0, or a negative errno). */
 export type Reply = Received;
 
-/** A connection to an endpoint's server. */
+/**
+ * A connection to an endpoint's server. Once that server is gone, the next call or send
+ * connects to its successor (see the header).
+ */
 export class Client {
-  private nextTag = 1;
-  /** Calls waiting for their reply, by tag (resolved with undefined if the server goes). */
-  private readonly waiting = new Map<number, (m: Reply | undefined) => void>();
-  private pumping = false;
+  private caller: Caller;
+  private reconnecting: Promise<void> | undefined;
 
   constructor(
     private readonly ipc: Ipc,
     readonly handle: number,
-    readonly channelId: number,
-    private readonly channel: Channel,
-    private readonly doorbell: Int32Array,
-  ) {}
+    caller: Caller,
+  ) {
+    this.caller = caller;
+  }
 
-  /** Whether the server is still there. */
+  /** The id of the current connection (it changes when the client reconnects). */
+  get channelId(): number {
+    return this.caller.channelId;
+  }
+
+  /** Whether the current connection is open (false once its server is gone). */
   get open(): boolean {
-    return this.channel.requests.state === RING_OPEN;
+    return this.caller.open;
+  }
+
+  /** Connects again to the endpoint's current server (ENOTCONN if nobody serves it). */
+  reconnect(): Promise<void> {
+    this.reconnecting ??= this.ipc.openChannel(this.handle).then(
+      (caller) => {
+        this.caller = caller;
+        this.reconnecting = undefined;
+      },
+      (e) => {
+        this.reconnecting = undefined;
+        throw e;
+      },
+    );
+    return this.reconnecting;
   }
 
   /** Sends a request and waits for its reply (ETIMEDOUT, ECONNRESET). */
   async call(
     label: number,
     payload: Uint8Array = EMPTY,
-    options: SendOptions = {},
+    options: SendOptions = NO_OPTIONS,
   ): Promise<Reply> {
-    const handles = options.handles ?? [];
+    const handles = options.handles ?? NO_HANDLES;
     checkOutgoing(payload, handles);
-    const tag = this.nextTag;
-    this.nextTag = tag >= 0x7fff_ffff ? 1 : tag + 1;
-    const reply = new Promise<Reply | undefined>((resolve) => this.waiting.set(tag, resolve));
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      await push(
-        this.channel.requests,
-        { label, tag, handles, payload },
-        this.ipc.partyId,
-        false,
-        this.ipc.spin,
-      );
-      this.ipc.stats.calls++;
-      this.ipc.stats.payloadBytesCopied += payload.length;
-      this.ring();
-      this.pump();
-      const timeoutMs = options.timeoutMs ?? Infinity;
-      const expired = new Promise<"timeout">((resolve) => {
-        if (timeoutMs !== Infinity) timer = setTimeout(() => resolve("timeout"), timeoutMs);
-      });
-      const result = await Promise.race([reply, expired]);
-      if (result === "timeout") throw new IpcError(ETIMEDOUT, `no reply within ${timeoutMs} ms`);
-      if (!result) throw new IpcError(ECONNRESET, "server gone");
-      return { ...result, handles: await this.ipc.transfer(this.channelId, result.handles) };
-    } finally {
-      this.waiting.delete(tag);
-      if (timer !== undefined) clearTimeout(timer);
+    if (!this.caller.open) await this.reconnect();
+    const caller = this.caller;
+    const stats = this.ipc.stats;
+    stats.calls++;
+    stats.payloadBytesCopied += payload.length;
+    const got = caller.call(label, payload, handles, options.timeoutMs ?? Infinity);
+    const reply = got instanceof Promise ? await got : got;
+    if (reply.handles.length > 0) {
+      reply.handles = await this.ipc.transfer(caller.channelId, reply.handles);
     }
+    return reply;
   }
 
   /** Sends a one-way message (waits while the queue is full, or EAGAIN if nonblocking). */
-  async send(label: number, payload: Uint8Array = EMPTY, options: SendOptions = {}): Promise<void> {
-    const handles = options.handles ?? [];
+  async send(
+    label: number,
+    payload: Uint8Array = EMPTY,
+    options: SendOptions = NO_OPTIONS,
+  ): Promise<void> {
+    const handles = options.handles ?? NO_HANDLES;
     checkOutgoing(payload, handles);
-    const ring = this.channel.requests;
-    await push(
-      ring,
-      { label, tag: 0, handles, payload },
-      this.ipc.partyId,
-      options.nonblocking ?? false,
-      this.ipc.spin,
-    );
+    if (!this.caller.open) await this.reconnect();
+    const slow = this.caller.send(label, payload, handles, options.nonblocking ?? false);
+    if (slow) await slow;
     this.ipc.stats.sends++;
     this.ipc.stats.payloadBytesCopied += payload.length;
-    this.ring();
-  }
-
-  private ring(): void {
-    Atomics.add(this.doorbell, 0, 1);
-    Atomics.notify(this.doorbell, 0);
-  }
-
-  /** Takes replies off the ring while calls wait for them; tells them if the server goes. */
-  private async pump(): Promise<void> {
-    if (this.pumping) return;
-    this.pumping = true;
-    const ring = this.channel.replies;
-    try {
-      while (this.waiting.size > 0) {
-        const seen = ring.tail;
-        for (;;) {
-          let m;
-          try {
-            m = ring.pop();
-          } catch {
-            continue; // a malformed reply is dropped
-          }
-          if (!m) break;
-          this.ipc.stats.payloadBytesCopied += m.payload.length;
-          this.waiting.get(m.tag)?.(m);
-          this.waiting.delete(m.tag);
-        }
-        if (ring.state !== RING_OPEN) {
-          for (const resolve of this.waiting.values()) resolve(undefined);
-          this.waiting.clear();
-          return;
-        }
-        if (this.waiting.size > 0) {
-          await waitChange(ring.words, ring.tailIndex, seen, Infinity, this.ipc.spin);
-        }
-      }
-    } finally {
-      this.pumping = false;
-    }
   }
 }
 
@@ -368,10 +345,39 @@ export interface Answer {
 /** Handles one request; what it returns answers a call. */
 export type Handler = (req: Request) => Promise<Answer | void> | Answer | void;
 
+/** A connection accepted by a server. */
 interface Accepted {
   channelId: number;
   client: number;
-  channel: Channel;
+  requests: RingPort;
+  replies: RingPort;
+}
+
+class ServerRequest implements Request {
+  answered = false;
+
+  constructor(
+    private readonly server: Server,
+    readonly conn: Accepted,
+    readonly tag: number,
+    readonly label: number,
+    readonly sender: number,
+    readonly payload: Uint8Array,
+    public handles: number[],
+  ) {}
+
+  get isCall(): boolean {
+    return this.tag !== 0;
+  }
+
+  async reply(
+    label: number,
+    payload: Uint8Array = EMPTY,
+    handles: readonly number[] = NO_HANDLES,
+  ): Promise<void> {
+    const slow = this.server.answer(this, label, payload, handles);
+    if (slow) await slow;
+  }
 }
 
 /** The serving end of an endpoint. */
@@ -379,6 +385,8 @@ export class Server {
   private readonly connections: Accepted[] = [];
   private cursor = 0;
   private closed = false;
+  /** The wait in progress (settled by close). */
+  private waiter: Waiter | undefined;
 
   constructor(
     private readonly ipc: Ipc,
@@ -394,13 +402,16 @@ export class Server {
         (a): a is Extract<Attachment, { type: "accept" }> =>
           a.type === "accept" && a.endpoint === this.handle,
       );
+      const channel = new Channel(a.buffer);
       this.connections.push({
         channelId: a.channelId,
         client: a.client,
-        channel: new Channel(a.buffer),
+        requests: new RingPort(channel.requests),
+        replies: new RingPort(channel.replies),
       });
       Atomics.add(this.doorbell, 0, 1); // wake receive() to look at the new connection
       Atomics.notify(this.doorbell, 0);
+      wakeLocal();
     }
   }
 
@@ -410,87 +421,137 @@ export class Server {
   }
 
   /**
-   * The next request from any client (round-robin), waiting up to `timeoutMs`; ETIMEDOUT.
-   * A malformed message is dropped (and, for a call, answered with -EINVAL).
+   * The next request from any client (round-robin), waiting up to `timeoutMs`; ETIMEDOUT, or
+   * EBADF once the server is closed. A malformed message is dropped (and, for a call,
+   * answered with -EINVAL); so is one whose handles cannot be transferred (answered -errno).
    */
   async receive(timeoutMs = Infinity): Promise<Request> {
-    const end = performance.now() + timeoutMs;
+    const deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
     for (;;) {
-      const seen = Atomics.load(this.doorbell, 0);
-      const request = await this.poll();
-      if (request) return request;
-      const left = end - performance.now();
-      if (left <= 0) throw new IpcError(ETIMEDOUT, "no request");
-      await waitChange(this.doorbell, 0, seen, left, this.ipc.spin);
+      const req = this.poll(deadline) ?? await this.next(deadline);
+      if (req === "timeout") throw new IpcError(ETIMEDOUT, "no request");
+      if (req === undefined) throw new IpcError(EBADF, "server closed");
+      if (req.handles.length === 0 || await this.transferHandles(req)) return req;
     }
   }
 
-  private async poll(): Promise<Request | undefined> {
-    for (let n = 0; n < this.connections.length; n++) {
-      const i = (this.cursor + n) % this.connections.length;
-      const c = this.connections[i];
-      if (c.channel.requests.state !== RING_OPEN) {
-        this.connections.splice(i, 1);
+  /** Takes the next request waiting on any connection, without waiting. */
+  private take(): ServerRequest | undefined {
+    const conns = this.connections;
+    for (let n = 0; n < conns.length; n++) {
+      const i = (this.cursor + n) % conns.length;
+      const c = conns[i];
+      if (!c.requests.open) {
+        conns.splice(i, 1);
         n--;
         continue;
       }
-      let msg;
-      try {
-        msg = c.channel.requests.pop();
-      } catch {
-        continue; // malformed: consumed and dropped
-      }
-      if (!msg) continue;
-      this.cursor = (i + 1) % Math.max(1, this.connections.length);
-      this.ipc.stats.received++;
-      this.ipc.stats.payloadBytesCopied += msg.payload.length;
-      let handles: number[];
-      try {
-        handles = await this.ipc.transfer(c.channelId, msg.handles);
-      } catch (e) {
-        if (!(e instanceof IpcError)) throw e;
-        if (msg.tag !== 0) await this.answer(c, msg.tag, -e.errno, EMPTY, []);
+      const m = c.requests.pop();
+      if (m === undefined) continue;
+      if (m.malformed) {
+        this.ipc.stats.rejected++;
+        if (m.tag !== 0) this.answerConn(c, m.tag, -EINVAL, EMPTY, NO_HANDLES);
+        n--; // look at the same connection again
         continue;
       }
-      const tag = msg.tag;
-      let answered = false;
-      return {
-        label: msg.label,
-        sender: c.client,
-        payload: msg.payload,
-        handles,
-        isCall: tag !== 0,
-        reply: async (label, payload = EMPTY, replyHandles = []) => {
-          if (tag === 0) throw new IpcError(EINVAL, "a one-way message has no reply");
-          if (answered) throw new IpcError(EINVAL, "already answered");
-          answered = true;
-          await this.answer(c, tag, label, payload, replyHandles);
-        },
-      };
+      this.cursor = (i + 1) % conns.length;
+      const stats = this.ipc.stats;
+      stats.received++;
+      stats.payloadBytesCopied += m.payload.length;
+      return new ServerRequest(this, c, m.tag, m.label, c.client, m.payload, m.handles);
     }
     return undefined;
   }
 
-  private async answer(
+  /**
+   * Takes a request, spinning for one (in a worker) until `deadline` or SPIN_MS have passed;
+   * undefined if none came.
+   */
+  private poll(deadline: number): ServerRequest | undefined {
+    const bell = this.doorbell;
+    let until = -1;
+    for (;;) {
+      const seen = Atomics.load(bell, 0);
+      const req = this.take();
+      if (req !== undefined || !this.ipc.spin || this.closed) return req;
+      if (until < 0) until = Math.min(deadline, performance.now() + SPIN_MS);
+      if (!spinUntil(bell, 0, seen, -1, 0, until)) return undefined;
+    }
+  }
+
+  /**
+   * Waits for a request until `deadline` (after a `poll` that found none): the request,
+   * "timeout", or undefined once closed.
+   */
+  private async next(deadline: number): Promise<ServerRequest | "timeout" | undefined> {
+    const bell = this.doorbell;
+    for (let first = true;; first = false) {
+      if (this.closed) return undefined;
+      if (!first) {
+        const req = this.poll(deadline);
+        if (req !== undefined) return req;
+      }
+      const seen = Atomics.load(bell, 0);
+      const req = this.take();
+      if (req !== undefined) return req;
+      const left = deadline === Infinity ? Infinity : deadline - performance.now();
+      if (left <= 0) return "timeout";
+      this.waiter = startWait(bell, 0, seen, left, this.ipc.spin);
+      await this.waiter.promise;
+      this.waiter = undefined;
+    }
+  }
+
+  /** Moves a request's handles into this table; false (and answered -errno) if refused. */
+  private async transferHandles(req: ServerRequest): Promise<boolean> {
+    try {
+      req.handles = await this.ipc.transfer(req.conn.channelId, req.handles);
+      return true;
+    } catch (e) {
+      if (!(e instanceof IpcError)) throw e;
+      if (req.isCall) await req.reply(-e.errno);
+      return false;
+    }
+  }
+
+  /** Answers `req`; returns a promise only when the reply had to wait for room. */
+  answer(
+    req: ServerRequest,
+    label: number,
+    payload: Uint8Array,
+    handles: readonly number[],
+  ): Promise<void> | undefined {
+    if (!req.isCall) throw new IpcError(EINVAL, "a one-way message has no reply");
+    if (req.answered) throw new IpcError(EINVAL, "already answered");
+    checkOutgoing(payload, handles);
+    req.answered = true;
+    return this.answerConn(req.conn, req.tag, label, payload, handles);
+  }
+
+  private answerConn(
     c: Accepted,
     tag: number,
     label: number,
     payload: Uint8Array,
-    handles: number[],
-  ) {
-    checkOutgoing(payload, handles);
-    try {
-      await push(
-        c.channel.replies,
-        { label, tag, handles, payload },
-        this.ipc.partyId,
-        false,
-        this.ipc.spin,
-      );
-      this.ipc.stats.payloadBytesCopied += payload.length;
-    } catch (e) {
-      if (!(e instanceof IpcError && e.errno === ECONNRESET)) throw e; // the caller left
-    }
+    handles: readonly number[],
+  ): Promise<void> | undefined {
+    const r = c.replies.push(label, tag, handles, payload, this.ipc.partyId);
+    if (r === CLOSED) return undefined; // the caller left
+    this.ipc.stats.payloadBytesCopied += payload.length;
+    if (r !== FULL) return undefined;
+    return pushWaiting(
+      c.replies,
+      label,
+      tag,
+      handles,
+      payload,
+      this.ipc.partyId,
+      false,
+      this.ipc.spin,
+    )
+      .catch((e) => {
+        if (!(e instanceof IpcError && e.errno === ECONNRESET)) throw e;
+      });
   }
 
   /**
@@ -499,26 +560,33 @@ export class Server {
    */
   async serve(handler: Handler): Promise<void> {
     while (!this.closed) {
-      let req: Request;
-      try {
-        req = await this.receive(250);
-      } catch (e) {
-        if (e instanceof IpcError && e.errno === ETIMEDOUT) continue;
-        throw e;
+      let req = this.poll(Infinity);
+      if (req === undefined) {
+        const next = await this.next(Infinity);
+        if (next === undefined || next === "timeout") return;
+        req = next;
       }
+      if (req.handles.length > 0 && !(await this.transferHandles(req))) continue;
       try {
-        const out = await handler(req);
-        if (req.isCall && out) await req.reply(out.label, out.payload, out.handles);
+        const result = handler(req);
+        const out = result instanceof Promise ? await result : result;
+        if (req.isCall && out) {
+          const slow = this.answer(req, out.label, out.payload ?? EMPTY, out.handles ?? NO_HANDLES);
+          if (slow) await slow;
+        }
       } catch (e) {
         if (!(e instanceof IpcError)) throw e;
-        if (req.isCall) await req.reply(-e.errno);
+        if (req.isCall && !req.answered) await this.answer(req, -e.errno, EMPTY, NO_HANDLES);
       }
     }
   }
 
-  /** Stops `serve`. */
+  /** Stops `serve` (and makes `receive` fail with EBADF). */
   close(): void {
+    if (this.closed) return;
     this.closed = true;
+    this.ipc.dropServer(this);
+    this.waiter?.settle("changed");
   }
 }
 
@@ -586,15 +654,16 @@ export class Notification {
 
   signal(bits: number): void {
     signalBits(this.word, bits);
+    wakeLocal();
   }
 
   /** The bits set so far (cleared), waiting up to `timeoutMs` for some; ETIMEDOUT. */
   async wait(timeoutMs = Infinity): Promise<number> {
-    const end = performance.now() + timeoutMs;
+    const end = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
     for (;;) {
       const bits = takeBits(this.word);
       if (bits !== 0) return bits;
-      const left = end - performance.now();
+      const left = end === Infinity ? Infinity : end - performance.now();
       if (left <= 0) throw new IpcError(ETIMEDOUT, "no notification");
       await waitChange(this.word, 0, 0, left, this.spin);
     }
@@ -613,7 +682,10 @@ export class Barrier {
   /** Waits until all parties have arrived; true for the one arrival that completed the round. */
   async wait(): Promise<boolean> {
     const { round, last } = barrierArrive(this.words, this.parties);
-    if (last) return true;
+    if (last) {
+      wakeLocal();
+      return true;
+    }
     while (Atomics.load(this.words, BARRIER.ROUND) === round) {
       await waitChange(this.words, BARRIER.ROUND, round, Infinity, this.spin);
     }

@@ -12,6 +12,7 @@
 
 import { EINVAL, EMSGSIZE } from "../../kernel/errno.ts";
 import { MSG_PAYLOAD_MAX } from "../../kernel/ipc/protocol.ts";
+import { copyPayload, poolBytes } from "./channel.ts";
 import { IpcError } from "./errors.ts";
 import type { Client, Request, SendOptions, Server } from "./ipc.ts";
 
@@ -22,10 +23,13 @@ export class SchemaError extends IpcError {
   }
 }
 
-/** Builds a payload. */
+/**
+ * Builds a payload, in bytes taken from the library's payload pool (channel.ts): allocating
+ * an ArrayBuffer per message would cost more than sending it.
+ */
 export class Writer {
-  private readonly buf = new Uint8Array(MSG_PAYLOAD_MAX);
-  private readonly dv = new DataView(this.buf.buffer);
+  private readonly buf = poolBytes(MSG_PAYLOAD_MAX);
+  private readonly dv = new DataView(this.buf.buffer, this.buf.byteOffset, MSG_PAYLOAD_MAX);
   private at = 0;
 
   private room(n: number): number {
@@ -48,8 +52,9 @@ export class Writer {
     this.buf.set(b, this.room(b.length));
   }
 
+  /** The payload written (a view: the Writer must not be used after). */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.at);
+    return this.buf.subarray(0, this.at);
   }
 }
 
@@ -78,9 +83,9 @@ export class Reader {
   i32(): number {
     return this.dv.getInt32(this.take(4), true);
   }
+  /** `n` bytes, copied (into the payload pool). */
   raw(n: number): Uint8Array {
-    const at = this.take(n);
-    return this.bytes.slice(at, at + n);
+    return copyPayload(this.bytes, this.take(n), n);
   }
 
   /** Fails if bytes are left over. */

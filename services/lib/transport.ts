@@ -7,11 +7,9 @@
  */
 
 import type { InlinePort, ServiceBoot } from "../../kernel/ipc/service_host.ts";
-import { type Attachment, type Message, RING_OPEN } from "../../kernel/ipc/protocol.ts";
+import type { Attachment, Message } from "../../kernel/ipc/protocol.ts";
 import { Channel } from "../../kernel/ipc/ring.ts";
-import { ECONNRESET } from "../../kernel/errno.ts";
-import { IpcError } from "./errors.ts";
-import { waitChange } from "./wait.ts";
+import { Caller, type CallerStats } from "./channel.ts";
 
 /** The service's link to the kernel. */
 export interface Transport {
@@ -23,6 +21,11 @@ export interface Transport {
   control(op: number, payload?: Uint8Array): Promise<Message>;
   /** Resolves with the first attachment (past or future) that `match` accepts. */
   attachment<T extends Attachment>(match: (a: Attachment) => a is T): Promise<T>;
+  /**
+   * Calls `listener` when the kernel stops this party while its code still runs (an in-line
+   * service; a worker is simply terminated).
+   */
+  onStop(listener: () => void): void;
 }
 
 /** Keeps attachments until someone claims them. */
@@ -51,17 +54,23 @@ class Attachments {
 export class WorkerTransport implements Transport {
   readonly partyId: number;
   readonly inline = false;
-  private readonly channel: Channel;
-  private readonly doorbell: Int32Array;
+  /** Counts for the control channel (kept apart from the service's own IPC counts). */
+  readonly stats: CallerStats = { payloadBytesCopied: 0, rejected: 0 };
+  private readonly caller: Caller;
   private readonly attachments = new Attachments();
-  private readonly pending = new Map<number, (m: Message) => void>();
-  private nextTag = 1;
-  private pumping = false;
 
   constructor(boot: ServiceBoot) {
     this.partyId = boot.partyId;
-    this.channel = new Channel(boot.control);
-    this.doorbell = new Int32Array(boot.doorbell);
+    const channel = new Channel(boot.control);
+    this.caller = new Caller(
+      0,
+      channel.requests,
+      channel.replies,
+      new Int32Array(boot.doorbell),
+      this.partyId,
+      true,
+      this.stats,
+    );
   }
 
   /** Called by the worker's message handler for every attachment. */
@@ -74,39 +83,10 @@ export class WorkerTransport implements Transport {
   }
 
   async control(op: number, payload = new Uint8Array(0)): Promise<Message> {
-    const tag = this.nextTag++;
-    const reply = new Promise<Message>((resolve) => this.pending.set(tag, resolve));
-    while (!this.channel.requests.push({ label: op, tag, handles: [], payload }, this.partyId)) {
-      if (this.channel.requests.state !== RING_OPEN) throw new IpcError(ECONNRESET, "kernel gone");
-      const ring = this.channel.requests;
-      await waitChange(ring.words, ring.headIndex, ring.head, Infinity, true);
-    }
-    Atomics.add(this.doorbell, 0, 1);
-    Atomics.notify(this.doorbell, 0);
-    this.pump();
-    return await reply;
+    return await this.caller.call(op, payload, [], Infinity);
   }
 
-  /** Takes replies off the control channel while any request is outstanding. */
-  private async pump(): Promise<void> {
-    if (this.pumping) return;
-    this.pumping = true;
-    try {
-      const ring = this.channel.replies;
-      while (this.pending.size > 0 && ring.state === RING_OPEN) {
-        const seen = ring.tail;
-        for (let m = ring.pop(); m; m = ring.pop()) {
-          this.pending.get(m.tag)?.(m);
-          this.pending.delete(m.tag);
-        }
-        if (this.pending.size > 0) {
-          await waitChange(ring.words, ring.tailIndex, seen, Infinity, true);
-        }
-      }
-    } finally {
-      this.pumping = false;
-    }
-  }
+  onStop(): void {}
 }
 
 /** An in-line service's transport: direct calls into the kernel on the same thread. */
@@ -128,5 +108,9 @@ export class InlineTransport implements Transport {
   control(op: number, payload = new Uint8Array(0)): Promise<Message> {
     const request = { label: op, sender: this.partyId, tag: this.nextTag++, handles: [], payload };
     return Promise.resolve(this.port.control(request));
+  }
+
+  onStop(listener: () => void): void {
+    this.port.onStop(listener);
   }
 }
