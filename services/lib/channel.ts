@@ -7,8 +7,8 @@
  * slot, then publishes it by storing tail; the consumer reads the slot, then frees it by
  * storing head; both stores are notified. What differs is cost: one DataView per ring made
  * once, no DataView or array per message, and payload copies carved out of a per-thread pool
- * rather than each in an ArrayBuffer of its own (allocating an ArrayBuffer costs about 0.6 µs
- * in Deno, more than everything else in a message's trip).
+ * rather than each in an ArrayBuffer of its own (allocating an ArrayBuffer costs about half a
+ * microsecond in Deno, a third of a round trip).
  */
 
 import { EAGAIN, ECONNRESET, EINVAL, ETIMEDOUT } from "../../kernel/errno.ts";
