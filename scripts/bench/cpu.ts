@@ -7,7 +7,7 @@
  */
 
 import { Kernel } from "../../kernel/kernel.ts";
-import type { ConsoleIo } from "../../kernel/console.ts";
+import { CapturedConsole } from "./captured_console.ts";
 import { type Bench, type BenchResult, higherIsBetter } from "./types.ts";
 
 /** Program and argument chosen so the emulator runs each for a few hundred million instructions. */
@@ -19,18 +19,8 @@ const PROGRAMS: Array<[string, string]> = [
 ];
 const QEMU_REPEATS = 3;
 
-class Collect implements ConsoleIo {
-  out = "";
-  read(): Promise<number> {
-    return Promise.resolve(0);
-  }
-  write(_stream: 1 | 2, bytes: Uint8Array): void {
-    this.out += new TextDecoder().decode(bytes);
-  }
-}
-
 async function runEmulated(elf: string, arg: string) {
-  const io = new Collect();
+  const io = new CapturedConsole();
   const kernel = new Kernel({ console: io, harts: 1, mode: "inline" });
   const proc = kernel.spawn(elf, [elf, arg], []);
   const t0 = performance.now();
@@ -39,7 +29,7 @@ async function runEmulated(elf: string, arg: string) {
   if (exit.status !== 0 || exit.signal !== 0) {
     throw new Error(`${elf} failed: ${JSON.stringify(exit)}`);
   }
-  return { ms, instructions: proc.counters.instructions, out: io.out };
+  return { ms, instructions: proc.counters.instructions, out: io.text };
 }
 
 async function runQemu(elf: string, args: string[]) {

@@ -15,7 +15,6 @@
  * / N, the best of three, so boot and lookup cancel out.
  */
 
-import type { ConsoleIo } from "../../kernel/console.ts";
 import { type HartMode, Kernel } from "../../kernel/kernel.ts";
 import type { Request } from "../../services/lib/ipc.ts";
 import {
@@ -27,6 +26,7 @@ import {
 } from "./services/bench_protocol.ts";
 import { latency, throughput } from "./services/bench_client.ts";
 import type { PeerJob, ToPeer } from "./services/postmessage_peer.ts";
+import { CapturedConsole } from "./captured_console.ts";
 import { type Bench, type BenchResult, higherIsBetter, lowerIsBetter } from "./types.ts";
 
 const CALLS = 200_000;
@@ -112,17 +112,6 @@ async function benchHome(kernel: Kernel) {
 
 // ------------------------------------------------------------------ RISC-V
 
-/** Keeps what a program prints, for the error message if it fails. */
-class Capture implements ConsoleIo {
-  text = "";
-  read(): Promise<number> {
-    return Promise.resolve(0);
-  }
-  write(_stream: 1 | 2, bytes: Uint8Array): void {
-    this.text += new TextDecoder().decode(bytes);
-  }
-}
-
 /** ms for `program arg` booted under init, with echo started first if `echo` is given. */
 async function timeBoot(
   mode: HartMode,
@@ -130,7 +119,7 @@ async function timeBoot(
   arg: string,
   echo?: "worker" | "inline",
 ): Promise<number> {
-  const io = new Capture();
+  const io = new CapturedConsole();
   const kernel = new Kernel({ mode, harts: 2, console: io });
   if (echo) {
     await kernel.services.start({ name: "echo", module: "services/echo/main.ts", isolation: echo });

@@ -10,26 +10,20 @@
  */
 
 import { type HartMode, Kernel } from "../../kernel/kernel.ts";
-import type { ConsoleIo } from "../../kernel/console.ts";
+import { CapturedConsole } from "./captured_console.ts";
 import { type Bench, type BenchResult, higherIsBetter, lowerIsBetter } from "./types.ts";
-
-class Discard implements ConsoleIo {
-  read(): Promise<number> {
-    return Promise.resolve(0);
-  }
-  write(): void {}
-}
 
 /** Wall-clock ms of one run of `program args` on a fresh kernel. */
 async function timeKernel(mode: HartMode, harts: number, program: string, args: string[]) {
-  const kernel = new Kernel({ mode, harts, console: new Discard() });
+  const io = new CapturedConsole();
+  const kernel = new Kernel({ mode, harts, console: io });
   const path = `userland/bin/${program}.elf`;
   kernel.spawn(path, [path, ...args], []);
   const t0 = performance.now();
   const exit = await kernel.run();
   const ms = performance.now() - t0;
   if (exit.status !== 0 || exit.signal !== 0) {
-    throw new Error(`${program} ${args.join(" ")} failed: ${JSON.stringify(exit)}`);
+    throw new Error(`${program} ${args.join(" ")} failed: ${JSON.stringify(exit)}: ${io.text}`);
   }
   return ms;
 }
