@@ -7,7 +7,7 @@
  */
 
 import { Kernel } from "../../kernel/kernel.ts";
-import { CapturedConsole } from "./captured_console.ts";
+import { CapturedConsole } from "../../kernel/console.ts";
 import { type Bench, type BenchResult, higherIsBetter } from "./types.ts";
 
 /** Program and argument chosen so the emulator runs each for a few hundred million instructions. */
@@ -29,7 +29,7 @@ async function runEmulated(elf: string, arg: string) {
   if (exit.status !== 0 || exit.signal !== 0) {
     throw new Error(`${elf} failed: ${JSON.stringify(exit)}`);
   }
-  return { ms, instructions: proc.counters.instructions, out: io.text };
+  return { ms, instructions: proc.counters.instructions, out: io.out };
 }
 
 async function runQemu(elf: string, args: string[]) {

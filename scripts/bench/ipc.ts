@@ -26,7 +26,7 @@ import {
 } from "./services/bench_protocol.ts";
 import { latency, throughput } from "./services/bench_client.ts";
 import type { PeerJob, ToPeer } from "./services/postmessage_peer.ts";
-import { CapturedConsole } from "./captured_console.ts";
+import { CapturedConsole } from "../../kernel/console.ts";
 import { type Bench, type BenchResult, higherIsBetter, lowerIsBetter } from "./types.ts";
 
 const CALLS = 200_000;
@@ -129,7 +129,7 @@ async function timeBoot(
   const exit = await kernel.run();
   const ms = performance.now() - t0;
   if (exit.status !== 0 || exit.signal !== 0) {
-    throw new Error(`${program} ${arg} failed: ${JSON.stringify(exit)}: ${io.text}`);
+    throw new Error(`${program} ${arg} failed: ${JSON.stringify(exit)}: ${io.out}${io.err}`);
   }
   return ms;
 }

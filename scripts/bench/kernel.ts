@@ -10,7 +10,7 @@
  */
 
 import { type HartMode, Kernel } from "../../kernel/kernel.ts";
-import { CapturedConsole } from "./captured_console.ts";
+import { CapturedConsole } from "../../kernel/console.ts";
 import { type Bench, type BenchResult, higherIsBetter, lowerIsBetter } from "./types.ts";
 
 /** Wall-clock ms of one run of `program args` on a fresh kernel. */
@@ -23,7 +23,9 @@ async function timeKernel(mode: HartMode, harts: number, program: string, args: 
   const exit = await kernel.run();
   const ms = performance.now() - t0;
   if (exit.status !== 0 || exit.signal !== 0) {
-    throw new Error(`${program} ${args.join(" ")} failed: ${JSON.stringify(exit)}: ${io.text}`);
+    throw new Error(
+      `${program} ${args.join(" ")} failed: ${JSON.stringify(exit)}: ${io.out}${io.err}`,
+    );
   }
   return ms;
 }

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { ElfError, parseElf, PF_R, PF_W, PF_X } from "../../kernel/elf.ts";
 import { Kernel, SpawnError } from "../../kernel/kernel.ts";
 import * as A from "../helpers/asm.ts";
-import { CapturedConsole } from "../helpers/console.ts";
+import { CapturedConsole } from "../../kernel/console.ts";
 import { buildElf } from "../helpers/elf_builder.ts";
 
 const GOOD = Deno.readFileSync("userland/bin/hello.elf");

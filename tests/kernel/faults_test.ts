@@ -10,7 +10,7 @@ import { PF_R, PF_W, PF_X } from "../../kernel/elf.ts";
 import { STACK_SIZE_MAX, STACK_TOP } from "../../kernel/exec.ts";
 import { Kernel } from "../../kernel/kernel.ts";
 import * as A from "../helpers/asm.ts";
-import { CapturedConsole } from "../helpers/console.ts";
+import { CapturedConsole } from "../../kernel/console.ts";
 import { buildElf } from "../helpers/elf_builder.ts";
 
 const A0 = 10;

@@ -16,7 +16,8 @@ import { RING_SLOTS } from "../../kernel/ipc/protocol.ts";
 import type { ServiceSpec } from "../../kernel/ipc/service_host.ts";
 import { type HartMode, Kernel } from "../../kernel/kernel.ts";
 import { Echo } from "../../services/echo/protocol.ts";
-import { CapturedConsole } from "../helpers/console.ts";
+import { CapturedConsole } from "../../kernel/console.ts";
+import { assertLines } from "../helpers/lines.ts";
 
 const MODES: HartMode[] = ["inline", "threads"];
 const ISOLATIONS: ServiceSpec["isolation"][] = ["worker", "inline"];
@@ -102,19 +103,6 @@ const TS_CLIENT = [
   "sleep(500) with a 50 ms timeout: -ETIMEDOUT (110)",
   "the next call gets its own reply, not the late one",
 ];
-
-function assertLines(out: string, expected: Array<string | RegExp>): void {
-  const lines = out.split("\n");
-  let at = 0;
-  for (const want of expected) {
-    const found = lines.findIndex((l, n) =>
-      n >= at && (typeof want === "string" ? l === want : want.test(l))
-    );
-    assert.ok(found >= 0, `missing ${want} after line ${at} in:\n${out}`);
-    at = found + 1;
-  }
-  assert.equal(lines.at(-2), "ok", `last line is not ok:\n${out}`);
-}
 
 /** What the tester saw while ipc_ts_peers ran. */
 interface TesterReport {

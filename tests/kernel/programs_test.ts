@@ -7,7 +7,8 @@
 
 import assert from "node:assert/strict";
 import { type HartMode, Kernel } from "../../kernel/kernel.ts";
-import { CapturedConsole } from "../helpers/console.ts";
+import { CapturedConsole } from "../../kernel/console.ts";
+import { assertLines } from "../helpers/lines.ts";
 
 const MODES: HartMode[] = ["inline", "threads"];
 const BIN = "userland/bin";
@@ -89,19 +90,6 @@ const EXPECT: Record<string, Array<string | RegExp>> = {
   ],
   nosys: ["syscall 1999 returned -38"],
 };
-
-function assertLines(out: string, expected: Array<string | RegExp>): void {
-  const lines = out.split("\n");
-  let at = 0;
-  for (const want of expected) {
-    const found = lines.findIndex((l, n) =>
-      n >= at && (typeof want === "string" ? l === want : want.test(l))
-    );
-    assert.ok(found >= 0, `missing ${want} after line ${at} in:\n${out}`);
-    at = found + 1;
-  }
-  assert.equal(lines.at(-2), "ok", `last line is not ok:\n${out}`);
-}
 
 for (const mode of MODES) {
   for (const [program, expected] of Object.entries(EXPECT)) {

@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { Kernel } from "../../kernel/kernel.ts";
-import { CapturedConsole } from "../helpers/console.ts";
+import { CapturedConsole } from "../../kernel/console.ts";
 
 /** One variable: the order in which a host passes several to qemu is not defined. */
 const ENV: Record<string, string> = { LANG: "C" };
