@@ -274,7 +274,7 @@ export class IpcManager {
   notificationCreate(party: Party): number {
     const n = new Notification(this.nextObjectId++);
     const handle = party.handles.add(n, RIGHT.SIGNAL | RIGHT.WAIT | RIGHT.GRANT);
-    party.attach?.({ type: "notification", handle, buffer: n.word.buffer as SharedArrayBuffer });
+    this.notificationOpen(party, handle);
     return handle;
   }
 
@@ -302,12 +302,7 @@ export class IpcManager {
     }
     const b = new Barrier(this.nextObjectId++, parties);
     const handle = party.handles.add(b, RIGHT.WAIT | RIGHT.GRANT);
-    party.attach?.({
-      type: "barrier",
-      handle,
-      parties,
-      buffer: b.words.buffer as SharedArrayBuffer,
-    });
+    this.barrierOpen(party, handle);
     return handle;
   }
 
