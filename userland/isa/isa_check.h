@@ -17,6 +17,16 @@
 /* Wrap explicit c.* mnemonics (which only ever assemble to 16 bits). */
 #define RVC(body) ".option push\n.option rvc\n.option norelax\n" body "\n.option pop\n"
 
+/* The value of register-register instruction `op` on a and b. */
+#define OP_RR(op, a, b)                                                             \
+	({                                                                          \
+		uint32_t r_;                                                        \
+		__asm__ volatile(NORVC(op " %0, %1, %2")                            \
+				 : "=r"(r_)                                         \
+				 : "r"((uint32_t)(a)), "r"((uint32_t)(b)));         \
+		r_;                                                                 \
+	})
+
 static const char *isa_group_name;
 static unsigned isa_group_checks;
 static unsigned isa_group_failed;

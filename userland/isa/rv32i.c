@@ -12,15 +12,6 @@
 #include "isa_check.h"
 #include "linux_syscall.h"
 
-#define OP_RR(op, a, b)                                                             \
-	({                                                                          \
-		uint32_t r_;                                                        \
-		__asm__ volatile(NORVC(op " %0, %1, %2")                            \
-				 : "=r"(r_)                                         \
-				 : "r"((uint32_t)(a)), "r"((uint32_t)(b)));         \
-		r_;                                                                 \
-	})
-
 #define OP_RI(op, a, imm)                                                           \
 	({                                                                          \
 		uint32_t r_;                                                        \

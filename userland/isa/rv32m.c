@@ -10,15 +10,6 @@
 
 #include "isa_check.h"
 
-#define OP_RR(op, a, b)                                                             \
-	({                                                                          \
-		uint32_t r_;                                                        \
-		__asm__ volatile(NORVC(op " %0, %1, %2")                            \
-				 : "=r"(r_)                                         \
-				 : "r"((uint32_t)(a)), "r"((uint32_t)(b)));         \
-		r_;                                                                 \
-	})
-
 /* The same instruction with rd, rs1 and rs2 all one register. */
 #define OP_SELF(op, a)                                                              \
 	({                                                                          \
