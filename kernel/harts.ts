@@ -11,7 +11,7 @@
  * RUN command wakes the worker — one wake-up, not an IPI and an answer to it.
  */
 
-import { Clock } from "../machine/clock.ts";
+import { Clock, HOST_TIMER_MAX_MS } from "../machine/clock.ts";
 import { HartThread } from "../machine/hart_thread.ts";
 import { HART_WORDS, HS } from "../machine/hart_state.ts";
 import { watchWord } from "./ipc/watch.ts";
@@ -112,7 +112,7 @@ export async function runThreaded(k: Kernel): Promise<void> {
       hostTimer = undefined;
       k.timers.fireDue(k.mtime());
       armHostTimer();
-    }, Math.ceil(ms));
+    }, Math.min(HOST_TIMER_MAX_MS, Math.ceil(ms))); // a later deadline re-arms when this fires
   };
   k.onTimerChange = armHostTimer;
   const kicks: Array<() => void> = threads.map(() => () => {});
@@ -154,12 +154,14 @@ async function hartLoop(
         const start = k.mtime();
         await idle(Math.min(IDLE_SLEEP_MS, k.msUntilNextTimer()));
         k.idleInterrupts(h);
+        // An idle hart catches up too, so that freed regions' ranges become reusable.
+        if (thread.behindOnBanks(k.machine)) await thread.catchUpOnBanks(k.machine);
         k.hartCounters[h].idleTicks += k.mtime() - start;
         continue;
       }
       k.enter(h, p);
     }
-    if (thread.lacksBanks(k.machine)) await thread.attachBanks(k.machine); // new IPC regions
+    if (thread.behindOnBanks(k.machine)) await thread.catchUpOnBanks(k.machine); // IPC regions
     const before = cpu.instret;
     const start = k.mtime();
     k.executing[h] = true;

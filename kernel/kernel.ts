@@ -32,7 +32,7 @@ import { FrameAllocator } from "./frames.ts";
 import { FutexTable } from "./futex.ts";
 import { HostFs } from "./hostfs.ts";
 import { IpcManager } from "./ipc/manager.ts";
-import type { Region } from "./ipc/objects.ts";
+import type { Party, Region } from "./ipc/objects.ts";
 import { ServiceHost } from "./ipc/service_host.ts";
 import { runInline, runThreaded } from "./harts.ts";
 import { exitGroup, exitThread } from "./lifecycle.ts";
@@ -56,7 +56,7 @@ import { HISTORY_MAX, type ProcSummary, summarize } from "./stats.ts";
 import { MMAP_BASE, MMAP_TOP } from "./syscalls/memory.ts";
 import { dispatchSyscall, type SyscallOptions } from "./syscall.ts";
 import { describeTrap, pageFaultAccess, signalForException } from "./trap.ts";
-import { AddressSpace } from "./vm.ts";
+import { AddressSpace, type ForeignPages } from "./vm.ts";
 import { TimerQueue, type WaitQueue } from "./wait.ts";
 
 /** How harts are driven: all on the kernel's thread, or one host worker each. */
@@ -158,6 +158,12 @@ export class Kernel {
   onTimerChange: () => void = () => {};
   /** Set once the root process has exited: the hart loops stop. */
   halted = false;
+  /**
+   * Exceptions other than SyscallError that a system call, a trap or a service's control
+   * request raised inside the kernel, and the kernel contained (each is a kernel bug).
+   */
+  containedFaults = 0;
+  private readonly foreignPages: ForeignPages;
   private readonly freeAsids: number[] = [];
   private nextTid = 1;
   private readonly trampolineFrame: number;
@@ -199,8 +205,15 @@ export class Kernel {
     this.ipc = new IpcManager({
       wake: (q) => this.wake(q),
       newSharedBank: (name, size) => this.machine.addSharedBank(name, size),
+      freeSharedBank: (bank) => this.machine.removeSharedBank(bank),
+      chargeProcess: (party, bytes) => this.chargeRegion(party, bytes),
       unmapRegion: (region) => this.unmapRegion(region),
+      kernelBug: (what, e) => this.kernelBug(what, e),
     });
+    this.foreignPages = {
+      mapped: (pa) => this.regionPageMapped(pa, 1),
+      unmapped: (pa) => this.regionPageMapped(pa, -1),
+    };
     this.services = new ServiceHost(this.ipc, this.workers);
     for (let a = ASID_MAX; a >= 1; a--) this.freeAsids.push(a);
     for (const cpu of this.machine.cpus) cpu.sie = SSIP | STIP | SEIP;
@@ -308,6 +321,7 @@ export class Kernel {
       end: TRAMPOLINE_VA + PAGE_SIZE,
       prot: PTE_R | PTE_X,
       kind: "trampoline",
+      maxProt: PTE_R | PTE_X,
     });
     const random = crypto.getRandomValues(new Uint8Array(16));
     const sp = buildStack(p.as, { argv, envp, execPath: path, image, random });
@@ -324,11 +338,40 @@ export class Kernel {
     const start = p.as.findFree(region.size, MMAP_BASE, MMAP_TOP);
     if (start < 0) throw new SyscallError(ENOMEM, "no room to map the region");
     const prot = PTE_R | (writable ? PTE_W : 0);
-    p.as.addVma({ start, end: start + region.size, prot, kind: "region", regionId: region.id });
+    p.as.addVma({
+      start,
+      end: start + region.size,
+      prot,
+      kind: "region",
+      regionId: region.id,
+      maxProt: prot,
+    });
     for (let off = 0; off < region.size; off += PAGE_SIZE) {
       p.as.mapForeignPage(start + off, region.bank.base + off, prot);
     }
     return start;
+  }
+
+  /**
+   * Charges region memory to the process behind `party`, against the same limit as its
+   * resident pages (a negative `bytes` refunds).
+   */
+  private chargeRegion(party: Party, bytes: number): void {
+    const as = party.group?.members.values().next().value?.as;
+    if (!as) return;
+    const pages = bytes / PAGE_SIZE;
+    if (pages > 0 && as.residentPages + as.regionPages + pages > as.limitPages) {
+      throw new SyscallError(
+        ENOMEM,
+        `region of ${bytes} bytes passes the memory limit of ${as.limitPages * PAGE_SIZE} bytes`,
+      );
+    }
+    as.regionPages += pages;
+  }
+
+  private regionPageMapped(pa: number, delta: 1 | -1): void {
+    const bank = this.machine.bus.bankAt(pa);
+    if (bank) this.ipc.regionPageMapped(bank, delta);
   }
 
   /** Removes every mapping of `region` from every address space (revocation). */
@@ -352,7 +395,20 @@ export class Kernel {
         this.shootdown,
         asid,
         this.memoryLimitPages,
+        this.foreignPages,
       );
+    } catch (e) {
+      this.freeAsids.push(asid);
+      throw e;
+    }
+  }
+
+  /** A copy-on-write copy of `as` (fork) with an ASID of its own. */
+  forkAddressSpace(as: AddressSpace): AddressSpace {
+    const asid = this.freeAsids.pop();
+    if (asid === undefined) throw new SyscallError(EAGAIN, "out of address-space ids");
+    try {
+      return as.fork(asid);
     } catch (e) {
       this.freeAsids.push(asid);
       throw e;
@@ -428,7 +484,11 @@ export class Kernel {
       if (interrupted && p.blocking) this.interruptSyscall(h, p);
       if (p.state !== "RUNNING") return false;
     }
-    deliverSignals(this, p);
+    try {
+      deliverSignals(this, p);
+    } catch (e) {
+      this.kernelBug("signal delivery", e, p);
+    }
     return p.state === "RUNNING";
   }
 
@@ -567,8 +627,16 @@ export class Kernel {
     }
   }
 
-  /** A synchronous exception other than ecall. */
+  /** A synchronous exception other than ecall; a kernel bug while handling it is contained. */
   private exception(p: Process, cause: number, tval: number): void {
+    try {
+      this.handleException(p, cause, tval);
+    } catch (e) {
+      this.kernelBug(`exception ${cause} at 0x${(tval >>> 0).toString(16)}`, e, p);
+    }
+  }
+
+  private handleException(p: Process, cause: number, tval: number): void {
     const access = pageFaultAccess(cause);
     if (access !== undefined) {
       try {
@@ -594,6 +662,25 @@ export class Kernel {
       })`,
     );
     exitGroup(this, p, 0, signal);
+  }
+
+  /**
+   * Contains an exception that is not a SyscallError, raised inside the kernel by `what` on
+   * behalf of `p` (a kernel bug, never the program's fault): it is counted and logged on one
+   * line, and `p`'s process is killed, since the kernel cannot vouch for its state any more.
+   */
+  kernelBug(what: string, e: unknown, p?: Process): void {
+    this.containedFaults++;
+    const detail = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    const who = p ? ` by ${p.name}[${p.pid}]` : "";
+    this.log(`kernel bug contained: ${what}${who}: ${detail}`);
+    if (!p || p.state === "ZOMBIE") return;
+    try {
+      exitGroup(this, p, 0, SIGKILL);
+    } catch (again) {
+      this.containedFaults++;
+      this.log(`kernel bug contained: killing ${p.name}[${p.pid}]: ${again}`);
+    }
   }
 
   // ---------------------------------------------------------------- sleeping and waking

@@ -63,7 +63,7 @@ export function clone(
   if (flags & CLONE_THREAD && !(flags & CLONE_SIGHAND)) throw new SyscallError(EINVAL);
   if (flags & CLONE_SIGHAND && !(flags & CLONE_VM)) throw new SyscallError(EINVAL);
   const tid = k.allocTid();
-  const as = flags & CLONE_VM ? p.as : p.as.fork(k.newAddressSpace().asid);
+  const as = flags & CLONE_VM ? p.as : k.forkAddressSpace(p.as);
   const fds = flags & CLONE_FILES ? p.fds : p.fds.clone();
   const thread = (flags & CLONE_THREAD) !== 0;
   const group = thread ? p.group : newThreadGroup(tid);
@@ -179,6 +179,7 @@ export function execve(
     throw e;
   }
   p.as.users++;
+  p.as.regionPages = old.regionPages; // the regions it created live on with the process
   if (--old.users === 0) k.releaseAddressSpace(old);
   p.signals = p.signals.clone();
   p.signals.resetForExec();

@@ -116,5 +116,6 @@ export function formatStats(k: Kernel): string {
     "system calls:",
     table(calls),
     `tlb shootdowns by IPI: ${k.shootdown.remoteFlushes}`,
+    `kernel faults contained: ${k.containedFaults}`,
   ].join("\n");
 }

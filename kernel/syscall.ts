@@ -3,9 +3,13 @@
  * to its handler, and returns the a0 value (-errno on failure) or BLOCKED if the process went
  * to sleep. Unknown numbers return -ENOSYS. With tracing on, every call is written to the
  * diagnostic log, strace-style.
+ *
+ * Nothing a program passes can take the kernel down from here: a handler reports the
+ * program's errors as SyscallError (-errno), and any other exception is a kernel bug, which
+ * is contained: counted, logged on one line, and the calling process killed.
  */
 
-import { ENOSYS, SyscallError } from "./errno.ts";
+import { EFAULT, ENOSYS, SyscallError } from "./errno.ts";
 import { BLOCKED, type Kernel, type SyscallResult } from "./kernel.ts";
 import type { Process } from "./proc.ts";
 import { IPC_SYSCALL } from "./ipc/protocol.ts";
@@ -126,8 +130,12 @@ export function dispatchSyscall(
     try {
       result = handler(k, p, args);
     } catch (e) {
-      if (!(e instanceof SyscallError)) throw e;
-      result = -e.errno;
+      if (e instanceof SyscallError) {
+        result = -e.errno;
+      } else {
+        k.kernelBug(syscallName(nr), e, p);
+        result = -EFAULT;
+      }
     }
   }
   if (opts.trace) {

@@ -16,8 +16,13 @@
  *    page walker the hart uses, with user permissions, so a pointer the process could not use
  *    itself fails with EFAULT.
  *
- * Limits: an address space may hold at most `limitPages` resident user pages; a fault beyond
- * that fails with ENOMEM ("memory limit"), as does running out of physical frames.
+ * Limits: an address space may hold at most `limitPages` pages, counting its resident user pages
+ * and the IPC regions its process created (`regionPages`); a fault beyond that fails with
+ * ENOMEM ("memory limit"), as does running out of physical frames.
+ *
+ * Pages outside the user bank (IPC regions) are never the frame allocator's: their mappings are
+ * counted for the IPC layer instead (ForeignPages), so that a region is freed only when no
+ * page table maps it and no TLB can reach it.
  *
  * Invariant: a frame removed from a mapping is released only through `tlb.defer`, after every
  * hart that might cache the mapping has flushed it, so no hart can reach a reused frame
@@ -38,11 +43,19 @@ import {
   PTE_W,
   PTE_X,
 } from "../machine/mmu.ts";
-import { EFAULT, ENOMEM, SyscallError } from "./errno.ts";
+import { EACCES, EFAULT, ENOMEM, SyscallError } from "./errno.ts";
 import type { FrameAllocator } from "./frames.ts";
 
 /** Protection bits of an area, in PTE terms (PTE_R | PTE_W | PTE_X). */
 export type Prot = number;
+
+/** Counts the mappings of pages outside the user bank (IPC regions' pages). */
+export interface ForeignPages {
+  /** A page-table entry now maps `pa`. */
+  mapped(pa: number): void;
+  /** An entry that mapped `pa` is gone, and no TLB holds it any more. */
+  unmapped(pa: number): void;
+}
 
 /**
  * Memory that several areas map (MAP_SHARED): the frames of its pages, filled on demand, and
@@ -81,6 +94,11 @@ export interface Vma {
   kind: "image" | "heap" | "stack" | "anon" | "trampoline" | "region";
   /** For a mapped IPC region: its id (revocation finds the mappings by it). */
   regionId?: number;
+  /**
+   * The most protection mprotect may give it, where that is less than everything: what a
+   * region's handle allowed; read and execute for the trampoline, one frame every process maps.
+   */
+  maxProt?: Prot;
   /** MAP_SHARED: the object behind the area, and which of its pages is at `start`. */
   shared?: { memory: SharedMemory; firstPage: number };
 }
@@ -103,6 +121,8 @@ export class AddressSpace {
   readonly vmas: Vma[] = [];
   /** User pages currently mapped (not counting page tables). */
   residentPages = 0;
+  /** Pages of the live IPC regions its process created, counted against `limitPages`. */
+  regionPages = 0;
   /** Processes (threads) using this address space. */
   users = 0;
   /** Most user pages ever resident at once. */
@@ -116,6 +136,7 @@ export class AddressSpace {
     private readonly tlb: TlbControl,
     readonly asid: number,
     readonly limitPages: number,
+    private readonly foreign: ForeignPages,
   ) {
     const root = frames.allocZeroed();
     if (root < 0) throw new SyscallError(ENOMEM, "out of memory for a page table");
@@ -187,10 +208,16 @@ export class AddressSpace {
 
   /**
    * Changes the protection of [start, end), which must be covered by areas (else false), and
-   * of every page already mapped there.
+   * of every page already mapped there. EACCES beyond an area's `maxProt`.
    */
   protectRange(start: number, end: number, prot: Prot): boolean {
-    for (let va = start; va < end; va += PAGE_SIZE) if (!this.findVma(va)) return false;
+    for (let va = start; va < end; va += PAGE_SIZE) {
+      const vma = this.findVma(va);
+      if (!vma) return false;
+      if (vma.maxProt !== undefined && prot & ~vma.maxProt) {
+        throw new SyscallError(EACCES, "protection beyond what the mapping allows");
+      }
+    }
     this.splitAt(start);
     this.splitAt(end);
     for (const v of this.vmas) {
@@ -240,6 +267,7 @@ export class AddressSpace {
       throw new Error(`page 0x${(va >>> 0).toString(16)} is already mapped`);
     }
     this.ramI32[slot] = ((pa / PAGE_SIZE) << 10) | (prot & PROT_MASK) | PTE_U | PTE_V;
+    this.foreign.mapped(pa);
   }
 
   /** Unmaps the page at `va` if mapped; its frame is released once no TLB can reach it. */
@@ -251,7 +279,10 @@ export class AddressSpace {
     this.ramI32[slot] = 0;
     this.tlb.flushPage(this.asid, va);
     const pa = (pte >>> 10) * PAGE_SIZE;
-    if (!this.ownsFrame(pa)) return;
+    if (!this.ownsFrame(pa)) {
+      this.tlb.defer(() => this.foreign.unmapped(pa));
+      return;
+    }
     this.tlb.defer(() => this.frames.release(pa));
     this.residentPages--;
   }
@@ -266,34 +297,51 @@ export class AddressSpace {
    * pages shared, private writable pages turned copy-on-write in both.
    */
   fork(asid: number): AddressSpace {
-    const child = new AddressSpace(this.frames, this.bus, this.tlb, asid, this.limitPages);
+    const child = new AddressSpace(
+      this.frames,
+      this.bus,
+      this.tlb,
+      asid,
+      this.limitPages,
+      this.foreign,
+    );
     for (const v of this.vmas) {
       if (v.shared) v.shared.memory.refs++;
       child.vmas.push({ ...v });
     }
     let downgraded = false;
-    for (let i = 0; i < 1024; i++) {
-      const l1 = this.ramI32[this.index(this.root) + i];
-      if (!(l1 & PTE_V)) continue;
-      const table = this.index((l1 >>> 10) * PAGE_SIZE);
-      for (let j = 0; j < 1024; j++) {
-        let pte = this.ramI32[table + j];
-        if (!(pte & PTE_V)) continue;
-        const va = (i << 22 | j << 12) >>> 0;
-        const vma = this.findVma(va);
-        if (pte & PTE_W && !vma?.shared && vma?.kind !== "region") {
-          pte = (pte & ~PTE_W) | PTE_COW;
-          this.ramI32[table + j] = pte;
-          downgraded = true;
+    try {
+      for (let i = 0; i < 1024; i++) {
+        const l1 = this.ramI32[this.index(this.root) + i];
+        if (!(l1 & PTE_V)) continue;
+        const table = this.index((l1 >>> 10) * PAGE_SIZE);
+        for (let j = 0; j < 1024; j++) {
+          let pte = this.ramI32[table + j];
+          if (!(pte & PTE_V)) continue;
+          const va = (i << 22 | j << 12) >>> 0;
+          const vma = this.findVma(va);
+          const slot = child.leafSlot(va, true);
+          if (pte & PTE_W && !vma?.shared && vma?.kind !== "region") {
+            pte = (pte & ~PTE_W) | PTE_COW;
+            this.ramI32[table + j] = pte;
+            downgraded = true;
+          }
+          this.ramI32[slot] = pte;
+          const pa = (pte >>> 10) * PAGE_SIZE;
+          if (!this.ownsFrame(pa)) {
+            this.foreign.mapped(pa);
+            continue;
+          }
+          this.frames.retain(pa);
+          child.residentPages++;
         }
-        this.ramI32[child.leafSlot(va, true)] = pte;
-        const pa = (pte >>> 10) * PAGE_SIZE;
-        if (!this.ownsFrame(pa)) continue;
-        this.frames.retain(pa);
-        child.residentPages++;
       }
+    } catch (e) {
+      child.destroy(); // out of frames for a page table: undo what was copied
+      throw e;
+    } finally {
+      if (downgraded) this.tlb.flushAsid(this.asid);
     }
-    if (downgraded) this.tlb.flushAsid(this.asid);
     return child;
   }
 
@@ -322,7 +370,7 @@ export class AddressSpace {
       }
       return false; // mapped, yet the access was refused
     }
-    if (this.residentPages >= this.limitPages) {
+    if (this.residentPages + this.regionPages >= this.limitPages) {
       throw new SyscallError(ENOMEM, `memory limit of ${this.limitPages * PAGE_SIZE / 1024} KiB`);
     }
     const page = (va >>> 0) - ((va >>> 0) % PAGE_SIZE);
@@ -415,6 +463,7 @@ export class AddressSpace {
    */
   destroy(): void {
     const release: number[] = [];
+    const foreign: number[] = [];
     for (let i = 0; i < 1024; i++) {
       const l1 = this.ramI32[this.index(this.root) + i];
       if (!(l1 & PTE_V)) continue;
@@ -422,7 +471,7 @@ export class AddressSpace {
       for (let j = 0; j < 1024; j++) {
         const pte = this.ramI32[this.index(table) + j];
         const pa = (pte >>> 10) * PAGE_SIZE;
-        if (pte & PTE_V && this.ownsFrame(pa)) release.push(pa);
+        if (pte & PTE_V) (this.ownsFrame(pa) ? release : foreign).push(pa);
       }
       release.push(table);
     }
@@ -431,6 +480,7 @@ export class AddressSpace {
     this.tlb.flushAsid(this.asid);
     this.tlb.defer(() => {
       release.forEach((pa) => this.frames.release(pa));
+      foreign.forEach((pa) => this.foreign.unmapped(pa));
       objects.forEach((m) => m.release());
     });
     this.residentPages = 0;

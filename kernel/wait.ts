@@ -8,10 +8,23 @@
  * the kernel's thread, so the order of events is deterministic.
  *
  * The TimerQueue holds deadlines (absolute mtime ticks) in a binary heap; cancelled entries are
- * dropped lazily when they reach the top.
+ * dropped lazily when they reach the top. A deadline a program asks for is bounded first
+ * (`boundedDeadline`): one past DEADLINE_TICKS_MAX is never reached, so it becomes no deadline
+ * at all, and the clock never jumps to where a tick no longer counts.
  */
 
 import type { Process } from "./proc.ts";
+
+/**
+ * The latest deadline the timer queue takes, in mtime ticks: 2^52 ticks, about 14 years at
+ * 10 MHz, far below 2^53, where adding one tick to a double stops counting.
+ */
+export const DEADLINE_TICKS_MAX = 2 ** 52;
+
+/** `deadline` (absolute mtime ticks), or Infinity if it lies past DEADLINE_TICKS_MAX. */
+export function boundedDeadline(deadline: number): number {
+  return deadline > DEADLINE_TICKS_MAX ? Infinity : deadline;
+}
 
 /** Processes sleeping on one condition. */
 export class WaitQueue {

@@ -96,6 +96,13 @@ export class Bus {
     this.banks.push(bank);
   }
 
+  /** Takes the bank based at `base` off the bus; false if there is none. */
+  removeBank(base: number): boolean {
+    const i = this.banks.findIndex((b) => b.base === base);
+    if (i >= 0) this.banks.splice(i, 1);
+    return i >= 0;
+  }
+
   /** Maps a device's registers at `base`. */
   addDevice(base: number, size: number, device: MmioDevice): void {
     this.assertFree(base, size, device.name);

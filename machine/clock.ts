@@ -7,6 +7,12 @@
  * when `advance` is called, which makes timer tests and the in-line core mode deterministic.
  */
 
+/**
+ * The longest delay a host timer (setTimeout) takes, in ms: a longer one would overflow to 1 ms.
+ * Whoever waits longer re-arms in steps of at most this.
+ */
+export const HOST_TIMER_MAX_MS = 2 ** 31 - 1;
+
 /** Ticks per second of mtime (as on QEMU's virt board). */
 export const TIMEBASE_HZ = 10_000_000;
 const TICKS_PER_MS = TIMEBASE_HZ / 1000;

@@ -5,7 +5,9 @@
  * word, CONTROL: the kernel writes BUDGET, stores RUN and notifies; the worker runs, writes
  * EXIT, stores IDLE and notifies; the kernel awaits that with Atomics.waitAsync, so its own
  * thread never blocks. Between runs the worker sleeps in Atomics.wait on CONTROL (after a
- * short spin). postMessage is used for set-up only: the buffers, and RAM banks made later.
+ * short spin). postMessage is used for set-up only: the buffers, and the changes to the set of
+ * shared RAM banks (IPC regions made or freed later), which the worker applies, in order, when
+ * told to (ATTACH) before its next run.
  *
  * Who creates the worker is a WorkerFactory (workers.ts): on this thread, or, for a kernel
  * that runs in a worker, on the main thread; after set-up everything goes through the shared
@@ -13,6 +15,7 @@
  */
 
 import { HART_WORDS, HS } from "./hart_state.ts";
+import type { RamBank } from "./bus.ts";
 import {
   type BankDescriptor,
   bankDescriptor,
@@ -27,11 +30,14 @@ const SPIN_BEFORE_AWAIT = 2_000;
 export const CONTROL_IDLE = 0;
 export const CONTROL_RUN = 1;
 export const CONTROL_QUIT = 2;
-/** Add the banks posted to the worker until its bus has BUDGET banks. */
+/** Apply the bank changes posted to the worker until it has applied BUDGET of them in all. */
 export const CONTROL_ATTACH = 3;
 
-/** What a hart worker receives by postMessage: its descriptor, then banks made later. */
-export type ToHart = HartDescriptor | { bank: BankDescriptor };
+/**
+ * What a hart worker receives by postMessage: its descriptor, then changes to its banks: a
+ * bank to add, or the base of one to remove.
+ */
+export type ToHart = HartDescriptor | { bank: BankDescriptor } | { removeBank: number };
 
 /** Starts the hart worker for `descriptor`; resolves once it is ready. */
 async function launch(workers: WorkerFactory, descriptor: HartDescriptor): Promise<WorkerLike> {
@@ -53,17 +59,21 @@ export class HartThread {
   private readonly h: Int32Array;
   private readonly base: number;
   private busy = false;
-
-  /** Banks the worker's bus has. */
-  private banks: number;
+  /** The shared banks the worker's bus has, and the bank-set version that is. */
+  private readonly banks: Set<RamBank>;
+  private bankVersion: number;
+  /** Bank changes posted to the worker so far. */
+  private changesPosted = 0;
 
   private constructor(
     readonly hartId: number,
     hartState: SharedArrayBuffer,
     private readonly worker: WorkerLike,
-    banks: number,
+    banks: RamBank[],
+    bankVersion: number,
   ) {
-    this.banks = banks;
+    this.banks = new Set(banks);
+    this.bankVersion = bankVersion;
     this.h = new Int32Array(hartState);
     this.base = hartId * HART_WORDS;
   }
@@ -75,24 +85,34 @@ export class HartThread {
     workers: WorkerFactory = localWorkers,
   ): Promise<HartThread> {
     const descriptor = machine.hartDescriptor(hartId);
+    const banks = [...machine.sharedBanks];
+    machine.hartCaughtUp(hartId, descriptor.bankVersion);
     const worker = await launch(workers, descriptor);
-    return new HartThread(hartId, machine.hartState, worker, 1 + descriptor.sharedBanks.length);
+    return new HartThread(hartId, machine.hartState, worker, banks, descriptor.bankVersion);
   }
 
-  /** Gives the worker the machine's shared banks it does not have yet. */
-  async attachBanks(machine: Machine): Promise<void> {
-    const want = 1 + machine.sharedBanks.length;
-    if (this.banks >= want) return;
-    for (const bank of machine.sharedBanks.slice(this.banks - 1)) {
-      this.worker.postMessage({ bank: bankDescriptor(bank) } satisfies ToHart);
+  /** Whether the machine's shared banks changed since the worker last caught up. */
+  behindOnBanks(machine: Machine): boolean {
+    return this.bankVersion !== machine.bankVersion;
+  }
+
+  /** Brings the worker's bus up to the machine's shared banks: removals first, then additions. */
+  async catchUpOnBanks(machine: Machine): Promise<void> {
+    const version = machine.bankVersion;
+    const now = new Set(machine.sharedBanks);
+    for (const bank of [...this.banks].filter((b) => !now.has(b))) {
+      this.worker.postMessage({ removeBank: bank.base } satisfies ToHart);
+      this.banks.delete(bank);
+      this.changesPosted++;
     }
-    await this.command(CONTROL_ATTACH, want);
-    this.banks = want;
-  }
-
-  /** Whether the worker lacks some of the machine's banks. */
-  lacksBanks(machine: Machine): boolean {
-    return this.banks < 1 + machine.sharedBanks.length;
+    for (const bank of [...now].filter((b) => !this.banks.has(b))) {
+      this.worker.postMessage({ bank: bankDescriptor(bank) } satisfies ToHart);
+      this.banks.add(bank);
+      this.changesPosted++;
+    }
+    await this.command(CONTROL_ATTACH, this.changesPosted);
+    this.bankVersion = version;
+    machine.hartCaughtUp(this.hartId, version);
   }
 
   /**

@@ -2,8 +2,9 @@
  * Entry point of a host worker that runs one hart (see hart_thread.ts for the protocol).
  *
  * The worker is created with no Deno permissions at all: it touches nothing but the shared
- * buffers it is handed by postMessage — its descriptor once, at start, and later any RAM bank
- * created after it started (an IPC region), which it adds to its bus when told to (ATTACH).
+ * buffers it is handed by postMessage — its descriptor once, at start, and later the changes to
+ * the shared RAM banks (IPC regions made or freed), which it applies to its bus in the order
+ * they were posted, and waits for when told to (ATTACH).
  */
 
 /// <reference lib="deno.worker" />
@@ -24,20 +25,24 @@ import { bankFromDescriptor, cpuFromDescriptor } from "./machine.ts";
 const SPIN_BEFORE_SLEEP = 20_000;
 
 let bus: Bus | undefined;
+/** Bank changes applied so far. */
+let changesApplied = 0;
 
 self.onmessage = (event: MessageEvent<ToHart>) => {
   const msg = event.data;
-  if ("bank" in msg) {
-    bus?.addBank(bankFromDescriptor(msg.bank));
+  if ("bank" in msg || "removeBank" in msg) {
+    if ("bank" in msg) bus?.addBank(bankFromDescriptor(msg.bank));
+    else bus?.removeBank(msg.removeBank);
+    changesApplied++;
     return;
   }
   const hart = cpuFromDescriptor(msg);
   bus = hart.bus;
   self.postMessage("ready");
-  serve(hart.cpu, hart.bus, new Int32Array(msg.hartState), msg.hartId * HART_WORDS);
+  serve(hart.cpu, new Int32Array(msg.hartState), msg.hartId * HART_WORDS);
 };
 
-async function serve(cpu: Cpu, bus: Bus, h: Int32Array, base: number): Promise<void> {
+async function serve(cpu: Cpu, h: Int32Array, base: number): Promise<void> {
   const control = base + HS.CONTROL;
   for (;;) {
     // A trap usually gets its answer within microseconds: spin briefly before sleeping, since
@@ -51,8 +56,8 @@ async function serve(cpu: Cpu, bus: Bus, h: Int32Array, base: number): Promise<v
     if (command === CONTROL_RUN) {
       h[base + HS.EXIT] = cpu.run(h[base + HS.BUDGET]);
     } else if (command === CONTROL_ATTACH) {
-      // The banks were posted before the command: let the event loop deliver them.
-      while (bus.banks.length < h[base + HS.BUDGET]) await new Promise((r) => setTimeout(r, 0));
+      // The changes were posted before the command: let the event loop deliver them.
+      while (changesApplied < h[base + HS.BUDGET]) await new Promise((r) => setTimeout(r, 0));
     }
     Atomics.store(h, control, CONTROL_IDLE);
     Atomics.notify(h, control);

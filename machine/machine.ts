@@ -26,6 +26,7 @@ import {
 } from "./memory_map.ts";
 import { Tlb } from "./mmu.ts";
 import { Plic } from "./plic.ts";
+import { SharedWindow } from "./shared_window.ts";
 
 /** How to build a machine. */
 export interface MachineConfig {
@@ -58,6 +59,8 @@ export interface HartDescriptor {
   plic: SharedArrayBuffer;
   ram: BankDescriptor;
   sharedBanks: BankDescriptor[];
+  /** The bank-set version `sharedBanks` reflects. */
+  bankVersion: number;
   translate: boolean;
 }
 
@@ -79,7 +82,15 @@ export class Machine {
   readonly tlbBuffers: SharedArrayBuffer[];
   /** In-line views of each hart (to run on this thread, or inspect when stopped). */
   readonly cpus: Cpu[];
-  private sharedNext = SHARED_BASE;
+  /** Where shared banks may go. */
+  readonly window = new SharedWindow(SHARED_BASE, SHARED_WINDOW_SIZE);
+  /** Bumped by every change to the set of shared banks. */
+  bankVersion = 0;
+  /**
+   * The bank-set version each hart's bus reflects: Infinity for a hart that runs on this
+   * thread (its bus is `bus`), or what its worker last caught up with (hart_thread.ts).
+   */
+  private readonly hartBankVersions: number[];
 
   constructor(config: MachineConfig = {}) {
     this.harts = config.harts ?? 2;
@@ -91,6 +102,7 @@ export class Machine {
       throw new RangeError(`RAM size must be a positive multiple of 4 KiB up to 2 GiB`);
     }
     this.hartState = allocateHartState(this.harts);
+    this.hartBankVersions = new Array(this.harts).fill(Infinity);
     this.clock = Clock.create(config.clock ?? "host");
     this.clint = new Clint(Clint.allocate(this.harts), this.hartState, this.clock);
     this.plic = new Plic(Plic.allocate(this.harts), this.hartState);
@@ -114,18 +126,52 @@ export class Machine {
 
   /**
    * Adds a RAM bank in the shared window: memory that may be handed to service workers.
-   * Harts can reach it (when mapped), but it never holds user pages or page tables.
+   * Harts can reach it (when mapped), but it never holds user pages or page tables. Returns
+   * undefined when the window has no free range that large or the host has no memory for it.
    */
-  addSharedBank(name: string, sizeBytes: number): RamBank {
+  addSharedBank(name: string, sizeBytes: number): RamBank | undefined {
     const size = Math.ceil(sizeBytes / PAGE_SIZE) * PAGE_SIZE;
-    if (size <= 0 || this.sharedNext + size > SHARED_BASE + SHARED_WINDOW_SIZE) {
-      throw new RangeError(`shared bank ${name}: no room for ${sizeBytes} bytes`);
+    if (!Number.isInteger(size) || size <= 0 || size > SHARED_WINDOW_SIZE) return undefined;
+    const base = this.window.allocate(size);
+    if (base < 0) return undefined;
+    let buffer: SharedArrayBuffer;
+    try {
+      buffer = new SharedArrayBuffer(size);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      this.window.release(base, size, 0);
+      this.window.settle(0);
+      return undefined;
     }
-    const bank = new RamBank(name, this.sharedNext, new SharedArrayBuffer(size));
-    this.sharedNext += size;
+    const bank = new RamBank(name, base, buffer);
     this.bus.addBank(bank);
     this.sharedBanks.push(bank);
+    this.bankVersion++;
     return bank;
+  }
+
+  /**
+   * Takes a shared bank out of the machine. Its range is reused once every hart's bus has
+   * dropped it; its buffer is garbage once nobody holds it.
+   */
+  removeSharedBank(bank: RamBank): void {
+    const i = this.sharedBanks.indexOf(bank);
+    if (i < 0) throw new RangeError(`${bank.name} is not a shared bank of this machine`);
+    this.sharedBanks.splice(i, 1);
+    this.bus.removeBank(bank.base);
+    this.bankVersion++;
+    this.window.release(bank.base, bank.size, this.bankVersion);
+    this.settleWindow();
+  }
+
+  /** Hart `hartId`'s bus now reflects bank-set `version` (Infinity: it uses this thread's bus). */
+  hartCaughtUp(hartId: number, version: number): void {
+    this.hartBankVersions[hartId] = version;
+    this.settleWindow();
+  }
+
+  private settleWindow(): void {
+    this.window.settle(Math.min(this.bankVersion, ...this.hartBankVersions));
   }
 
   /** The buffers hart `hartId` needs, to hand to a host worker. */
@@ -143,6 +189,7 @@ export class Machine {
       plic: this.plic.buffer,
       ram: bank(this.ram),
       sharedBanks: this.sharedBanks.map(bank),
+      bankVersion: this.bankVersion,
       translate: this.translate,
     };
   }

@@ -3,10 +3,11 @@
  * request, checking it, running it on the IPC manager, encoding the reply. Used for worker
  * services (requests arrive on their control channel) and in-line ones (called directly).
  * Nothing a service sends can make this throw: a malformed request gets -EINVAL and is counted
- * in `ipc.rejected`.
+ * in `ipc.rejected`; any other exception is a kernel bug, contained like a system call's (the
+ * service gets -EIO, the kernel counts and logs it).
  */
 
-import { EINVAL, SyscallError } from "../errno.ts";
+import { EINVAL, EIO, SyscallError } from "../errno.ts";
 import type { IpcManager } from "./manager.ts";
 import type { Party } from "./objects.ts";
 import { CTL, type Message, MSG_HANDLES_MAX } from "./protocol.ts";
@@ -24,10 +25,10 @@ export function executeControl(ipc: IpcManager, party: Party, request: Message):
     const { result, payload } = run(ipc, party, request);
     return reply(result, payload);
   } catch (e) {
-    if (e instanceof Malformed || e instanceof RangeError) ipc.rejected++;
+    if (e instanceof Malformed) ipc.rejected++;
     if (e instanceof SyscallError) return reply(-e.errno);
-    if (e instanceof RangeError) return reply(-EINVAL); // payload too short for its operation
-    throw e;
+    ipc.kernelBug(`control operation ${request.label} of ${party.name}`, e);
+    return reply(-EIO);
   }
 }
 
@@ -45,7 +46,10 @@ function run(
 ): { result: number; payload?: Uint8Array } {
   const p = request.payload;
   const dv = new DataView(p.buffer, p.byteOffset, p.byteLength);
-  const u32 = (at: number) => dv.getUint32(at, true);
+  const u32 = (at: number) => {
+    if (at + 4 > p.byteLength) throw new Malformed("payload too short for its operation");
+    return dv.getUint32(at, true);
+  };
   const name = () => new TextDecoder("utf-8", { fatal: true }).decode(p);
   switch (request.label) {
     case CTL.REGISTER:
@@ -63,7 +67,7 @@ function run(
       const count = u32(4);
       if (count > MSG_HANDLES_MAX) throw new Malformed("too many handles");
       const conn = ipc.connectionOf(party, u32(0));
-      const handles = Array.from({ length: count }, (_, i) => dv.getInt32(8 + 4 * i, true));
+      const handles = Array.from({ length: count }, (_, i) => u32(8 + 4 * i) | 0);
       const moved = ipc.transfer(party, conn, handles);
       const out = new Uint8Array(4 * moved.length);
       moved.forEach((h, i) => new DataView(out.buffer).setInt32(4 * i, h, true));

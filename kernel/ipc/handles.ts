@@ -13,6 +13,8 @@ export interface IpcObject {
   readonly id: number;
   /** False once the object is gone (its server died, it was revoked). */
   readonly alive: boolean;
+  /** Handles naming it, in every table (kept by HandleTable). */
+  held: number;
 }
 
 /** One slot of a table. */
@@ -25,11 +27,15 @@ export interface HandleEntry<T extends IpcObject = IpcObject> {
 export class HandleTable {
   private readonly slots: (HandleEntry | undefined)[] = [];
 
+  /** `unheld` is called when an object loses its last handle, in this table or another. */
+  constructor(private readonly unheld: (object: IpcObject) => void) {}
+
   /** Adds an entry; returns its handle (>= 1). EMFILE when the table is full. */
   add(object: IpcObject, rights: number): number {
     for (let i = 0; i < HANDLES_MAX; i++) {
       if (!this.slots[i]) {
         this.slots[i] = { object, rights };
+        object.held++;
         return i + 1;
       }
     }
@@ -62,6 +68,7 @@ export class HandleTable {
   remove(handle: number): HandleEntry {
     const entry = this.entry(handle);
     this.slots[handle - 1] = undefined;
+    this.dropped(entry.object);
     return entry;
   }
 
@@ -76,13 +83,21 @@ export class HandleTable {
   /** Drops every handle to `object` (revocation). */
   dropObject(object: IpcObject): void {
     for (let i = 0; i < this.slots.length; i++) {
-      if (this.slots[i]?.object === object) this.slots[i] = undefined;
+      if (this.slots[i]?.object !== object) continue;
+      this.slots[i] = undefined;
+      this.dropped(object);
     }
   }
 
   /** Empties the table (its holder is gone). */
   clear(): void {
+    const objects = this.slots.flatMap((e) => e ? [e.object] : []);
     this.slots.length = 0;
+    objects.forEach((o) => this.dropped(o));
+  }
+
+  private dropped(object: IpcObject): void {
+    if (--object.held === 0) this.unheld(object);
   }
 
   /** Number of handles held. */

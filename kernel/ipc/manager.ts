@@ -10,12 +10,20 @@
  * When a party dies, its names are freed (the endpoint stays, waiting for a new server), its
  * connections are marked closed or peer-dead, so whoever waits on the other end gets an error
  * at once, and its handles vanish.
+ *
+ * Region memory is bounded three ways: a region is at most REGION_SIZE_MAX bytes; the live
+ * regions a party created count against its limit (a process's memory limit, shared with its
+ * resident pages; SERVICE_REGION_BYTES_MAX for a service); and all of them together must fit
+ * the machine's shared window. A region is freed when nothing names or maps it any more (see
+ * docs/DECISIONS.md, "Region memory").
  */
 
 import type { RamBank } from "../../machine/bus.ts";
+import { PAGE_SIZE } from "../../machine/memory_map.ts";
 import { EEXIST, EINVAL, ENOENT, ENOMEM, ENOTCONN, EPERM, SyscallError } from "../errno.ts";
 import type { ThreadGroup } from "../proc.ts";
 import type { WaitQueue } from "../wait.ts";
+import type { IpcObject } from "./handles.ts";
 import { Barrier, Connection, Endpoint, Notification, Party, Region } from "./objects.ts";
 import { barrierArrive, signalBits } from "./sync.ts";
 import {
@@ -32,11 +40,26 @@ import {
 export interface IpcHost {
   /** Wakes the processes sleeping on `q`. */
   wake(q: WaitQueue): void;
-  /** A new RAM bank of `size` bytes in the shared window, reachable by every hart. */
-  newSharedBank(name: string, size: number): RamBank;
+  /**
+   * A new RAM bank of `size` bytes in the shared window, reachable by every hart; undefined if
+   * the window (or the host) has no room.
+   */
+  newSharedBank(name: string, size: number): RamBank | undefined;
+  /** Gives a bank back to the machine (its region is freed). */
+  freeSharedBank(bank: RamBank): void;
+  /**
+   * Charges `bytes` (negative: refunds) of region memory to a process party against its
+   * memory limit; SyscallError(ENOMEM) if that would pass the limit.
+   */
+  chargeProcess(party: Party, bytes: number): void;
   /** Removes every process mapping of `region` (revocation). */
   unmapRegion(region: Region): void;
+  /** Counts and logs an exception that is a kernel bug, contained (see Kernel.kernelBug). */
+  kernelBug(what: string, e: unknown): void;
 }
+
+/** Most bytes of live regions one service may have created. */
+export const SERVICE_REGION_BYTES_MAX = 256 * 1024 * 1024;
 
 /** Party ids of services start here, clear of process ids. */
 export const SERVICE_PARTY_BASE = 0x10_0000;
@@ -48,6 +71,8 @@ export class IpcManager {
   readonly parties = new Map<number, Party>();
   readonly names = new Map<string, Endpoint>();
   readonly connections = new Map<number, Connection>();
+  /** Live regions, by their bank. */
+  readonly regions = new Map<RamBank, Region>();
   /** Malformed messages refused (and dropped) so far. */
   rejected = 0;
   private nextObjectId = 1;
@@ -55,13 +80,18 @@ export class IpcManager {
 
   constructor(private readonly host: IpcHost) {}
 
+  /** Reports a contained kernel bug met while serving a party (control.ts). */
+  kernelBug(what: string, e: unknown): void {
+    this.host.kernelBug(what, e);
+  }
+
   // ------------------------------------------------------------------ parties
 
   /** The party of a process (created on first use). */
   processParty(group: ThreadGroup): Party {
     let party = this.parties.get(group.tgid);
     if (!party || party.group !== group) {
-      party = new Party(group.tgid, "process", `pid ${group.tgid}`, group);
+      party = new Party((o) => this.unheld(o), group.tgid, "process", `pid ${group.tgid}`, group);
       this.parties.set(party.id, party);
     }
     return party;
@@ -69,7 +99,14 @@ export class IpcManager {
 
   /** A new service party; `attach` hands it buffers. */
   serviceParty(name: string, attach: (a: Attachment) => void): Party {
-    const party = new Party(this.nextService++, "service", name, undefined, attach);
+    const party = new Party(
+      (o) => this.unheld(o),
+      this.nextService++,
+      "service",
+      name,
+      undefined,
+      attach,
+    );
     this.parties.set(party.id, party);
     return party;
   }
@@ -225,19 +262,66 @@ export class IpcManager {
 
   // ------------------------------------------------------------------ regions
 
-  /** Creates a region of `size` bytes (rounded up to pages). */
+  /**
+   * Creates a region of `size` bytes (rounded up to pages). EINVAL for 0 or more than
+   * REGION_SIZE_MAX; ENOMEM past the party's limit or when the shared window is full.
+   */
   regionCreate(party: Party, size: number): number {
     if (!Number.isInteger(size) || size <= 0 || size > REGION_SIZE_MAX) {
       throw new SyscallError(EINVAL, `region size ${size}`);
     }
+    const bytes = Math.ceil(size / PAGE_SIZE) * PAGE_SIZE;
+    this.charge(party, bytes);
     const id = this.nextObjectId++;
-    const region = new Region(id, this.host.newSharedBank(`region ${id}`, size), party);
-    const handle = party.handles.add(
-      region,
-      RIGHT.READ | RIGHT.WRITE | RIGHT.GRANT | RIGHT.REVOKE,
-    );
-    this.attachRegion(party, handle, region, RIGHT.READ | RIGHT.WRITE | RIGHT.GRANT | RIGHT.REVOKE);
+    const bank = this.host.newSharedBank(`region ${id}`, bytes);
+    if (!bank) {
+      this.charge(party, -bytes);
+      throw new SyscallError(ENOMEM, "the shared window is full");
+    }
+    const region = new Region(id, bank, party);
+    this.regions.set(bank, region);
+    const rights = RIGHT.READ | RIGHT.WRITE | RIGHT.GRANT | RIGHT.REVOKE;
+    let handle: number;
+    try {
+      handle = party.handles.add(region, rights);
+    } catch (e) {
+      this.freeRegion(region);
+      throw e;
+    }
+    this.attachRegion(party, handle, region, rights);
     return handle;
+  }
+
+  private charge(party: Party, bytes: number): void {
+    if (party.kind === "process") {
+      this.host.chargeProcess(party, bytes);
+    } else if (bytes > 0 && party.regionBytes + bytes > SERVICE_REGION_BYTES_MAX) {
+      throw new SyscallError(ENOMEM, `regions of ${party.name} would pass its limit`);
+    }
+    party.regionBytes += bytes;
+  }
+
+  /** A page of `bank` was mapped into an address space (`delta` 1) or left one (-1). */
+  regionPageMapped(bank: RamBank, delta: 1 | -1): void {
+    const region = this.regions.get(bank);
+    if (!region) return;
+    region.mappedPages += delta;
+    if (region.mappedPages === 0 && region.held === 0) this.freeRegion(region);
+  }
+
+  private unheld(object: IpcObject): void {
+    if (object instanceof Region && object.mappedPages === 0) this.freeRegion(object);
+  }
+
+  /**
+   * Nothing names or maps `region` any more: its creator gets its charge back, services'
+   * copies of its buffer are marked revoked, and its bank leaves the machine.
+   */
+  private freeRegion(region: Region): void {
+    if (!this.regions.delete(region.bank)) return;
+    Atomics.store(region.control, 0, 1);
+    if (region.owner.alive) this.charge(region.owner, -region.size);
+    this.host.freeSharedBank(region.bank);
   }
 
   /** Hands a service the buffer of a region it holds; returns the region's size. */
@@ -260,7 +344,8 @@ export class IpcManager {
 
   /**
    * Revokes a region: every holder loses its handles and mappings. Services' copies of the
-   * buffer are marked revoked (their library refuses access); the memory is never reused.
+   * buffer are marked revoked (their library refuses access); the region is freed once the
+   * last mapping has left every TLB.
    */
   regionRevoke(party: Party, handle: number): void {
     const { object } = party.handles.get<Region>(handle, "region", RIGHT.REVOKE);

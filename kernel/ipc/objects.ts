@@ -6,7 +6,8 @@
  * - An Endpoint is a name: it outlives the servers that register under it, so a server that
  *   restarts under the same name is reached by its clients' next call.
  * - A Connection is one client's channel to one server of an endpoint: two shared rings.
- * - A Region is shared memory, a RAM bank of its own in the machine's shared window.
+ * - A Region is shared memory, a RAM bank of its own in the machine's shared window. It lives
+ *   while a handle names it or an address space maps a page of it, and is freed after that.
  * - A Notification is one shared word of bits that accumulate until taken.
  * - A Barrier is two shared words: arrivals in this round, and the round number.
  */
@@ -20,15 +21,19 @@ import { Channel } from "./ring.ts";
 
 /** A holder of handles. */
 export class Party {
-  readonly handles = new HandleTable();
   alive = true;
   /** Calls received and not yet answered (process servers): token -> connection and tag. */
   readonly replyTokens = new Map<number, { conn: Connection; tag: number }>();
   nextToken = 1;
   /** A process's connections, one per endpoint, made on its first call or send. */
   readonly connections = new Map<Endpoint, Connection>();
+  /** Bytes of the live regions this party created (charged against its limit). */
+  regionBytes = 0;
+  readonly handles: HandleTable;
 
   constructor(
+    /** Called when the last handle to an object goes, from any table. */
+    unheld: (object: IpcObject) => void,
     readonly id: number,
     readonly kind: "process" | "service",
     readonly name: string,
@@ -36,13 +41,16 @@ export class Party {
     readonly group?: ThreadGroup,
     /** How the kernel hands buffers to a service (postMessage, or a call when in-line). */
     readonly attach?: (a: Attachment) => void,
-  ) {}
+  ) {
+    this.handles = new HandleTable(unheld);
+  }
 }
 
 /** A registered name. */
 export class Endpoint implements IpcObject {
   readonly kind = "endpoint";
   readonly alive = true;
+  held = 0;
   server: Party | undefined;
   /** Bumped and notified after every request on any of its connections. */
   readonly doorbell = new Int32Array(new SharedArrayBuffer(4));
@@ -87,6 +95,9 @@ export class Connection {
 /** Shared memory. */
 export class Region implements IpcObject {
   readonly kind = "region";
+  held = 0;
+  /** Page-table entries, in every address space, that map one of its pages. */
+  mappedPages = 0;
   /** One i32, set to 1 on revocation (checked by service libraries before each access). */
   readonly control = new Int32Array(new SharedArrayBuffer(4));
 
@@ -105,6 +116,7 @@ export class Region implements IpcObject {
 export class Notification implements IpcObject {
   readonly kind = "notification";
   readonly alive = true;
+  held = 0;
   readonly word = new Int32Array(new SharedArrayBuffer(4));
   /** Processes sleeping in notification_wait. */
   readonly waiters = new WaitQueue();
@@ -116,6 +128,7 @@ export class Notification implements IpcObject {
 export class Barrier implements IpcObject {
   readonly kind = "barrier";
   readonly alive = true;
+  held = 0;
   readonly words = new Int32Array(new SharedArrayBuffer(8));
   readonly waiters = new WaitQueue();
 

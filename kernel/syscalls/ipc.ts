@@ -14,6 +14,7 @@
  * without the kernel.
  */
 
+import { Clock } from "../../machine/clock.ts";
 import { ACCESS_WRITE } from "../../machine/mmu.ts";
 import {
   EAGAIN,
@@ -44,7 +45,7 @@ import { takeBits } from "../ipc/sync.ts";
 import { watchWord } from "../ipc/watch.ts";
 import type { Kernel, SyscallResult } from "../kernel.ts";
 import type { Process } from "../proc.ts";
-import type { WaitQueue } from "../wait.ts";
+import { boundedDeadline, type WaitQueue } from "../wait.ts";
 import type { SyscallArgs } from "./numbers.ts";
 
 /** Most calls a process server may hold unanswered. */
@@ -92,7 +93,9 @@ function writeMessage(p: Process, ptr: number, msg: Message): void {
 function deadline(k: Kernel, p: Process, timeoutMs: number): number {
   if (!p.restarting) {
     if (timeoutMs < TIMEOUT_INFINITE) throw new SyscallError(EINVAL, "bad timeout");
-    p.syscallDeadline = timeoutMs === TIMEOUT_INFINITE ? Infinity : k.mtime() + timeoutMs * 10_000;
+    p.syscallDeadline = timeoutMs === TIMEOUT_INFINITE
+      ? Infinity
+      : boundedDeadline(k.mtime() + Clock.msToTicks(timeoutMs));
   }
   return p.syscallDeadline;
 }

@@ -7,13 +7,33 @@ import { EINTR, EINVAL, ESRCH, SyscallError } from "../errno.ts";
 import type { Kernel, SyscallResult } from "../kernel.ts";
 import type { Process, ThreadGroup } from "../proc.ts";
 import { sendSignal, sigreturn } from "../signal_delivery.ts";
-import { NSIG, SI_USER, sigbit, SIGKILL, SIGSTOP, UNBLOCKABLE } from "../signals.ts";
+import {
+  NSIG,
+  SI_USER,
+  SIG_DFL,
+  sigbit,
+  SIGKILL,
+  SIGSTOP,
+  UNBLOCKABLE,
+} from "../signals.ts";
 import type { SyscallArgs } from "./numbers.ts";
 
 const SIGSET_SIZE = 8;
 
 function checkSignal(sig: number, allowZero: boolean): void {
   if (sig < (allowZero ? 0 : 1) || sig > NSIG) throw new SyscallError(EINVAL);
+}
+
+/**
+ * Whether `sig` sent by a program to `g` is dropped because `g` is init: as on Linux, init gets
+ * only the signals it has installed a handler for, so no program can end the system with
+ * kill(1, SIGKILL).
+ */
+function shieldsInit(g: ThreadGroup, sig: number): boolean {
+  if (g.tgid !== 1 || sig === 0) return false;
+  const leader = g.members.values().next().value;
+  return sig === SIGKILL || sig === SIGSTOP || !leader ||
+    leader.signals.actions[sig].handler === SIG_DFL;
 }
 
 /** kill(pid, sig): pid > 0 a process; 0 the caller's; -1 every process but init; < -1 -pid. */
@@ -35,6 +55,7 @@ export function sysKill(k: Kernel, p: Process, a: SyscallArgs): number {
   }
   if (groups.length === 0) throw new SyscallError(ESRCH);
   for (const g of groups) {
+    if (shieldsInit(g, sig)) continue;
     sendSignal(k, g, undefined, sig, { signo: sig, code: SI_USER, pid: p.pid });
   }
   return 0;
@@ -44,6 +65,7 @@ function sendToThread(k: Kernel, p: Process, tgid: number, tid: number, sig: num
   checkSignal(sig, true);
   const t = k.procs.get(tid);
   if (!t || t.state === "ZOMBIE" || (tgid > 0 && t.pid !== tgid)) throw new SyscallError(ESRCH);
+  if (shieldsInit(t.group, sig)) return 0;
   sendSignal(k, t.group, t, sig, { signo: sig, code: SI_USER, pid: p.pid });
   return 0;
 }

@@ -12,6 +12,7 @@ import type { Kernel, SyscallResult } from "../kernel.ts";
 import type { Process } from "../proc.ts";
 import type { SyscallArgs } from "./numbers.ts";
 import { usageOf } from "./process.ts";
+import { boundedDeadline } from "../wait.ts";
 
 const CLOCK_REALTIME = 0;
 const CLOCK_MONOTONIC = 1;
@@ -76,7 +77,7 @@ export function sysClockGetres(k: Kernel, p: Process, a: SyscallArgs): number {
   return 0;
 }
 
-/** The mtime deadline of a timeout given on `clock`, relative or absolute. */
+/** The mtime deadline of a timeout given on `clock`, relative or absolute (bounded). */
 export function deadlineTicks(
   k: Kernel,
   p: Process,
@@ -85,9 +86,10 @@ export function deadlineTicks(
   absolute: boolean,
 ): number {
   const now = k.mtime();
-  if (!absolute) return now + Number(ns / BigInt(NS_PER_TICK));
-  const current = clockNs(k, p, clock);
-  return now + Number((ns - current) / BigInt(NS_PER_TICK));
+  const ticks = absolute
+    ? (ns - clockNs(k, p, clock)) / BigInt(NS_PER_TICK)
+    : ns / BigInt(NS_PER_TICK);
+  return boundedDeadline(now + Number(ticks));
 }
 
 /** clock_nanosleep(clock, flags, request, remain): sleeps until the deadline. */

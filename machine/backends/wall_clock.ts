@@ -6,11 +6,10 @@
  * order, inside `set`/`advance`, so an RTC test needs no real waiting.
  */
 
+import { HOST_TIMER_MAX_MS } from "../clock.ts";
 import type { WallClock } from "../rtc.ts";
 
 const NS_PER_MS = 1_000_000n;
-/** setTimeout's longest delay; a later alarm waits in several steps. */
-const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 /** Most callbacks a fake clock holds at once. */
 export const FAKE_CLOCK_MAX_TIMERS = 1024;
 
@@ -28,7 +27,8 @@ export class HostWallClock implements WallClock {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const wait = () => {
       const remaining_ms = Math.ceil(Number(at_ns - this.nowNs()) / 1e6);
-      const delay_ms = Math.min(MAX_TIMER_DELAY_MS, Math.max(0, remaining_ms));
+      // A later alarm waits in several steps.
+      const delay_ms = Math.min(HOST_TIMER_MAX_MS, Math.max(0, remaining_ms));
       timer = setTimeout(() => at_ns <= this.nowNs() ? fire() : wait(), delay_ms);
     };
     wait();

@@ -36,7 +36,8 @@ function setup(limitPages = 1000) {
   const machine = new Machine({ harts: 1, ramSizeBytes: 4 * 1024 * 1024, clock: "manual" });
   const frames = new FrameAllocator(machine.ram);
   const tlb = new FakeTlb();
-  const as = new AddressSpace(frames, machine.bus, tlb, 1, limitPages);
+  const noRegions = { mapped: () => {}, unmapped: () => {} };
+  const as = new AddressSpace(frames, machine.bus, tlb, 1, limitPages, noRegions);
   as.addVma({ start: 0x10000, end: 0x20000, prot: PTE_R | PTE_W, kind: "anon" });
   return { machine, frames, tlb, as };
 }
