@@ -263,6 +263,9 @@ function groupExited(k: Kernel, g: ThreadGroup): void {
   for (const child of g.children) {
     if (init && init.group !== g && init.state !== "ZOMBIE") {
       child.ppid = 1;
+      // As on Linux, an adopted child signals its exit with SIGCHLD, whatever clone said:
+      // otherwise any orphan could end init with an exit signal of SIGKILL.
+      if (child.exitSignal !== 0) child.exitSignal = SIGCHLD;
       init.group.children.add(child);
       if (child.state === "ZOMBIE" && child.group.members.size === 0) {
         k.wake(init.group.childEvents);
