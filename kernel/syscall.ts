@@ -99,6 +99,9 @@ const TABLE = new Map<number, SyscallHandler>([
   [IPC_SYSCALL.barrier_wait, ipc.sysBarrierWait],
 ]);
 
+/** Every system call number the kernel implements, ascending. */
+export const IMPLEMENTED_SYSCALLS: readonly number[] = [...TABLE.keys()].sort((a, b) => a - b);
+
 /** Options of the boundary. */
 export interface SyscallOptions {
   /** Write every call and its result to `log`. */
