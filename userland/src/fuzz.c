@@ -60,7 +60,7 @@ struct shared {
 
 static struct shared *shared;
 static uint32_t rng;
-static unsigned char scratch[SCRATCH_BYTES];
+static unsigned char scratch[SCRATCH_BYTES] __attribute__((aligned(4096)));
 static const char *const paths[] = { "/", ".", "..", "userland/bin/hello.elf", "/tmp",
 				     "no/such/file", "" };
 
@@ -164,8 +164,14 @@ static void __attribute__((noreturn)) fuzz_child(int slot, uint32_t seed)
 	long tid = pid;
 
 	rng = seed;
-	for (int i = 0; i < SCRATCH_BYTES; i++)
-		scratch[i] = (unsigned char)next_random();
+	/*
+	 * The scratch buffer is what valid pointers point at: words drawn like
+	 * arguments (small ints, pointers back into it, sizes ...), so that structs
+	 * the kernel reads there (iovecs, timespecs, sigactions, messages) are
+	 * often plausible, not only garbage.
+	 */
+	for (int i = 0; i < SCRATCH_BYTES / 4; i++)
+		((uint32_t *)scratch)[i] = (uint32_t)random_argument();
 	for (int fd = 0; fd < 3; fd++)
 		syscall1(SYS_close, fd);
 	for (int n = 0; n < CALLS_PER_CHILD; n++) {
