@@ -241,6 +241,7 @@ int main(int argc, char **argv)
 
 	struct child running[CHILDREN_AT_ONCE] = { 0 };
 	unsigned long total = 0, children = 0, exited = 0, signalled = 0, hung = 0;
+	unsigned long fork_failures = 0;
 	for (;;) {
 		for (int s = 0; s < CHILDREN_AT_ONCE; s++) {
 			if (running[s].pid != 0 || total >= target)
@@ -248,6 +249,11 @@ int main(int argc, char **argv)
 			shared->calls[s] = 0;
 			pid_t pid = fork();
 
+			/* The children's own clones may have filled the process table for now. */
+			if (pid < 0 && (errno == EAGAIN || errno == ENOMEM)) {
+				fork_failures++;
+				continue;
+			}
 			CHECK(pid >= 0);
 			if (pid == 0)
 				fuzz_child(s, child_seed(seed, (uint32_t)children));
@@ -300,7 +306,8 @@ int main(int argc, char **argv)
 	printf("fuzz: %lu calls in %lu children: %lu exited, %lu killed by a signal "
 	       "(%lu of them hung and killed by the fuzzer)\n",
 	       total, children, exited, signalled, hung);
-	printf("fuzz: %d of %d implemented numbers called\n", called, IMPLEMENTED);
+	printf("fuzz: %d of %d implemented numbers called; %lu forks refused for a while\n", called,
+	       IMPLEMENTED, fork_failures);
 	CHECK(total >= target);
 	CHECK(called == IMPLEMENTED);
 	printf("ok\n");
