@@ -34,8 +34,9 @@ export function sysKill(k: Kernel, p: Process, a: SyscallArgs): number {
   checkSignal(sig, true);
   const groups: ThreadGroup[] = [];
   if (pid > 0 || pid < -1) {
+    // A zombie not yet reaped still exists, as on Linux: kill succeeds and does nothing.
     const t = k.procs.get(Math.abs(pid));
-    if (t && t.group.members.size > 0) groups.push(t.group);
+    if (t) groups.push(t.group);
   } else if (pid === 0) {
     groups.push(p.group);
   } else {

@@ -41,6 +41,7 @@ const EXPECT: Record<string, Array<string | RegExp>> = {
     "WNOHANG on a running child: 0",
     "running child then exited with status 9",
     "zombie reaped later with status 7, once",
+    "kill on an unreaped zombie succeeds, on a reaped one ESRCH",
     "wait collected 3 children, each once",
     "orphan reparented",
     "no children: ECHILD",

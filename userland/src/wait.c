@@ -56,10 +56,15 @@ int main(void)
 	CHECK(read(fds[0], &byte, 1) == 0);
 	close(fds[0]);
 	sleep_ms(20);
+	/* Until reaped, the zombie exists: kill succeeds and changes nothing (as on Linux). */
+	CHECK(kill(pid, 0) == 0);
+	CHECK(kill(pid, SIGKILL) == 0);
 	CHECK(waitpid(pid, &status, WNOHANG) == pid);
 	CHECK(exited_with(status, 7));
 	CHECK(waitpid(pid, &status, WNOHANG) == -1 && errno == ECHILD);
+	CHECK(kill(pid, 0) == -1 && errno == ESRCH);
 	printf("zombie reaped later with status 7, once\n");
+	printf("kill on an unreaped zombie succeeds, on a reaped one ESRCH\n");
 
 	/* wait() for any child collects each of three exactly once. */
 	pid_t children[3];
