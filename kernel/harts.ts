@@ -154,14 +154,11 @@ async function hartLoop(
         const start = k.mtime();
         await idle(Math.min(IDLE_SLEEP_MS, k.msUntilNextTimer()));
         k.idleInterrupts(h);
-        // An idle hart catches up too, so that freed regions' ranges become reusable.
-        if (thread.behindOnBanks(k.machine)) await thread.catchUpOnBanks(k.machine);
         k.hartCounters[h].idleTicks += k.mtime() - start;
         continue;
       }
       k.enter(h, p);
     }
-    if (thread.behindOnBanks(k.machine)) await thread.catchUpOnBanks(k.machine); // IPC regions
     const before = cpu.instret;
     const start = k.mtime();
     k.executing[h] = true;

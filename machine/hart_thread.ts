@@ -5,9 +5,12 @@
  * word, CONTROL: the kernel writes BUDGET, stores RUN and notifies; the worker runs, writes
  * EXIT, stores IDLE and notifies; the kernel awaits that with Atomics.waitAsync, so its own
  * thread never blocks. Between runs the worker sleeps in Atomics.wait on CONTROL (after a
- * short spin). postMessage is used for set-up only: the buffers, and the changes to the set of
+ * short spin). Only the kernel moves CONTROL from IDLE and only the worker moves it back, and
+ * a wake-up that finds CONTROL unchanged is no command (a notify can arrive late). postMessage is used for set-up only: the buffers, and the changes to the set of
  * shared RAM banks (IPC regions made or freed later), which the worker applies, in order, when
- * told to (ATTACH) before its next run.
+ * told to (ATTACH) before its next run. Only while it executes does a worker's bus matter to
+ * the shared window (`Machine.hartExecuting`): a range its stale bus still maps is not reused
+ * until that run ends, and every run starts with the bus caught up.
  *
  * Who creates the worker is a WorkerFactory (workers.ts): on this thread, or, for a kernel
  * that runs in a worker, on the main thread; after set-up everything goes through the shared
@@ -67,14 +70,14 @@ export class HartThread {
 
   private constructor(
     readonly hartId: number,
-    hartState: SharedArrayBuffer,
+    private readonly machine: Machine,
     private readonly worker: WorkerLike,
     banks: RamBank[],
     bankVersion: number,
   ) {
     this.banks = new Set(banks);
     this.bankVersion = bankVersion;
-    this.h = new Int32Array(hartState);
+    this.h = new Int32Array(machine.hartState);
     this.base = hartId * HART_WORDS;
   }
 
@@ -86,18 +89,13 @@ export class HartThread {
   ): Promise<HartThread> {
     const descriptor = machine.hartDescriptor(hartId);
     const banks = [...machine.sharedBanks];
-    machine.hartCaughtUp(hartId, descriptor.bankVersion);
     const worker = await launch(workers, descriptor);
-    return new HartThread(hartId, machine.hartState, worker, banks, descriptor.bankVersion);
-  }
-
-  /** Whether the machine's shared banks changed since the worker last caught up. */
-  behindOnBanks(machine: Machine): boolean {
-    return this.bankVersion !== machine.bankVersion;
+    return new HartThread(hartId, machine, worker, banks, descriptor.bankVersion);
   }
 
   /** Brings the worker's bus up to the machine's shared banks: removals first, then additions. */
-  async catchUpOnBanks(machine: Machine): Promise<void> {
+  private async catchUpOnBanks(): Promise<void> {
+    const machine = this.machine;
     const version = machine.bankVersion;
     const now = new Set(machine.sharedBanks);
     for (const bank of [...this.banks].filter((b) => !now.has(b))) {
@@ -112,7 +110,6 @@ export class HartThread {
     }
     await this.command(CONTROL_ATTACH, this.changesPosted);
     this.bankVersion = version;
-    machine.hartCaughtUp(this.hartId, version);
   }
 
   /**
@@ -120,7 +117,14 @@ export class HartThread {
    * on the worker; resolves with RUN_BUDGET or RUN_TRAP.
    */
   async run(budget: number): Promise<number> {
-    await this.command(CONTROL_RUN, Math.max(0, Math.min(2 ** 31 - 1, Math.floor(budget))));
+    // Banks may change while the worker applies earlier changes: catch up until none are left.
+    while (this.bankVersion !== this.machine.bankVersion) await this.catchUpOnBanks();
+    this.machine.hartExecuting(this.hartId, this.bankVersion);
+    try {
+      await this.command(CONTROL_RUN, Math.max(0, Math.min(2 ** 31 - 1, Math.floor(budget))));
+    } finally {
+      this.machine.hartExecuting(this.hartId, undefined);
+    }
     return this.h[this.base + HS.EXIT];
   }
 

@@ -50,7 +50,11 @@ async function serve(cpu: Cpu, h: Int32Array, base: number): Promise<void> {
     for (let spin = 0; spin < SPIN_BEFORE_SLEEP && Atomics.load(h, control) === CONTROL_IDLE;) {
       spin++;
     }
-    Atomics.wait(h, control, CONTROL_IDLE);
+    // The wait can end with the word still IDLE: the kernel's notify for the last command may
+    // come after this worker saw the command by polling, ran it and went back to sleep. Serving
+    // that wake-up (storing IDLE) could overwrite the kernel's next RUN, and the kernel would
+    // take a run that never happened for a finished one; so only a command ends the wait.
+    while (Atomics.load(h, control) === CONTROL_IDLE) Atomics.wait(h, control, CONTROL_IDLE);
     const command = Atomics.load(h, control);
     if (command === CONTROL_QUIT) break;
     if (command === CONTROL_RUN) {

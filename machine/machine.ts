@@ -87,8 +87,9 @@ export class Machine {
   /** Bumped by every change to the set of shared banks. */
   bankVersion = 0;
   /**
-   * The bank-set version each hart's bus reflects: Infinity for a hart that runs on this
-   * thread (its bus is `bus`), or what its worker last caught up with (hart_thread.ts).
+   * For each hart whose worker is executing now, the bank-set version its bus reflects;
+   * Infinity for a hart that is not executing (it catches up before it runs again) or that
+   * runs on this thread (its bus is `bus`). See hart_thread.ts.
    */
   private readonly hartBankVersions: number[];
 
@@ -151,8 +152,8 @@ export class Machine {
   }
 
   /**
-   * Takes a shared bank out of the machine. Its range is reused once every hart's bus has
-   * dropped it; its buffer is garbage once nobody holds it.
+   * Takes a shared bank out of the machine. Its range is reused once no executing hart's bus
+   * has it; its buffer is garbage once nobody holds it.
    */
   removeSharedBank(bank: RamBank): void {
     const i = this.sharedBanks.indexOf(bank);
@@ -164,9 +165,12 @@ export class Machine {
     this.settleWindow();
   }
 
-  /** Hart `hartId`'s bus now reflects bank-set `version` (Infinity: it uses this thread's bus). */
-  hartCaughtUp(hartId: number, version: number): void {
-    this.hartBankVersions[hartId] = version;
+  /**
+   * Hart `hartId`'s worker starts executing on a bus that reflects bank-set `version`, or
+   * (undefined) has stopped: ranges its bus still maps stay quarantined only while it executes.
+   */
+  hartExecuting(hartId: number, version: number | undefined): void {
+    this.hartBankVersions[hartId] = version ?? Infinity;
     this.settleWindow();
   }
 

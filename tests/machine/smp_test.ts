@@ -9,9 +9,10 @@
 import assert from "node:assert/strict";
 import { CAUSE, RUN_TRAP } from "../../machine/cpu.ts";
 import { HartThread } from "../../machine/hart_thread.ts";
+import { HS } from "../../machine/hart_state.ts";
 import { Machine } from "../../machine/machine.ts";
 import { PTE_R, PTE_U, PTE_W, PTE_X } from "../../machine/mmu.ts";
-import { RAM_BASE } from "../../machine/memory_map.ts";
+import { RAM_BASE, SHARED_BASE } from "../../machine/memory_map.ts";
 import * as A from "../helpers/asm.ts";
 import { CODE_PA, CODE_VA, DATA_PA, DATA_VA, MiB } from "../helpers/hart_fixture.ts";
 import { TestPageTables } from "../helpers/paging.ts";
@@ -210,4 +211,74 @@ Deno.test("HartThread: run honours budgets of 2^31 instructions and more", async
     [2 ** 32 + 1, RUN_TRAP, 2],
     [3e9, RUN_TRAP, 2],
   ]);
+});
+
+Deno.test("HartThread: a freed bank's range waits only for a hart executing on it; every run starts caught up", async () => {
+  const SHARED_VA = 0x0003_0000;
+  const m = new Machine({ harts: 1, ramSizeBytes: 32 * MiB, clock: "manual" });
+  const pt = new TestPageTables(m);
+  pt.map(CODE_VA, CODE_PA, PTE_R | PTE_X | PTE_U);
+  pt.map(SHARED_VA, SHARED_BASE, PTE_R | PTE_U);
+  m.ram.u8.set(A.toBytes([A.lw(5, 10, 0), A.ecall()]), CODE_PA - RAM_BASE);
+  const cpu = m.cpus[0];
+  cpu.satp = pt.satp(1);
+  const first = m.addSharedBank("first", 4096)!;
+  first.i32[0] = 111;
+  const t = await HartThread.start(m, 0);
+  const read = async () => {
+    cpu.pc = CODE_VA;
+    cpu.x[10] = SHARED_VA;
+    assert.equal(await t.run(100), RUN_TRAP);
+    return cpu.x[5];
+  };
+  try {
+    assert.equal(await read(), 111);
+    // No hart is executing: the range is free at once, and the next bank takes it.
+    m.removeSharedBank(first);
+    assert.equal(m.window.quarantinedBytes, 0);
+    const second = m.addSharedBank("second", 4096)!;
+    assert.equal(second.base, first.base);
+    second.i32[0] = 222;
+    assert.equal(await read(), 222, "the worker dropped the first bank before it ran");
+    // Removed while the hart executes: quarantined until that run ends.
+    cpu.pc = CODE_VA;
+    const running = t.run(100);
+    m.removeSharedBank(second);
+    assert.equal(m.window.quarantinedBytes, 4096);
+    assert.equal(m.addSharedBank("third", 4096)!.base, first.base + 4096);
+    assert.equal(await running, RUN_TRAP);
+    assert.equal(m.window.quarantinedBytes, 0);
+  } finally {
+    t.terminate();
+  }
+});
+
+Deno.test("HartThread: wake-ups with no command (a late notify) never end a run early", async () => {
+  // Another thread notifies the control word without pause, as a notify that comes after the
+  // worker polled its command would; every run must still execute its addi (the ecall traps, retiring nothing).
+  const m = twoHarts([A.addi(5, 5, 1), A.ecall()]);
+  const t = await HartThread.start(m, 0);
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  const notifier = new Worker(
+    `data:text/javascript,onmessage = (e) => { const [w, s, i] = e.data; const c = new Int32Array(w); const q = new Int32Array(s); while (Atomics.load(q, 0) === 0) Atomics.notify(c, i); postMessage(0); };`,
+    { type: "module" },
+  );
+  const stopped = new Promise((resolve) => (notifier.onmessage = resolve));
+  notifier.postMessage([m.hartState, stop.buffer, HS.CONTROL]);
+  const cpu = m.cpus[0];
+  let short = 0;
+  try {
+    for (let n = 0; n < 20_000; n++) {
+      cpu.pc = CODE_VA;
+      const before = cpu.instret;
+      if ((await t.run(100)) !== RUN_TRAP || cpu.instret - before !== 1) short++;
+    }
+  } finally {
+    Atomics.store(stop, 0, 1);
+    await stopped;
+    notifier.terminate();
+    t.terminate();
+  }
+  assert.equal(short, 0, "runs that did not execute");
+  assert.equal(cpu.x[5], 20_000);
 });
