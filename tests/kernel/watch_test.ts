@@ -8,30 +8,38 @@ import { waitWord, watchWord } from "../../kernel/ipc/watch.ts";
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-Deno.test("watch: a change made by another thread calls the watcher", async () => {
-  const words = new Int32Array(new SharedArrayBuffer(4));
-  const changed = Promise.withResolvers<void>();
-  watchWord(words, 0, 0, changed.resolve);
+/** Has a worker store 1 into `words[0]` and notify; resolves once it has. */
+async function changeFromWorker(words: Int32Array): Promise<void> {
   const worker = new Worker(
     `data:text/javascript,onmessage = (e) => { const w = new Int32Array(e.data); Atomics.store(w, 0, 1); Atomics.notify(w, 0); postMessage(0); };`,
     { type: "module" },
   );
   const posted = new Promise((resolve) => (worker.onmessage = resolve));
   worker.postMessage(words.buffer);
-  await changed.promise;
   await posted;
   worker.terminate();
+}
+
+Deno.test("watch: a change made by another thread calls the watcher", async () => {
+  const words = new Int32Array(new SharedArrayBuffer(4));
+  const changed = Promise.withResolvers<void>();
+  watchWord(words, 0, 0, changed.resolve);
+  await changeFromWorker(words);
+  await changed.promise;
   assert.equal(Atomics.load(words, 0), 1);
 });
 
-Deno.test("watch: a cancelled watch never calls back", async () => {
+Deno.test("watch: a cancelled watch never calls back, though the word changes", async () => {
   const words = new Int32Array(new SharedArrayBuffer(4));
   let calls = 0;
   const cancel = watchWord(words, 0, 0, () => calls++);
+  // An uncancelled watch of the same word shows that the change was delivered.
+  const control = Promise.withResolvers<void>();
+  watchWord(words, 0, 0, control.resolve);
   await tick();
   cancel();
-  await tick();
-  Atomics.store(words, 0, 1);
+  await changeFromWorker(words);
+  await control.promise;
   await tick();
   assert.equal(calls, 0);
 });
