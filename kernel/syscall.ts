@@ -12,7 +12,7 @@
 import { EFAULT, ENOSYS, SyscallError } from "./errno.ts";
 import { BLOCKED, type Kernel, type SyscallResult } from "./kernel.ts";
 import type { Process } from "./proc.ts";
-import { IPC_SYSCALL } from "./ipc/protocol.ts";
+import { IPC_SYSCALL } from "../abi/ipc.ts";
 import * as fs from "./syscalls/fs.ts";
 import * as ipc from "./syscalls/ipc.ts";
 import { sysFutex } from "./syscalls/futex.ts";

@@ -1,5 +1,5 @@
 /**
- * The control operations a service asks of the kernel (CTL in protocol.ts): decoding the
+ * The control operations a service asks of the kernel (CTL in abi/ipc.ts): decoding the
  * request, checking it, running it on the IPC manager, encoding the reply. Used for worker
  * services (requests arrive on their control channel) and in-line ones (called directly).
  * Nothing a service sends can make this throw: a malformed request gets -EINVAL and is counted
@@ -10,7 +10,7 @@
 import { EINVAL, EIO, SyscallError } from "../errno.ts";
 import type { IpcManager } from "./manager.ts";
 import type { Party } from "./objects.ts";
-import { CTL, type Message, MSG_HANDLES_MAX } from "./protocol.ts";
+import { CTL, type Message, MSG_HANDLES_MAX } from "../../abi/ipc.ts";
 
 /** Runs one control request for `party`; returns the reply (same tag). */
 export function executeControl(ipc: IpcManager, party: Party, request: Message): Message {

@@ -5,7 +5,7 @@
  */
 
 import { EBADF, EMFILE, EPERM, SyscallError } from "../errno.ts";
-import { HANDLES_MAX } from "./protocol.ts";
+import { HANDLES_MAX } from "../../abi/ipc.ts";
 
 /** Something a handle can refer to (endpoints, regions, notifications, barriers). */
 export interface IpcObject {

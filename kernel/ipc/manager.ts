@@ -25,7 +25,7 @@ import type { ThreadGroup } from "../proc.ts";
 import type { WaitQueue } from "../wait.ts";
 import type { IpcObject } from "./handles.ts";
 import { Barrier, Connection, Endpoint, Notification, Party, Region } from "./objects.ts";
-import { barrierArrive, signalBits } from "./sync.ts";
+import { barrierArrive, signalBits } from "../../abi/sync.ts";
 import {
   type Attachment,
   NAME_MAX,
@@ -34,7 +34,7 @@ import {
   RING_CLOSED,
   RING_OPEN,
   RING_PEER_DEAD,
-} from "./protocol.ts";
+} from "../../abi/ipc.ts";
 
 /** What the IPC manager needs from the kernel. */
 export interface IpcHost {

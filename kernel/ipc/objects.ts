@@ -16,8 +16,8 @@ import type { RamBank } from "../../machine/bus.ts";
 import type { ThreadGroup } from "../proc.ts";
 import { WaitQueue } from "../wait.ts";
 import { HandleTable, type IpcObject } from "./handles.ts";
-import type { Attachment, Message } from "./protocol.ts";
-import { Channel } from "./ring.ts";
+import type { Attachment, Message } from "../../abi/ipc.ts";
+import { Channel } from "../../abi/ring.ts";
 
 /** A holder of handles. */
 export class Party {

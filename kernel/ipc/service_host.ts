@@ -10,46 +10,29 @@
  */
 
 import type { WorkerFactory } from "../../machine/workers.ts";
-import { Ipc } from "../../services/lib/ipc.ts";
-import { InlineTransport } from "../../services/lib/transport.ts";
 import { EINVAL } from "../errno.ts";
 import { executeControl } from "./control.ts";
 import type { IpcManager } from "./manager.ts";
 import type { Party } from "./objects.ts";
-import { type Attachment, type Message, MSG, RING_PEER_DEAD } from "./protocol.ts";
-import { Channel } from "./ring.ts";
+import { type Attachment, type Message, RING_PEER_DEAD } from "../../abi/ipc.ts";
+import { Channel } from "../../abi/ring.ts";
+import {
+  type InlinePort,
+  type InlineStart,
+  SERVICE_FINISHED,
+  type ToService,
+} from "../../abi/service.ts";
 import { watchWord } from "./watch.ts";
 
 /** How a service is deployed. */
 export interface ServiceSpec {
   name: string;
   /**
-   * The service module, relative to the repository: its default export is `main(ipc)`, and it
-   * calls `runService(main)` when it is a worker's entry (services/lib/service.ts).
+   * The service module, relative to the repository: its default export is an InlineStart
+   * (abi/service.ts), and as a worker's entry it starts itself (services/lib/service.ts).
    */
   module: string;
   isolation: "worker" | "inline";
-}
-
-/** What the kernel sends a service worker first. */
-export interface ServiceBoot {
-  type: "boot";
-  partyId: number;
-  name: string;
-  control: SharedArrayBuffer;
-  doorbell: SharedArrayBuffer;
-}
-
-/** Messages to a service worker after boot. */
-export type ToService = ServiceBoot | { type: "attach"; attachment: Attachment };
-
-/** The in-line end of the control path, as the service library sees it. */
-export interface InlinePort {
-  partyId: number;
-  control(request: Message): Message;
-  onAttach(listener: (a: Attachment) => void): void;
-  /** `listener` runs when the service is stopped (its code cannot be, so it must stop itself). */
-  onStop(listener: () => void): void;
 }
 
 /** A started service. */
@@ -85,11 +68,11 @@ export class ServiceHost {
   }
 
   /**
-   * An IPC view for code running on the kernel's thread that is not a service module (tests,
-   * benchmarks, tools): a party of its own, on the in-line transport.
+   * A party for code running on the kernel's thread that is not a service module (tests,
+   * benchmarks, tools): its in-line port, for the service library's `embedded`.
    */
-  embedded(name: string): Ipc {
-    return new Ipc(new InlineTransport(this.inlinePort(name).port));
+  embeddedPort(name: string): InlinePort {
+    return this.inlinePort(name).port;
   }
 
   /**
@@ -155,7 +138,7 @@ export class ServiceHost {
       stop();
     };
     worker.onmessage = (e: MessageEvent<string>) => {
-      if (e.data === "finished") stop();
+      if (e.data === SERVICE_FINISHED) stop();
     };
     worker.postMessage(
       {
@@ -184,30 +167,29 @@ export class ServiceHost {
    */
   private drain(party: Party, control: Channel): void {
     for (;;) {
-      const tag = controlTag(control);
-      let request: Message | undefined;
-      try {
-        request = control.requests.pop();
-      } catch {
+      const request = control.requests.pop();
+      if (!request) return;
+      if (request.malformed) {
         this.ipc.rejected++;
-        if (tag) control.replies.push(malformedReply(tag), 0);
+        if (request.tag) control.replies.pushMessage(malformedReply(request.tag), 0);
         continue;
       }
-      if (!request) return;
-      const reply = executeControl(this.ipc, party, request);
-      control.replies.push(reply, 0);
+      control.replies.pushMessage(executeControl(this.ipc, party, request), 0);
     }
   }
 
   private async startInline(spec: ServiceSpec): Promise<RunningService> {
     const { party, port, registered, stopped } = this.inlinePort(spec.name);
-    const { default: main } = await import(new URL(spec.module, ROOT).href);
+    const { default: start } = await import(new URL(spec.module, ROOT).href);
+    if (typeof start !== "function") {
+      throw new TypeError(`service ${spec.name}: ${spec.module} exports no service`);
+    }
     const stop = () => {
       this.ipc.partyDied(party);
       this.forget(running);
       stopped();
     };
-    const done = Promise.resolve().then(() => main(new Ipc(new InlineTransport(port)))).then(
+    const done = Promise.resolve().then(() => (start as InlineStart)(port)).then(
       () => {
         stop();
         return undefined;
@@ -222,12 +204,6 @@ export class ServiceHost {
     await Promise.race([registered, done]);
     return running;
   }
-}
-
-/** The tag of the next record on a control channel (0 if none), read before it is decoded. */
-function controlTag(control: Channel): number {
-  const slot = control.requests.peekSlot();
-  return slot ? new DataView(slot.buffer, slot.byteOffset).getUint32(MSG.TAG, true) : 0;
 }
 
 /** The reply to a malformed control request. */

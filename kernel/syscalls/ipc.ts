@@ -1,5 +1,5 @@
 /**
- * IPC system calls for RISC-V programs (numbers in ipc/protocol.ts, from 0x1000; C header in
+ * IPC system calls for RISC-V programs (numbers in abi/ipc.ts, from 0x1000; C header in
  * userland/include/denix_ipc.h). The kernel acts for the process on the connection's rings:
  * it writes requests and replies there and reads them back, so a process can be a client and
  * a server, of other processes and of TypeScript services alike.
@@ -40,8 +40,8 @@ import {
   RING_OPEN,
   SEND_NONBLOCK,
   TIMEOUT_INFINITE,
-} from "../ipc/protocol.ts";
-import { takeBits } from "../ipc/sync.ts";
+} from "../../abi/ipc.ts";
+import { takeBits } from "../../abi/sync.ts";
 import { watchWord } from "../ipc/watch.ts";
 import type { Kernel, SyscallResult } from "../kernel.ts";
 import type { Process } from "../proc.ts";
@@ -138,13 +138,8 @@ function takeReply(conn: Connection, tag: number): Message | undefined {
     return kept;
   }
   for (;;) {
-    let m: Message | undefined;
-    try {
-      m = conn.channel.replies.pop();
-    } catch (e) {
-      if (e instanceof MessageError) continue; // a garbage reply is dropped
-      throw e;
-    }
+    const m = conn.channel.replies.pop();
+    if (m?.malformed) continue; // a garbage reply is dropped
     if (!m || m.tag === tag) return m;
     if (conn.waiting.has(m.tag)) conn.replies.set(m.tag, m);
   }
@@ -175,7 +170,7 @@ export function sysIpcCall(k: Kernel, p: Process, a: SyscallArgs): SyscallResult
     const ring = conn.channel.requests;
     const head = ring.head; // read before trying: a slot freed after the try wakes us
     const tag = conn.tag();
-    if (!ring.push({ ...msg, tag }, me.id)) {
+    if (!ring.pushMessage({ ...msg, tag }, me.id)) {
       if (ring.state !== RING_OPEN) throw new SyscallError(ECONNRESET);
       return sleep(k, p, conn.spaceWaiters, until, {
         words: ring.words,
@@ -233,7 +228,7 @@ export function sysIpcSend(k: Kernel, p: Process, a: SyscallArgs): SyscallResult
   checkGrantable(me, msg.handles);
   const ring = conn.channel.requests;
   const head = ring.head;
-  if (ring.push({ ...msg, tag: 0 }, me.id)) {
+  if (ring.pushMessage({ ...msg, tag: 0 }, me.id)) {
     k.ipc.ring(conn);
     return 0;
   }
@@ -264,16 +259,13 @@ export function sysIpcReceive(k: Kernel, p: Process, a: SyscallArgs): SyscallRes
   const conns = [...ep.connections];
   for (let n = 0; n < conns.length; n++) {
     const conn = conns[(ep.cursor + n) % conns.length];
-    let msg: Message | undefined;
-    try {
-      msg = conn.channel.requests.pop();
-    } catch (e) {
-      if (!(e instanceof MessageError)) throw e;
+    const msg = conn.channel.requests.pop();
+    if (!msg) continue;
+    if (msg.malformed) {
       k.ipc.rejected++;
       n--; // look at the same connection again
       continue;
     }
-    if (!msg) continue;
     k.wake(conn.spaceWaiters);
     let handles: number[];
     try {
@@ -304,7 +296,7 @@ function refuse(k: Kernel, me: Party, conn: Connection, msg: Message, errno: num
   k.ipc.rejected++;
   if (msg.tag === 0) return;
   const refusal = { label: -errno, tag: msg.tag, handles: [], payload: new Uint8Array(0) };
-  if (conn.channel.replies.push(refusal, me.id)) k.wake(conn.replyWaiters);
+  if (conn.channel.replies.pushMessage(refusal, me.id)) k.wake(conn.replyWaiters);
 }
 
 /** ipc_reply(token, msg): answers a call received with ipc_receive. */
@@ -322,7 +314,7 @@ export function sysIpcReply(k: Kernel, p: Process, a: SyscallArgs): SyscallResul
     throw new SyscallError(ECONNRESET, "the caller went away");
   }
   const head = ring.head;
-  if (!ring.push({ ...msg, tag }, me.id)) {
+  if (!ring.pushMessage({ ...msg, tag }, me.id)) {
     return sleep(k, p, conn.spaceWaiters, Infinity, {
       words: ring.words,
       index: ring.headIndex,

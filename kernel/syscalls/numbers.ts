@@ -5,7 +5,7 @@
  * DENIX_SYSCALL_BASE and above, clear of Linux's range.
  */
 
-import { IPC_SYSCALL } from "../ipc/protocol.ts";
+import { IPC_SYSCALL } from "../../abi/ipc.ts";
 
 export const SYS = {
   getcwd: 17,
@@ -63,7 +63,7 @@ export const SYS = {
   futex_time64: 422,
 } as const;
 
-/** First number of denix's own system calls (IPC: see ipc/protocol.ts). */
+/** First number of denix's own system calls (IPC: see abi/ipc.ts). */
 export const DENIX_SYSCALL_BASE = 0x1000;
 
 /** Name of a syscall number, for traces. */

@@ -28,6 +28,7 @@ import { latency, throughput } from "./services/bench_client.ts";
 import type { PeerJob, ToPeer } from "./services/postmessage_peer.ts";
 import { CapturedConsole } from "../../kernel/console.ts";
 import { type Bench, type BenchResult, higherIsBetter, lowerIsBetter } from "./types.ts";
+import { embedded } from "../../services/lib/service.ts";
 
 const CALLS = 200_000;
 const WARMUP_CALLS = 50_000;
@@ -76,7 +77,7 @@ async function benchHome(kernel: Kernel) {
   const jobs: Array<Job | undefined> = [];
   let jobQueued = () => {};
   const results: Array<(r: unknown) => void> = [];
-  const ipc = kernel.services.embedded("bench");
+  const ipc = embedded(kernel.services.embeddedPort("bench"));
   const server = await ipc.register(BENCH_HOME);
   const nextJob = async () => {
     while (jobs.length === 0) await new Promise<void>((resolve) => (jobQueued = resolve));

@@ -4,14 +4,14 @@
  * written where they lie.
  */
 
-import { EINVAL } from "../../kernel/errno.ts";
+import { EINVAL } from "../../abi/errno.ts";
 import { IpcError } from "../lib/errors.ts";
 import type { Ipc } from "../lib/ipc.ts";
-import { runService } from "../lib/service.ts";
+import { service } from "../lib/service.ts";
 import { Echo } from "./protocol.ts";
 
 /** Runs the echo service until it is stopped. */
-export default async function main(ipc: Ipc): Promise<void> {
+async function main(ipc: Ipc): Promise<void> {
   const server = await ipc.register("echo");
   const regionOf = async (handles: number[]) => {
     if (handles.length !== 1) throw new IpcError(EINVAL, "expected one region handle");
@@ -51,4 +51,4 @@ export default async function main(ipc: Ipc): Promise<void> {
   });
 }
 
-if (import.meta.main) runService(main);
+export default service(main, import.meta.main);

@@ -6,7 +6,7 @@
  */
 
 import { bytes, defineProtocol, empty, struct, u32, u8 } from "../lib/schema.ts";
-import { MSG_PAYLOAD_MAX } from "../../kernel/ipc/protocol.ts";
+import { MSG_PAYLOAD_MAX } from "../../abi/ipc.ts";
 
 /** The longest byte string echo takes (the payload less its length prefix). */
 export const ECHO_BYTES_MAX = MSG_PAYLOAD_MAX - 4;

@@ -1,27 +1,24 @@
 /**
- * The library's hot path over the rings of kernel/ipc/ring.ts: writing and reading message
- * records without allocating, and the calling half of a channel (requests out, replies matched
- * to their calls by tag), shared by clients of services and by a worker's control channel.
+ * The library's hot path over the ABI's rings (abi/ring.ts): how its rings copy payloads and
+ * wake this thread, pushing while a ring is full, and the calling half of a channel (requests
+ * out, replies matched to their calls by tag), shared by clients of services and by a worker's
+ * control channel.
  *
- * The layout and the rules are ring.ts's (protocol.ts documents them): the producer fills a
- * slot, then publishes it by storing tail; the consumer reads the slot, then frees it by
- * storing head; both stores are notified. What differs is cost: one DataView per ring made
- * once, no DataView or array per message, and payload copies carved out of a per-thread pool
- * rather than each in an ArrayBuffer of its own (allocating an ArrayBuffer costs about half a
- * microsecond in Deno, a third of a round trip).
+ * Payload copies are carved out of a per-thread pool rather than each in an ArrayBuffer of
+ * its own (allocating an ArrayBuffer costs about half a microsecond in Deno, a third of a
+ * round trip).
  */
 
-import { EAGAIN, ECONNRESET, EINVAL, ETIMEDOUT } from "../../kernel/errno.ts";
+import { EAGAIN, ECONNRESET, EINVAL, ETIMEDOUT } from "../../abi/errno.ts";
+import { MSG_HANDLES_MAX, MSG_PAYLOAD_MAX, RING_OPEN } from "../../abi/ipc.ts";
 import {
-  MSG,
-  MSG_HANDLES_MAX,
-  MSG_PAYLOAD_MAX,
-  MSG_SIZE,
-  RING,
-  RING_OPEN,
-  RING_SLOTS,
-} from "../../kernel/ipc/protocol.ts";
-import type { Ring } from "../../kernel/ipc/ring.ts";
+  CLOSED,
+  FULL,
+  PUSHED,
+  type Ring,
+  type RingOptions,
+  type RingRecord,
+} from "../../abi/ring.ts";
 import { IpcError } from "./errors.ts";
 import { SPIN_MS, spinUntil, startWait, type Waiter, wakeLocal } from "./wait.ts";
 
@@ -51,137 +48,8 @@ export function copyPayload(src: Uint8Array, start: number, length: number): Uin
   return out;
 }
 
-/** A message read off a ring. `payload` is a copy (a view into a shared pool: mind byteOffset). */
-export interface RingMessage {
-  label: number;
-  sender: number;
-  tag: number;
-  handles: number[];
-  payload: Uint8Array;
-}
-
-/** What `RingPort.push` reports. */
-export const PUSHED = 0;
-export const FULL = 1;
-export const CLOSED = 2;
-
-const NO_HANDLES: readonly number[] = Object.freeze([]);
-
-/**
- * One ring, read or written by this thread. Two notifications are left out, both only ever
- * awaited by nobody: tail is not notified when `notifyTail` is false (requests: servers and
- * the kernel wait on the endpoint's doorbell instead), and head only when the pop makes room
- * in a ring that was full (a producer waits for head only after finding the ring full, and
- * its tail cannot move while it waits). As producer, the port remembers the last head it read
- * and reads the consumer's word again only when that one says the ring is full.
- */
-export class RingPort {
-  readonly words: Int32Array;
-  readonly headIndex: number;
-  readonly tailIndex: number;
-  readonly stateIndex: number;
-  private readonly bytes: Uint8Array;
-  private readonly view: DataView;
-  private readonly slots: number;
-  private seenHead: number;
-
-  constructor(readonly ring: Ring, private readonly notifyTail = true) {
-    this.words = ring.words;
-    this.headIndex = ring.headIndex;
-    this.tailIndex = ring.tailIndex;
-    this.stateIndex = ring.stateIndex;
-    this.bytes = new Uint8Array(ring.buffer);
-    this.view = new DataView(ring.buffer);
-    this.slots = ring.byteOffset + RING.SLOTS;
-    this.seenHead = Atomics.load(this.words, this.headIndex);
-  }
-
-  get open(): boolean {
-    return Atomics.load(this.words, this.stateIndex) === RING_OPEN;
-  }
-
-  get head(): number {
-    return Atomics.load(this.words, this.headIndex);
-  }
-
-  get tail(): number {
-    return Atomics.load(this.words, this.tailIndex);
-  }
-
-  /** Whether a message waits to be read. */
-  get pending(): boolean {
-    return Atomics.load(this.words, this.headIndex) !== Atomics.load(this.words, this.tailIndex);
-  }
-
-  /**
-   * Writes a message if there is room: PUSHED, FULL, or CLOSED (the ring is not open). The
-   * payload and handles must have been checked against the limits.
-   */
-  push(
-    label: number,
-    tag: number,
-    handles: readonly number[],
-    payload: Uint8Array,
-    sender: number,
-  ): number {
-    const w = this.words;
-    if (Atomics.load(w, this.stateIndex) !== RING_OPEN) return CLOSED;
-    const tail = Atomics.load(w, this.tailIndex);
-    if (((tail - this.seenHead) | 0) >= RING_SLOTS) {
-      this.seenHead = Atomics.load(w, this.headIndex);
-      if (((tail - this.seenHead) | 0) >= RING_SLOTS) return FULL;
-    }
-    const at = this.slots + (tail & (RING_SLOTS - 1)) * MSG_SIZE;
-    const v = this.view;
-    v.setInt32(at + MSG.LABEL, label, true);
-    v.setUint16(at + MSG.LENGTH, payload.length, true);
-    v.setUint16(at + MSG.NHANDLES, handles.length, true);
-    v.setInt32(at + MSG.SENDER, sender, true);
-    v.setUint32(at + MSG.TAG, tag, true);
-    for (let i = 0; i < MSG_HANDLES_MAX; i++) {
-      v.setInt32(at + MSG.HANDLES + 4 * i, i < handles.length ? handles[i] : 0, true);
-    }
-    if (payload.length > 0) this.bytes.set(payload, at + MSG.PAYLOAD);
-    Atomics.store(w, this.tailIndex, (tail + 1) | 0);
-    if (this.notifyTail) Atomics.notify(w, this.tailIndex);
-    wakeLocal();
-    return PUSHED;
-  }
-
-  /**
-   * Takes the next message: undefined if there is none; a record with `malformed` set (and
-   * only its label and tag read) if its length or handle count is out of range — it is
-   * consumed either way, so one bad record cannot wedge the ring.
-   */
-  pop(): (RingMessage & { malformed: boolean }) | undefined {
-    const w = this.words;
-    const head = Atomics.load(w, this.headIndex);
-    const tail = Atomics.load(w, this.tailIndex);
-    if (head === tail) return undefined;
-    const at = this.slots + (head & (RING_SLOTS - 1)) * MSG_SIZE;
-    const v = this.view;
-    const length = v.getUint16(at + MSG.LENGTH, true);
-    const nhandles = v.getUint16(at + MSG.NHANDLES, true);
-    const malformed = length > MSG_PAYLOAD_MAX || nhandles > MSG_HANDLES_MAX;
-    let handles = NO_HANDLES as number[];
-    if (!malformed && nhandles > 0) {
-      handles = [];
-      for (let i = 0; i < nhandles; i++) handles.push(v.getInt32(at + MSG.HANDLES + 4 * i, true));
-    }
-    const record = {
-      label: v.getInt32(at + MSG.LABEL, true),
-      sender: v.getInt32(at + MSG.SENDER, true),
-      tag: v.getUint32(at + MSG.TAG, true),
-      handles,
-      payload: copyPayload(this.bytes, at + MSG.PAYLOAD, malformed ? 0 : length),
-      malformed,
-    };
-    Atomics.store(w, this.headIndex, (head + 1) | 0);
-    if (((tail - head) | 0) >= RING_SLOTS) Atomics.notify(w, this.headIndex);
-    wakeLocal();
-    return record;
-  }
-}
+/** How the library's rings copy payloads (into the pool) and wake this thread's waits. */
+export const LIBRARY_RINGS: RingOptions = { copy: copyPayload, onChange: () => wakeLocal() };
 
 /** Checks what a message would carry against the limits (EINVAL). */
 export function checkOutgoing(payload: Uint8Array, handles: readonly number[]): void {
@@ -196,7 +64,7 @@ export function checkOutgoing(payload: Uint8Array, handles: readonly number[]): 
  * the ring is (or becomes) not open.
  */
 export async function pushWaiting(
-  port: RingPort,
+  port: Ring,
   label: number,
   tag: number,
   handles: readonly number[],
@@ -226,7 +94,7 @@ function endOfSpin(): number {
 
 /** A call waiting for its reply on the slow path. */
 interface Pending {
-  reply: RingMessage | undefined;
+  reply: RingRecord | undefined;
   error: IpcError | undefined;
   waiter: Waiter | undefined;
 }
@@ -248,8 +116,6 @@ export interface CallerStats {
  * timed out) is dropped when drained.
  */
 export class Caller {
-  readonly requests: RingPort;
-  readonly replies: RingPort;
   private nextTag = 1;
   private readonly waiting = new Map<number, Pending>();
   /** Calls asleep waiting for a reply (while one sleeps, the others do not spin either). */
@@ -261,15 +127,13 @@ export class Caller {
   constructor(
     /** The connection's id (what TRANSFER names); 0 for the control channel. */
     readonly channelId: number,
-    requests: Ring,
-    replies: Ring,
+    readonly requests: Ring,
+    readonly replies: Ring,
     private readonly doorbell: Int32Array,
     private readonly sender: number,
     private readonly spin: boolean,
     private readonly stats: CallerStats,
   ) {
-    this.requests = new RingPort(requests, false);
-    this.replies = new RingPort(replies);
   }
 
   /** Whether both rings are open. */
@@ -316,7 +180,7 @@ export class Caller {
     payload: Uint8Array,
     handles: readonly number[],
     timeoutMs: number,
-  ): RingMessage | Promise<RingMessage> {
+  ): RingRecord | Promise<RingRecord> {
     const tag = this.tag();
     const me: Pending = { reply: undefined, error: undefined, waiter: undefined };
     this.waiting.set(tag, me);
@@ -392,7 +256,7 @@ export class Caller {
     tag: number,
     me: Pending,
     timeoutMs: number,
-  ): RingMessage | Promise<RingMessage> {
+  ): RingRecord | Promise<RingRecord> {
     const deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
     if (this.waiting.size === 1 && this.spin) {
       const replies = this.replies;
@@ -414,7 +278,7 @@ export class Caller {
     return this.waitForReply(tag, me, deadline);
   }
 
-  private async waitForReply(tag: number, me: Pending, deadline: number): Promise<RingMessage> {
+  private async waitForReply(tag: number, me: Pending, deadline: number): Promise<RingRecord> {
     const replies = this.replies;
     try {
       for (;;) {

@@ -22,11 +22,11 @@
  * does yet), so a client outlives restarts of its server without looking the name up again.
  */
 
-import { EBADF, ECONNRESET, EINVAL, EPERM, ETIMEDOUT } from "../../kernel/errno.ts";
-import { type Attachment, BARRIER, CTL, REGION_REVOKED, RIGHT } from "../../kernel/ipc/protocol.ts";
-import { Channel } from "../../kernel/ipc/ring.ts";
-import { barrierArrive, signalBits, takeBits } from "../../kernel/ipc/sync.ts";
-import { Caller, checkOutgoing, CLOSED, FULL, pushWaiting, RingPort } from "./channel.ts";
+import { EBADF, ECONNRESET, EINVAL, EPERM, ETIMEDOUT } from "../../abi/errno.ts";
+import { type Attachment, BARRIER, CTL, REGION_REVOKED, RIGHT } from "../../abi/ipc.ts";
+import { Channel, CLOSED, FULL, type Ring } from "../../abi/ring.ts";
+import { barrierArrive, signalBits, takeBits } from "../../abi/sync.ts";
+import { Caller, checkOutgoing, LIBRARY_RINGS, pushWaiting } from "./channel.ts";
 import { check, IpcError } from "./errors.ts";
 import type { Transport } from "./transport.ts";
 import { SPIN_MS, spinUntil, startWait, waitChange, type Waiter, wakeLocal } from "./wait.ts";
@@ -144,7 +144,7 @@ export class Ipc {
       (a): a is Extract<Attachment, { type: "channel" }> =>
         a.type === "channel" && a.channelId === channelId,
     );
-    const channel = new Channel(a.buffer);
+    const channel = new Channel(a.buffer, LIBRARY_RINGS);
     return new Caller(
       channelId,
       channel.requests,
@@ -349,8 +349,8 @@ export type Handler = (req: Request) => Promise<Answer | void> | Answer | void;
 interface Accepted {
   channelId: number;
   client: number;
-  requests: RingPort;
-  replies: RingPort;
+  requests: Ring;
+  replies: Ring;
 }
 
 class ServerRequest implements Request {
@@ -402,12 +402,12 @@ export class Server {
         (a): a is Extract<Attachment, { type: "accept" }> =>
           a.type === "accept" && a.endpoint === this.handle,
       );
-      const channel = new Channel(a.buffer);
+      const channel = new Channel(a.buffer, LIBRARY_RINGS);
       this.connections.push({
         channelId: a.channelId,
         client: a.client,
-        requests: new RingPort(channel.requests),
-        replies: new RingPort(channel.replies),
+        requests: channel.requests,
+        replies: channel.replies,
       });
       Atomics.add(this.doorbell, 0, 1); // wake receive() to look at the new connection
       Atomics.notify(this.doorbell, 0);

@@ -10,8 +10,8 @@
  *     const sum = await Echo.client(await ipc.lookup("echo")).add({ a: 1, b: 2 });
  */
 
-import { EINVAL, EMSGSIZE } from "../../kernel/errno.ts";
-import { MSG_PAYLOAD_MAX } from "../../kernel/ipc/protocol.ts";
+import { EINVAL, EMSGSIZE } from "../../abi/errno.ts";
+import { MSG_PAYLOAD_MAX } from "../../abi/ipc.ts";
 import { copyPayload, poolBytes } from "./channel.ts";
 import { IpcError } from "./errors.ts";
 import type { Client, Request, SendOptions, Server } from "./ipc.ts";

@@ -1,23 +1,42 @@
 /**
- * Running a service module as its own worker. A service module exports `main(ipc)` and ends
- * with `if (import.meta.main) runService(main);`: when the kernel starts the module as a
- * worker (a worker with no Deno permissions at all), this receives the boot parameters once by
- * postMessage and runs main over a WorkerTransport; when the kernel imports the module to run
- * it in-line, nothing here runs.
+ * Starting a service module, in-line or as its own worker. A service module ends with
+ * `export default service(main, import.meta.main);`: when the kernel starts the module as a
+ * worker (a worker with no Deno permissions at all), `service` receives the boot parameters
+ * once by postMessage and runs main over a WorkerTransport; when the kernel imports the module
+ * to run it in-line, it calls the default export with its in-line port.
  */
 
 /// <reference lib="deno.worker" />
 
-import type { ToService } from "../../kernel/ipc/service_host.ts";
-import type { Attachment } from "../../kernel/ipc/protocol.ts";
+import type { Attachment } from "../../abi/ipc.ts";
+import {
+  type InlinePort,
+  type InlineStart,
+  SERVICE_FINISHED,
+  type ToService,
+} from "../../abi/service.ts";
 import { Ipc } from "./ipc.ts";
-import { WorkerTransport } from "./transport.ts";
+import { InlineTransport, WorkerTransport } from "./transport.ts";
 
 /** A service's entry point. */
 export type ServiceMain = (ipc: Ipc) => Promise<void>;
 
+/**
+ * The module's service: started at once as a worker when `workerEntry` (the module's
+ * `import.meta.main`), and in any case the in-line start the kernel calls.
+ */
+export function service(main: ServiceMain, workerEntry: boolean): InlineStart {
+  if (workerEntry) runWorker(main);
+  return (port) => main(embedded(port));
+}
+
+/** An IPC view over an in-line port (for code on the kernel's thread: tests, benchmarks). */
+export function embedded(port: InlinePort): Ipc {
+  return new Ipc(new InlineTransport(port));
+}
+
 /** Waits for the boot message, then runs `main`; tells the kernel when it returns. */
-export function runService(main: ServiceMain): void {
+function runWorker(main: ServiceMain): void {
   let transport: WorkerTransport | undefined;
   const early: Attachment[] = [];
   self.onmessage = async (event: MessageEvent<ToService>) => {
@@ -30,6 +49,6 @@ export function runService(main: ServiceMain): void {
     transport = new WorkerTransport(msg);
     for (const a of early.splice(0)) transport.deliver(a);
     await main(new Ipc(transport));
-    self.postMessage("finished");
+    self.postMessage(SERVICE_FINISHED);
   };
 }

@@ -6,10 +6,10 @@
  * flows in channel rings, the same way for both kinds.
  */
 
-import type { InlinePort, ServiceBoot } from "../../kernel/ipc/service_host.ts";
-import type { Attachment, Message } from "../../kernel/ipc/protocol.ts";
-import { Channel } from "../../kernel/ipc/ring.ts";
-import { Caller, type CallerStats } from "./channel.ts";
+import type { InlinePort, ServiceBoot } from "../../abi/service.ts";
+import type { Attachment, Message } from "../../abi/ipc.ts";
+import { Channel } from "../../abi/ring.ts";
+import { Caller, type CallerStats, LIBRARY_RINGS } from "./channel.ts";
 
 /** The service's link to the kernel. */
 export interface Transport {
@@ -61,7 +61,7 @@ export class WorkerTransport implements Transport {
 
   constructor(boot: ServiceBoot) {
     this.partyId = boot.partyId;
-    const channel = new Channel(boot.control);
+    const channel = new Channel(boot.control, LIBRARY_RINGS);
     this.caller = new Caller(
       0,
       channel.requests,

@@ -11,7 +11,7 @@ import { CapturedConsole } from "../../kernel/console.ts";
 import { EINVAL, EIO, ENOMEM } from "../../kernel/errno.ts";
 import { executeControl } from "../../kernel/ipc/control.ts";
 import { type IpcHost, IpcManager, SERVICE_REGION_BYTES_MAX } from "../../kernel/ipc/manager.ts";
-import { CTL, type Message, REGION_SIZE_MAX } from "../../kernel/ipc/protocol.ts";
+import { CTL, type Message, REGION_SIZE_MAX } from "../../abi/ipc.ts";
 import { type HartMode, Kernel } from "../../kernel/kernel.ts";
 import { SyscallError } from "../../kernel/errno.ts";
 import { RamBank } from "../../machine/bus.ts";

@@ -12,12 +12,13 @@
 
 import assert from "node:assert/strict";
 import { EBADF, EPERM } from "../../kernel/errno.ts";
-import { RING_SLOTS } from "../../kernel/ipc/protocol.ts";
+import { RING_SLOTS } from "../../abi/ipc.ts";
 import type { ServiceSpec } from "../../kernel/ipc/service_host.ts";
 import { type HartMode, Kernel } from "../../kernel/kernel.ts";
 import { Echo } from "../../services/echo/protocol.ts";
 import { CapturedConsole } from "../../kernel/console.ts";
 import { assertLines } from "../helpers/lines.ts";
+import { embedded } from "../../services/lib/service.ts";
 
 const MODES: HartMode[] = ["inline", "threads"];
 const ISOLATIONS: ServiceSpec["isolation"][] = ["worker", "inline"];
@@ -127,7 +128,7 @@ async function until(condition: () => boolean): Promise<void> {
  */
 function playTester(report: TesterReport) {
   return async (kernel: Kernel) => {
-    const tester = kernel.services.embedded("tester");
+    const tester = embedded(kernel.services.embeddedPort("tester"));
     const server = await tester.register("tester");
     const endpoint = kernel.ipc.names.get("tester")!;
     return async () => {

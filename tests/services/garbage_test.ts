@@ -6,16 +6,17 @@
  */
 
 import assert from "node:assert/strict";
-import { EINVAL } from "../../kernel/errno.ts";
+import { EINVAL } from "../../abi/errno.ts";
 import { Kernel } from "../../kernel/kernel.ts";
-import { CTL, type Message, MSG, MSG_SIZE, RING, RING_SLOTS } from "../../kernel/ipc/protocol.ts";
-import { Channel, type Ring } from "../../kernel/ipc/ring.ts";
-import type { ServiceBoot, ToService } from "../../kernel/ipc/service_host.ts";
+import { CTL, type Message, MSG, MSG_SIZE, RING, RING_SLOTS } from "../../abi/ipc.ts";
+import { Channel, type Ring } from "../../abi/ring.ts";
+import type { ServiceBoot, ToService } from "../../abi/service.ts";
 import type { WorkerLike } from "../../machine/workers.ts";
 import { Writer } from "../../services/lib/schema.ts";
 import { waitChange } from "../../services/lib/wait.ts";
 import { Test, TEST_SERVER } from "./fixtures/protocol.ts";
 import { SERVER_MODULE, TestSystem } from "./system.ts";
+import { embedded } from "../../services/lib/service.ts";
 
 /** Writes a record with the given header straight into `ring` and publishes it. */
 function writeRaw(
@@ -65,7 +66,12 @@ for (const isolation of ["inline", "worker"] as const) {
       writeRaw(requests, { label: 1, length: 0xffff, nhandles: 0, tag: 78 });
       const w = new Writer();
       Test.ops.echo.request.encode(encoder.encode("ok"), w);
-      requests.push({ label: Test.ops.echo.label, tag: 79, handles: [], payload: w.finish() }, 0);
+      requests.pushMessage({
+        label: Test.ops.echo.label,
+        tag: 79,
+        handles: [],
+        payload: w.finish(),
+      }, 0);
       ringBell(conn.endpoint.doorbell);
 
       const got = await collect(replies, 3);
@@ -85,7 +91,7 @@ for (const isolation of ["inline", "worker"] as const) {
 
 Deno.test("ipc garbage: control requests from an in-line party get -EINVAL and are counted", async () => {
   const kernel = new Kernel({ mode: "inline" });
-  const ipc = kernel.services.embedded("garbage");
+  const ipc = embedded(kernel.services.embeddedPort("garbage"));
   const before = kernel.ipc.rejected;
   const labels = [];
   labels.push((await ipc.transport.control(999)).label);
@@ -125,7 +131,7 @@ Deno.test("ipc garbage: malformed records on a worker's control channel", async 
     writeRaw(control.requests, { label: CTL.REGISTER, length: 1000, nhandles: 0, tag: 5 });
     writeRaw(control.requests, { label: CTL.LOOKUP, length: 0, nhandles: 7, tag: 6 });
     writeRaw(control.requests, { label: CTL.LOOKUP, length: 0, nhandles: 7, tag: 0 });
-    control.requests.push(
+    control.requests.pushMessage(
       { label: CTL.REGISTER, tag: 8, handles: [], payload: encoder.encode("fake") },
       boot.partyId,
     );

@@ -7,16 +7,8 @@
  */
 
 import assert from "node:assert/strict";
-import {
-  EAGAIN,
-  EBADF,
-  ECONNRESET,
-  EINVAL,
-  ENOTCONN,
-  EPERM,
-  ETIMEDOUT,
-} from "../../kernel/errno.ts";
-import { RING_SLOTS } from "../../kernel/ipc/protocol.ts";
+import { EAGAIN, EBADF, ECONNRESET, EINVAL, ENOTCONN, EPERM, ETIMEDOUT } from "../../abi/errno.ts";
+import { RING_SLOTS } from "../../abi/ipc.ts";
 import {
   type ClientKind,
   type Isolation,

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { Kernel } from "../../kernel/kernel.ts";
 import { Echo } from "../../services/echo/protocol.ts";
+import { embedded } from "../../services/lib/service.ts";
 
 const ECHO = { name: "echo", module: "services/echo/main.ts", isolation: "inline" } as const;
 
@@ -34,7 +35,7 @@ Deno.test("service host: a restarted service keeps its place when the old one en
   const second = await kernel.services.start(ECHO);
   await bounded(first.done, "the first instance's main");
   assert.equal(kernel.services.running.get("echo"), second);
-  const client = Echo.client(await kernel.services.embedded("client").lookup("echo"));
+  const client = Echo.client(await embedded(kernel.services.embeddedPort("client")).lookup("echo"));
   assert.equal(await client.add({ a: 2, b: 3 }), 5);
   kernel.services.stopAll();
   await bounded(second.done, "the second instance's main");

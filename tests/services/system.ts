@@ -6,13 +6,14 @@
 
 import { Kernel } from "../../kernel/kernel.ts";
 import type { RunningService, ServiceSpec } from "../../kernel/ipc/service_host.ts";
-import { EINVAL } from "../../kernel/errno.ts";
+import { EINVAL } from "../../abi/errno.ts";
 import { IpcError } from "../../services/lib/errors.ts";
 import type { Ipc, Request, Server } from "../../services/lib/ipc.ts";
 import { type Codec, Reader, Writer } from "../../services/lib/schema.ts";
 import { Harness } from "./fixtures/protocol.ts";
 import type { Outcome } from "./fixtures/runner.ts";
 import { type Link, SCENARIOS } from "./fixtures/scenarios.ts";
+import { embedded } from "../../services/lib/service.ts";
 
 /** Where a service runs. */
 export type Isolation = ServiceSpec["isolation"];
@@ -36,7 +37,7 @@ export class TestSystem {
   private runners = 0;
 
   private constructor() {
-    this.ipc = this.kernel.services.embedded("test");
+    this.ipc = embedded(this.kernel.services.embeddedPort("test"));
   }
 
   /**
@@ -122,7 +123,7 @@ export class TestSystem {
           await this.steps.get(s)?.();
         },
       };
-      return await SCENARIOS[name](this.kernel.services.embedded("client"), link);
+      return await SCENARIOS[name](embedded(this.kernel.services.embeddedPort("client")), link);
     }
     this.jobs.push(name);
     const outcome = new Promise<Outcome>((resolve) => this.results.push(resolve));

@@ -1,5 +1,5 @@
 /**
- * userland/include/denix_ipc.h mirrors kernel/ipc/protocol.ts: this reads the header's
+ * userland/include/denix_ipc.h mirrors abi/ipc.ts: this reads the header's
  * #defines, its struct denix_msg and its wrappers, and checks every value against the kernel's
  * (message size and field offsets, rights, call numbers, flags, limits, errno values), so the C
  * and TypeScript sides cannot drift apart. The C compiler checks, with _Static_assert, that the
@@ -7,7 +7,7 @@
  */
 
 import assert from "node:assert/strict";
-import * as errno from "../../kernel/errno.ts";
+import * as errno from "../../abi/errno.ts";
 import {
   HANDLES_MAX,
   IPC_SYSCALL,
@@ -21,7 +21,7 @@ import {
   RING_SLOTS,
   SEND_NONBLOCK,
   TIMEOUT_INFINITE,
-} from "../../kernel/ipc/protocol.ts";
+} from "../../abi/ipc.ts";
 
 const HEADER = Deno.readTextFileSync(
   new URL("../../userland/include/denix_ipc.h", import.meta.url),
@@ -79,7 +79,7 @@ function structLayout(text: string): { fields: Map<string, [number, number]>; si
   return { fields, size: Math.ceil(offset / align) * align };
 }
 
-Deno.test("the message record: size, limits and field offsets match protocol.ts", () => {
+Deno.test("the message record: size, limits and field offsets match abi/ipc.ts", () => {
   assert.equal(define("DENIX_MSG_SIZE"), MSG_SIZE);
   assert.equal(define("DENIX_MSG_PAYLOAD_MAX"), MSG_PAYLOAD_MAX);
   assert.equal(define("DENIX_MSG_HANDLES_MAX"), MSG_HANDLES_MAX);
@@ -89,7 +89,7 @@ Deno.test("the message record: size, limits and field offsets match protocol.ts"
   assert.match(HEADER, /_Static_assert\(sizeof\(struct denix_msg\) == DENIX_MSG_SIZE/);
 });
 
-Deno.test("struct denix_msg lays its fields out at protocol.ts's offsets", () => {
+Deno.test("struct denix_msg lays its fields out at abi/ipc.ts's offsets", () => {
   const { fields, size } = structLayout(HEADER);
   assert.equal(size, MSG_SIZE);
   assert.deepEqual([...fields.keys()], Object.keys(MSG).map((f) => f.toLowerCase()));
@@ -110,7 +110,7 @@ Deno.test("struct denix_msg lays its fields out at protocol.ts's offsets", () =>
   assert.equal(fields.get("payload")![1], MSG_PAYLOAD_MAX);
 });
 
-Deno.test("rights bits, flags and limits match protocol.ts", () => {
+Deno.test("rights bits, flags and limits match abi/ipc.ts", () => {
   assert.deepEqual(definedWith("DENIX_RIGHT_").sort(), Object.keys(RIGHT).sort());
   for (const [right, bit] of Object.entries(RIGHT)) {
     assert.equal(define(`DENIX_RIGHT_${right}`), bit, `right ${right}`);

@@ -1,6 +1,6 @@
 /*
  * denix_ipc.h: denix's IPC system calls for RISC-V programs, mirroring
- * kernel/ipc/protocol.ts (tests/userland/ipc_header_test.ts checks that every
+ * abi/ipc.ts (tests/userland/ipc_header_test.ts checks that every
  * value below equals the kernel's): the 256-byte message record, handle
  * rights, the call numbers from 0x1000, and one static inline wrapper per call.
  *
@@ -20,7 +20,7 @@
 
 #include "linux_syscall.h"
 
-/* The message record (protocol.ts: MSG_SIZE, MSG_PAYLOAD_MAX, MSG_HANDLES_MAX, MSG). */
+/* The message record (abi/ipc.ts: MSG_SIZE, MSG_PAYLOAD_MAX, MSG_HANDLES_MAX, MSG). */
 #define DENIX_MSG_SIZE 256
 #define DENIX_MSG_PAYLOAD_MAX 224
 #define DENIX_MSG_HANDLES_MAX 4
@@ -58,14 +58,14 @@ _Static_assert(offsetof(struct denix_msg, tag) == DENIX_MSG_TAG, "tag offset");
 _Static_assert(offsetof(struct denix_msg, handles) == DENIX_MSG_HANDLES, "handles offset");
 _Static_assert(offsetof(struct denix_msg, payload) == DENIX_MSG_PAYLOAD, "payload offset");
 
-/* Messages queued per direction of a connection (protocol.ts: RING_SLOTS). */
+/* Messages queued per direction of a connection (abi/ipc.ts: RING_SLOTS). */
 #define DENIX_RING_SLOTS 64
 /* Longest endpoint name in bytes, most handles per process, largest region. */
 #define DENIX_NAME_MAX 64
 #define DENIX_HANDLES_MAX 256
 #define DENIX_REGION_SIZE_MAX 268435456
 
-/* Rights a handle may carry (protocol.ts: RIGHT). */
+/* Rights a handle may carry (abi/ipc.ts: RIGHT). */
 #define DENIX_RIGHT_SEND 0x01
 #define DENIX_RIGHT_RECEIVE 0x02
 #define DENIX_RIGHT_READ 0x04
@@ -80,7 +80,7 @@ _Static_assert(offsetof(struct denix_msg, payload) == DENIX_MSG_PAYLOAD, "payloa
 /* A timeout that never expires. */
 #define DENIX_TIMEOUT_INFINITE (-1)
 
-/* The call numbers (protocol.ts: IPC_SYSCALL), clear of Linux's range. */
+/* The call numbers (abi/ipc.ts: IPC_SYSCALL), clear of Linux's range. */
 #define DENIX_SYS_ipc_register 0x1000
 #define DENIX_SYS_ipc_lookup 0x1001
 #define DENIX_SYS_ipc_call 0x1002
@@ -99,7 +99,7 @@ _Static_assert(offsetof(struct denix_msg, payload) == DENIX_MSG_PAYLOAD, "payloa
 #define DENIX_SYS_barrier_create 0x100f
 #define DENIX_SYS_barrier_wait 0x1010
 
-/* The Linux errno values the IPC calls return, negated (kernel/errno.ts). */
+/* The Linux errno values the IPC calls return, negated (abi/errno.ts). */
 #define LINUX_EPERM 1
 #define LINUX_ENOENT 2
 #define LINUX_EBADF 9

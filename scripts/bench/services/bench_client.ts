@@ -7,7 +7,7 @@
  */
 
 import type { Client, Ipc } from "../../../services/lib/ipc.ts";
-import { runService } from "../../../services/lib/service.ts";
+import { service } from "../../../services/lib/service.ts";
 import { BENCH, BENCH_HOME, BENCH_SERVER, HOME, type Job, type Latency } from "./bench_protocol.ts";
 
 /** p50 and p99 of `samples` (ms), in µs. */
@@ -67,7 +67,7 @@ async function bulk(ipc: Ipc, client: Client, job: Extract<Job, { kind: "bulk" }
 }
 
 /** Runs jobs until there are none. */
-export default async function main(ipc: Ipc): Promise<void> {
+async function main(ipc: Ipc): Promise<void> {
   const home = await ipc.lookup(BENCH_HOME);
   const server = await ipc.lookup(BENCH_SERVER);
   for (;;) {
@@ -83,4 +83,4 @@ export default async function main(ipc: Ipc): Promise<void> {
   }
 }
 
-if (import.meta.main) runService(main);
+export default service(main, import.meta.main);

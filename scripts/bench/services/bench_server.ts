@@ -6,14 +6,14 @@
  * handle 0 and keeps it; MAPPED reads the byte at the u32 offset of the kept region.
  */
 
-import { EINVAL } from "../../../kernel/errno.ts";
+import { EINVAL } from "../../../abi/errno.ts";
 import { IpcError } from "../../../services/lib/errors.ts";
 import type { Ipc, Region } from "../../../services/lib/ipc.ts";
-import { runService } from "../../../services/lib/service.ts";
+import { service } from "../../../services/lib/service.ts";
 import { BENCH, BENCH_SERVER } from "./bench_protocol.ts";
 
 /** Serves until stopped. */
-export default async function main(ipc: Ipc): Promise<void> {
+async function main(ipc: Ipc): Promise<void> {
   const server = await ipc.register(BENCH_SERVER);
   let kept: Region | undefined;
   const byte = (region: Region, payload: Uint8Array) => {
@@ -42,4 +42,4 @@ export default async function main(ipc: Ipc): Promise<void> {
   });
 }
 
-if (import.meta.main) runService(main);
+export default service(main, import.meta.main);

@@ -4,7 +4,7 @@
  * same shared words.
  */
 
-import { BARRIER } from "./protocol.ts";
+import { BARRIER } from "./ipc.ts";
 
 /** Sets `bits` in a notification word and wakes its waiters. */
 export function signalBits(word: Int32Array, bits: number): void {

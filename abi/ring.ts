@@ -1,0 +1,240 @@
+/**
+ * The one ring implementation: a single-producer single-consumer ring of message slots in
+ * shared memory (layout in abi/ipc.ts), and a channel, a request ring and a reply ring in one
+ * buffer. The kernel, the service library and the C programs' kernel calls all move messages
+ * with this code.
+ *
+ * Indices are free-running 32-bit counters: the ring holds `tail - head` messages. The
+ * producer writes a slot, then publishes it by storing tail (a release); the consumer reads
+ * tail (an acquire), reads the slot, then frees it by storing head. Nothing here blocks:
+ * waiting is the caller's choice (spin, Atomics.wait, Atomics.waitAsync, a kernel wait queue).
+ *
+ * Who notifies which word — the rule both sides rely on, and the only one:
+ * - a reply ring's **tail**, on every push: a caller sleeps on it for its reply;
+ * - a request ring's tail is never notified: a request is announced by the doorbell of the
+ *   endpoint (or of the control channel) that the producer rings after pushing, and servers
+ *   (and the kernel) sleep on doorbells, not on rings;
+ * - **head**, when a pop frees a slot of a full ring: a producer sleeps on head only after it
+ *   found the ring full (and its own tail cannot move meanwhile);
+ * - **state**: a change of state notifies head and tail both, so every sleeper notices.
+ * Besides the notifies, a ring may have a same-thread hook (`onChange`), run after every push
+ * and pop: the service library wakes its own thread's waits with it, since a notify does not
+ * reach a waitAsync of the notifying thread.
+ */
+
+import {
+  CHANNEL_BYTES,
+  type Message,
+  MessageError,
+  MSG,
+  MSG_HANDLES_MAX,
+  MSG_PAYLOAD_MAX,
+  MSG_SIZE,
+  type OutgoingMessage,
+  RING,
+  RING_BYTES,
+  RING_OPEN,
+  RING_SLOTS,
+} from "./ipc.ts";
+
+/** What `push` reports. */
+export const PUSHED = 0;
+export const FULL = 1;
+export const CLOSED = 2;
+
+/** How a pop copies a payload out of its slot (the ring's slot is reused at once). */
+export type PayloadCopy = (src: Uint8Array, start: number, length: number) => Uint8Array;
+
+/** A copy in an ArrayBuffer of its own. */
+const sliceCopy: PayloadCopy = (src, start, length) => src.slice(start, start + length);
+
+/** A record taken off a ring: a message, or a malformed one (only its label and tag read). */
+export interface RingRecord extends Message {
+  malformed: boolean;
+}
+
+/** How a thread uses the rings of a channel. */
+export interface RingOptions {
+  /** Copies payloads out (default: a fresh buffer each). */
+  copy?: PayloadCopy;
+  /** Runs after every push and pop on this thread (default: nothing). */
+  onChange?: () => void;
+}
+
+const NO_HANDLES: readonly number[] = Object.freeze([]);
+const nothing = () => {};
+
+/** One direction of a channel, as this thread sees it. */
+export class Ring {
+  readonly words: Int32Array;
+  /** Word indices, for waiting on them. */
+  readonly headIndex: number;
+  readonly tailIndex: number;
+  readonly stateIndex: number;
+  private readonly bytes: Uint8Array;
+  private readonly view: DataView;
+  private readonly slots: number;
+  private readonly copy: PayloadCopy;
+  private readonly onChange: () => void;
+  /** The producer's last reading of head: it reads the consumer's word again only when full. */
+  private seenHead: number;
+
+  constructor(
+    readonly buffer: SharedArrayBuffer,
+    readonly byteOffset: number,
+    /** Whether a push notifies tail (reply rings: see the rule above). */
+    private readonly notifyTail: boolean,
+    options: RingOptions = {},
+  ) {
+    if (byteOffset % 64 !== 0 || byteOffset + RING_BYTES > buffer.byteLength) {
+      throw new RangeError("ring outside its buffer");
+    }
+    this.words = new Int32Array(buffer);
+    this.bytes = new Uint8Array(buffer);
+    this.view = new DataView(buffer);
+    this.slots = byteOffset + RING.SLOTS;
+    this.headIndex = (byteOffset + RING.HEAD) >> 2;
+    this.tailIndex = (byteOffset + RING.TAIL) >> 2;
+    this.stateIndex = (byteOffset + RING.STATE) >> 2;
+    this.copy = options.copy ?? sliceCopy;
+    this.onChange = options.onChange ?? nothing;
+    this.seenHead = Atomics.load(this.words, this.headIndex);
+  }
+
+  get state(): number {
+    return Atomics.load(this.words, this.stateIndex);
+  }
+
+  get open(): boolean {
+    return Atomics.load(this.words, this.stateIndex) === RING_OPEN;
+  }
+
+  /** Sets the state and wakes anyone waiting on either index (so they notice). */
+  setState(state: number): void {
+    Atomics.store(this.words, this.stateIndex, state);
+    Atomics.notify(this.words, this.headIndex);
+    Atomics.notify(this.words, this.tailIndex);
+    this.onChange();
+  }
+
+  /** Messages waiting to be read. */
+  get size(): number {
+    return (Atomics.load(this.words, this.tailIndex) - Atomics.load(this.words, this.headIndex)) |
+      0;
+  }
+
+  /** Whether a message waits to be read. */
+  get pending(): boolean {
+    return Atomics.load(this.words, this.headIndex) !== Atomics.load(this.words, this.tailIndex);
+  }
+
+  /** The tail as last published (to wait on: it changes when a message arrives). */
+  get tail(): number {
+    return Atomics.load(this.words, this.tailIndex);
+  }
+
+  /** The head as last published (to wait on: it changes when a slot frees). */
+  get head(): number {
+    return Atomics.load(this.words, this.headIndex);
+  }
+
+  /**
+   * Writes a message if there is room: PUSHED, FULL, or CLOSED (the ring is not open). A
+   * payload or handle list over the limits is a bug of the caller's (MessageError).
+   */
+  push(
+    label: number,
+    tag: number,
+    handles: readonly number[],
+    payload: Uint8Array,
+    sender: number,
+  ): number {
+    if (payload.length > MSG_PAYLOAD_MAX || handles.length > MSG_HANDLES_MAX) {
+      throw new MessageError(`message over the limits (${payload.length} B, ${handles.length})`);
+    }
+    const w = this.words;
+    if (Atomics.load(w, this.stateIndex) !== RING_OPEN) return CLOSED;
+    const tail = Atomics.load(w, this.tailIndex);
+    if (((tail - this.seenHead) | 0) >= RING_SLOTS) {
+      this.seenHead = Atomics.load(w, this.headIndex);
+      if (((tail - this.seenHead) | 0) >= RING_SLOTS) return FULL;
+    }
+    const at = this.slots + (tail & (RING_SLOTS - 1)) * MSG_SIZE;
+    const v = this.view;
+    v.setInt32(at + MSG.LABEL, label, true);
+    v.setUint16(at + MSG.LENGTH, payload.length, true);
+    v.setUint16(at + MSG.NHANDLES, handles.length, true);
+    v.setInt32(at + MSG.SENDER, sender, true);
+    v.setUint32(at + MSG.TAG, tag, true);
+    for (let i = 0; i < MSG_HANDLES_MAX; i++) {
+      v.setInt32(at + MSG.HANDLES + 4 * i, i < handles.length ? handles[i] : 0, true);
+    }
+    if (payload.length > 0) this.bytes.set(payload, at + MSG.PAYLOAD);
+    Atomics.store(w, this.tailIndex, (tail + 1) | 0);
+    if (this.notifyTail) Atomics.notify(w, this.tailIndex);
+    this.onChange();
+    return PUSHED;
+  }
+
+  /** `push` of a message object; true if it went in. */
+  pushMessage(msg: OutgoingMessage, sender: number): boolean {
+    return this.push(msg.label, msg.tag, msg.handles, msg.payload, sender) === PUSHED;
+  }
+
+  /**
+   * Takes the next record: undefined if there is none; one with `malformed` set (and only its
+   * label and tag read) if its length or handle count is out of range — consumed either way,
+   * so one bad record cannot wedge the ring.
+   */
+  pop(): RingRecord | undefined {
+    const w = this.words;
+    const head = Atomics.load(w, this.headIndex);
+    const tail = Atomics.load(w, this.tailIndex);
+    if (head === tail) return undefined;
+    const at = this.slots + (head & (RING_SLOTS - 1)) * MSG_SIZE;
+    const v = this.view;
+    const length = v.getUint16(at + MSG.LENGTH, true);
+    const nhandles = v.getUint16(at + MSG.NHANDLES, true);
+    const malformed = length > MSG_PAYLOAD_MAX || nhandles > MSG_HANDLES_MAX;
+    let handles = NO_HANDLES as number[];
+    if (!malformed && nhandles > 0) {
+      handles = [];
+      for (let i = 0; i < nhandles; i++) handles.push(v.getInt32(at + MSG.HANDLES + 4 * i, true));
+    }
+    const record = {
+      label: v.getInt32(at + MSG.LABEL, true),
+      sender: v.getInt32(at + MSG.SENDER, true),
+      tag: v.getUint32(at + MSG.TAG, true),
+      handles,
+      payload: this.copy(this.bytes, at + MSG.PAYLOAD, malformed ? 0 : length),
+      malformed,
+    };
+    Atomics.store(w, this.headIndex, (head + 1) | 0);
+    if (((tail - head) | 0) >= RING_SLOTS) Atomics.notify(w, this.headIndex);
+    this.onChange();
+    return record;
+  }
+}
+
+/** A client-server connection: requests flow in `requests`, replies in `replies`. */
+export class Channel {
+  readonly requests: Ring;
+  readonly replies: Ring;
+
+  constructor(readonly buffer: SharedArrayBuffer, options: RingOptions = {}) {
+    if (buffer.byteLength < CHANNEL_BYTES) throw new RangeError("channel buffer too small");
+    this.requests = new Ring(buffer, 0, false, options);
+    this.replies = new Ring(buffer, RING_BYTES, true, options);
+  }
+
+  /** A new, open channel buffer. */
+  static allocate(): SharedArrayBuffer {
+    return new SharedArrayBuffer(CHANNEL_BYTES);
+  }
+
+  /** Sets both rings' state (closed, or the peer died). */
+  setState(state: number): void {
+    this.requests.setState(state);
+    this.replies.setState(state);
+  }
+}

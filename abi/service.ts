@@ -1,0 +1,41 @@
+/**
+ * The kernel ↔ service contract outside the rings: what a service worker is sent at start,
+ * what an in-line service is handed, and what a service module exports. The kernel's service
+ * host (kernel/ipc/service_host.ts) and the service library (services/lib/) both build on
+ * these types, and neither imports the other.
+ */
+
+import type { Attachment, Message } from "./ipc.ts";
+
+/** What the kernel sends a service worker first. */
+export interface ServiceBoot {
+  type: "boot";
+  partyId: number;
+  name: string;
+  /** The control channel (abi/ring.ts): the service calls, the kernel answers. */
+  control: SharedArrayBuffer;
+  /** The word the service rings after pushing control requests (the kernel watches it). */
+  doorbell: SharedArrayBuffer;
+}
+
+/** Messages to a service worker after boot. */
+export type ToService = ServiceBoot | { type: "attach"; attachment: Attachment };
+
+/** What a service worker posts back: only that its main function returned. */
+export const SERVICE_FINISHED = "finished";
+
+/** The in-line end of the control path, as the service library sees it. */
+export interface InlinePort {
+  partyId: number;
+  control(request: Message): Message;
+  onAttach(listener: (a: Attachment) => void): void;
+  /** `listener` runs when the service is stopped (its code cannot be, so it must stop itself). */
+  onStop(listener: () => void): void;
+}
+
+/**
+ * A service module's default export: runs the service in-line over `port` until it ends. The
+ * same module, started as a worker's entry, runs itself on the boot message instead
+ * (services/lib/service.ts).
+ */
+export type InlineStart = (port: InlinePort) => Promise<void>;
