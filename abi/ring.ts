@@ -17,9 +17,9 @@
  * - **head**, when a pop frees a slot of a full ring: a producer sleeps on head only after it
  *   found the ring full (and its own tail cannot move meanwhile);
  * - **state**: a change of state notifies head and tail both, so every sleeper notices.
- * Besides the notifies, a ring may have a same-thread hook (`onChange`), run after every push
- * and pop: the service library wakes its own thread's waits with it, since a notify does not
- * reach a waitAsync of the notifying thread.
+ * Besides the notifies, every push, pop and change of state wakes this thread's own waits
+ * (wait.ts's `wakeLocal`): the kernel and the in-line services on its thread wake each other
+ * directly.
  */
 
 import {
@@ -36,6 +36,7 @@ import {
   RING_OPEN,
   RING_SLOTS,
 } from "./ipc.ts";
+import { wakeLocal } from "./wait.ts";
 
 /** What `push` reports. */
 export const PUSHED = 0;
@@ -57,12 +58,9 @@ export interface RingRecord extends Message {
 export interface RingOptions {
   /** Copies payloads out (default: a fresh buffer each). */
   copy?: PayloadCopy;
-  /** Runs after every push and pop on this thread (default: nothing). */
-  onChange?: () => void;
 }
 
 const NO_HANDLES: readonly number[] = Object.freeze([]);
-const nothing = () => {};
 
 /** One direction of a channel, as this thread sees it. */
 export class Ring {
@@ -75,7 +73,6 @@ export class Ring {
   private readonly view: DataView;
   private readonly slots: number;
   private readonly copy: PayloadCopy;
-  private readonly onChange: () => void;
   /** The producer's last reading of head: it reads the consumer's word again only when full. */
   private seenHead: number;
 
@@ -97,7 +94,6 @@ export class Ring {
     this.tailIndex = (byteOffset + RING.TAIL) >> 2;
     this.stateIndex = (byteOffset + RING.STATE) >> 2;
     this.copy = options.copy ?? sliceCopy;
-    this.onChange = options.onChange ?? nothing;
     this.seenHead = Atomics.load(this.words, this.headIndex);
   }
 
@@ -114,7 +110,7 @@ export class Ring {
     Atomics.store(this.words, this.stateIndex, state);
     Atomics.notify(this.words, this.headIndex);
     Atomics.notify(this.words, this.tailIndex);
-    this.onChange();
+    wakeLocal();
   }
 
   /** Messages waiting to be read. */
@@ -172,7 +168,7 @@ export class Ring {
     if (payload.length > 0) this.bytes.set(payload, at + MSG.PAYLOAD);
     Atomics.store(w, this.tailIndex, (tail + 1) | 0);
     if (this.notifyTail) Atomics.notify(w, this.tailIndex);
-    this.onChange();
+    wakeLocal();
     return PUSHED;
   }
 
@@ -211,7 +207,7 @@ export class Ring {
     };
     Atomics.store(w, this.headIndex, (head + 1) | 0);
     if (((tail - head) | 0) >= RING_SLOTS) Atomics.notify(w, this.headIndex);
-    this.onChange();
+    wakeLocal();
     return record;
   }
 }

@@ -5,11 +5,13 @@
  */
 
 import { BARRIER } from "./ipc.ts";
+import { wakeLocal } from "./wait.ts";
 
 /** Sets `bits` in a notification word and wakes its waiters. */
 export function signalBits(word: Int32Array, bits: number): void {
   Atomics.or(word, 0, bits);
   Atomics.notify(word, 0);
+  wakeLocal();
 }
 
 /** Takes (and clears) the bits accumulated in a notification word; 0 if none. */
@@ -31,5 +33,6 @@ export function barrierArrive(
   Atomics.store(words, BARRIER.ARRIVED, 0);
   Atomics.add(words, BARRIER.ROUND, 1);
   Atomics.notify(words, BARRIER.ROUND);
+  wakeLocal();
   return { round, last: true };
 }

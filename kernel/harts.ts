@@ -14,7 +14,7 @@
 import { Clock, HOST_TIMER_MAX_MS } from "../machine/clock.ts";
 import { HartThread } from "../machine/hart_thread.ts";
 import { HART_WORDS, HS } from "../machine/hart_state.ts";
-import { watchWord } from "./ipc/watch.ts";
+import { watchWord } from "../abi/wait.ts";
 import type { Kernel } from "./kernel.ts";
 import type { Process } from "./proc.ts";
 

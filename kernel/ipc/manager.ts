@@ -19,6 +19,7 @@
  */
 
 import type { RamBank } from "../../machine/bus.ts";
+import { ringDoorbell } from "../../abi/wait.ts";
 import { PAGE_SIZE } from "../../machine/memory_map.ts";
 import { EEXIST, EINVAL, ENOENT, ENOMEM, ENOTCONN, EPERM, SyscallError } from "../errno.ts";
 import type { ThreadGroup } from "../proc.ts";
@@ -212,9 +213,7 @@ export class IpcManager {
 
   /** After a request was written on `conn`: ring its endpoint's doorbell. */
   ring(conn: Connection): void {
-    const bell = conn.endpoint.doorbell;
-    Atomics.add(bell, 0, 1);
-    Atomics.notify(bell, 0);
+    ringDoorbell(conn.endpoint.doorbell);
     this.host.wake(conn.endpoint.receivers);
   }
 

@@ -22,7 +22,7 @@ import {
   SERVICE_FINISHED,
   type ToService,
 } from "../../abi/service.ts";
-import { watchWord } from "./watch.ts";
+import { watchWord } from "../../abi/wait.ts";
 
 /** How a service is deployed. */
 export interface ServiceSpec {

@@ -42,7 +42,7 @@ import {
   TIMEOUT_INFINITE,
 } from "../../abi/ipc.ts";
 import { takeBits } from "../../abi/sync.ts";
-import { watchWord } from "../ipc/watch.ts";
+import { watchWord } from "../../abi/wait.ts";
 import type { Kernel, SyscallResult } from "../kernel.ts";
 import type { Process } from "../proc.ts";
 import { boundedDeadline, type WaitQueue } from "../wait.ts";

@@ -20,7 +20,7 @@ import {
   type RingRecord,
 } from "../../abi/ring.ts";
 import { IpcError } from "./errors.ts";
-import { SPIN_MS, spinUntil, startWait, type Waiter, wakeLocal } from "./wait.ts";
+import { ringDoorbell, SPIN_MS, spinUntil, startWait, type Waiter } from "../../abi/wait.ts";
 
 /** Bytes of one payload pool; a retained payload keeps at most this much alive. */
 const POOL_BYTES = 64 * 1024;
@@ -48,8 +48,8 @@ export function copyPayload(src: Uint8Array, start: number, length: number): Uin
   return out;
 }
 
-/** How the library's rings copy payloads (into the pool) and wake this thread's waits. */
-export const LIBRARY_RINGS: RingOptions = { copy: copyPayload, onChange: () => wakeLocal() };
+/** How the library's rings copy payloads: into the pool. */
+export const LIBRARY_RINGS: RingOptions = { copy: copyPayload };
 
 /** Checks what a message would carry against the limits (EINVAL). */
 export function checkOutgoing(payload: Uint8Array, handles: readonly number[]): void {
@@ -150,9 +150,7 @@ export class Caller {
 
   /** Publishes the requests written so far to the server. */
   ring(): void {
-    Atomics.add(this.doorbell, 0, 1);
-    Atomics.notify(this.doorbell, 0);
-    wakeLocal();
+    ringDoorbell(this.doorbell);
   }
 
   /**

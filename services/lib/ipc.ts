@@ -29,7 +29,14 @@ import { barrierArrive, signalBits, takeBits } from "../../abi/sync.ts";
 import { Caller, checkOutgoing, LIBRARY_RINGS, pushWaiting } from "./channel.ts";
 import { check, IpcError } from "./errors.ts";
 import type { Transport } from "./transport.ts";
-import { SPIN_MS, spinUntil, startWait, waitChange, type Waiter, wakeLocal } from "./wait.ts";
+import {
+  ringDoorbell,
+  SPIN_MS,
+  spinUntil,
+  startWait,
+  waitChange,
+  type Waiter,
+} from "../../abi/wait.ts";
 
 const EMPTY = new Uint8Array(0);
 const NO_HANDLES: readonly number[] = Object.freeze([]);
@@ -409,9 +416,7 @@ export class Server {
         requests: channel.requests,
         replies: channel.replies,
       });
-      Atomics.add(this.doorbell, 0, 1); // wake receive() to look at the new connection
-      Atomics.notify(this.doorbell, 0);
-      wakeLocal();
+      ringDoorbell(this.doorbell); // wake receive() to look at the new connection
     }
   }
 
@@ -654,7 +659,6 @@ export class Notification {
 
   signal(bits: number): void {
     signalBits(this.word, bits);
-    wakeLocal();
   }
 
   /** The bits set so far (cleared), waiting up to `timeoutMs` for some; ETIMEDOUT. */
@@ -682,10 +686,7 @@ export class Barrier {
   /** Waits until all parties have arrived; true for the one arrival that completed the round. */
   async wait(): Promise<boolean> {
     const { round, last } = barrierArrive(this.words, this.parties);
-    if (last) {
-      wakeLocal();
-      return true;
-    }
+    if (last) return true;
     while (Atomics.load(this.words, BARRIER.ROUND) === round) {
       await waitChange(this.words, BARRIER.ROUND, round, Infinity, this.spin);
     }

@@ -13,7 +13,7 @@ import { Channel, type Ring } from "../../abi/ring.ts";
 import type { ServiceBoot, ToService } from "../../abi/service.ts";
 import type { WorkerLike } from "../../machine/workers.ts";
 import { Writer } from "../../services/lib/schema.ts";
-import { waitChange } from "../../services/lib/wait.ts";
+import { waitChange } from "../../abi/wait.ts";
 import { Test, TEST_SERVER } from "./fixtures/protocol.ts";
 import { SERVER_MODULE, TestSystem } from "./system.ts";
 import { embedded } from "../../services/lib/service.ts";

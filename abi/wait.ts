@@ -1,5 +1,7 @@
 /**
- * How the service library waits for a shared word to change, on whatever thread it runs.
+ * How any thread waits for a shared word to change — the kernel's and every service's, one
+ * mechanism. It is part of the ABI because parties on one thread (the kernel and its in-line
+ * services) wake each other through it.
  *
  * Three ways, cheapest first:
  *
@@ -7,21 +9,25 @@
  *   another thread (a worker service): the answer to a call usually comes within microseconds,
  *   and waking a sleeping thread costs tens of them. Never on the kernel's thread, where the
  *   peer may be waiting for this very thread.
- * - a local wake: the library calls `wakeLocal()` after every change it makes to a shared word
- *   (a message pushed or taken, a doorbell rung, bits signalled), which settles at once the
- *   waits of this thread that the change satisfies. Two in-line parties on the kernel's thread
- *   thus hand messages over in a few microtasks, with no timer and no Atomics.waitAsync.
- * - an asynchronous wait: `Atomics.waitAsync` on the word, for changes made by other threads
- *   (or by the kernel, which does not call wakeLocal). On a thread that does not spin it is
- *   armed only after a few microtasks, by which time an in-line peer has usually answered
- *   already, since arming costs microseconds. Deno does not keep the event loop alive for a
- *   pending waitAsync (kernel/ipc/watch.ts), so while any wait is armed this thread keeps one
- *   timer: at the earliest deadline, or KEEPALIVE_MS ahead; it is dropped a few microtasks
- *   after the last wait settles. One timer per thread, not one per wait.
+ * - a local wake: every change to a shared word made through the ABI (a message pushed or
+ *   taken, a doorbell rung, bits signalled, a barrier crossed: ring.ts, sync.ts) calls
+ *   `wakeLocal()`, which settles at once the waits of this thread that the change satisfies.
+ *   The kernel and in-line services on one thread thus hand messages over in a few microtasks,
+ *   either way, with no timer and no Atomics.waitAsync.
+ * - an asynchronous wait: `Atomics.waitAsync` on the word, for changes made by other threads.
+ *   A wait that need not arm at once is armed only after a few microtasks, by which time an
+ *   in-line peer has usually answered already, since arming costs microseconds. Deno does not
+ *   keep the event loop alive for a pending waitAsync, so while any wait is armed this thread
+ *   keeps one timer: at the earliest deadline, or KEEPALIVE_MS ahead; it is dropped a few
+ *   microtasks after the last wait settles. One timer per thread, not one per wait. A
+ *   cancelled wait (settled early) drops out at once, so it keeps no thread alive.
  *
- * A wait may also watch a guard word (a ring's state): it settles when either word changes.
- * Arming is "arm, then check", so a change made by another thread between a caller's check
- * and the arming is never missed. Waits may settle spuriously: callers re-check.
+ * `watchWord` is the kernel's form (a callback, cancellable: how it notices what a worker or an
+ * in-line service wrote into a ring, a doorbell, a hart's wake word); `waitChange` the
+ * services' (a promise). A wait may also watch a guard word (a ring's state): it settles when
+ * either word changes. Arming is "arm, then check", so a change made by another thread between
+ * a caller's check and the arming is never missed. Waits may settle spuriously: callers
+ * re-check.
  */
 
 /** How long a spinning wait polls before sleeping. */
@@ -162,6 +168,34 @@ export function wakeLocal(): void {
     const w = waiters[i];
     if (w !== undefined && w.ready()) w.settle("changed");
   }
+}
+
+/**
+ * Calls `changed` once `words[index]` differs from `value` (or possibly spuriously); returns
+ * a cancel function, after which it is never called.
+ */
+export function watchWord(
+  words: Int32Array,
+  index: number,
+  value: number,
+  changed: () => void,
+): () => void {
+  let cancelled = false;
+  const w = startWait(words, index, value, Infinity, true);
+  w.promise.then(() => {
+    if (!cancelled) changed();
+  });
+  return () => {
+    cancelled = true;
+    w.settle("timeout");
+  };
+}
+
+/** Adds one to a doorbell word and wakes whoever sleeps on it, on any thread. */
+export function ringDoorbell(bell: Int32Array): void {
+  Atomics.add(bell, 0, 1);
+  Atomics.notify(bell, 0);
+  wakeLocal();
 }
 
 function armLater(w: Waiter, microtasks: number): void {

@@ -1,10 +1,11 @@
 /**
- * kernel/ipc/watch.ts: waiting for a shared word without blocking the thread; a cancelled
- * wait must end at once, or it would keep its thread alive.
+ * abi/wait.ts: waiting for a shared word without blocking the thread — changes from another
+ * thread and from this one (a local wake) end a wait; a cancelled wait never calls back and
+ * ends at once, or it would keep its thread alive; timeouts.
  */
 
 import assert from "node:assert/strict";
-import { waitWord, watchWord } from "../../kernel/ipc/watch.ts";
+import { ringDoorbell, startWait, waitChange, watchWord } from "../../abi/wait.ts";
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -45,7 +46,7 @@ Deno.test("watch: a cancelled watch never calls back, though the word changes", 
 });
 
 Deno.test("watch: a thread whose watches are cancelled can end", async () => {
-  const watch = new URL("../../kernel/ipc/watch.ts", import.meta.url).href;
+  const watch = new URL("../../abi/wait.ts", import.meta.url).href;
   const code = `import { watchWord } from "${watch}";
     const words = new Int32Array(new SharedArrayBuffer(4));
     const cancel = watchWord(words, 0, 0, () => {});
@@ -57,14 +58,28 @@ Deno.test("watch: a thread whose watches are cancelled can end", async () => {
   assert.equal(status, 0);
 });
 
-Deno.test("watch: waitWord times out, and an abort ends it at once", async () => {
+Deno.test("wait: a timeout ends a wait, settling it early ends it at once, a change ends it", async () => {
   const words = new Int32Array(new SharedArrayBuffer(4));
-  assert.equal(await waitWord(words, 0, 0, 5), "timeout");
-  const abort = new AbortController();
-  const waiting = waitWord(words, 0, 0, Infinity, abort.signal);
+  assert.equal(await waitChange(words, 0, 0, 5, false), "timeout");
+  const w = startWait(words, 0, 0, Infinity, true);
   await tick();
-  abort.abort();
-  assert.equal(await waiting, "timeout");
+  w.settle("timeout");
+  assert.equal(await w.promise, "timeout");
   Atomics.store(words, 0, 2);
-  assert.equal(await waitWord(words, 0, 0), "changed");
+  assert.equal(await waitChange(words, 0, 0, Infinity, false), "changed");
+});
+
+Deno.test("wait: a doorbell rung on this thread wakes this thread's watch without a notify", async () => {
+  // A same-thread Atomics.notify may not reach a waitAsync of the same thread; the local wake
+  // does, in microtasks: the kernel and in-line services wake each other this way.
+  const bell = new Int32Array(new SharedArrayBuffer(4));
+  const woken = Promise.withResolvers<void>();
+  watchWord(bell, 0, 0, woken.resolve);
+  let late = false;
+  const timer = setTimeout(() => (late = true), 500);
+  ringDoorbell(bell);
+  await woken.promise;
+  clearTimeout(timer);
+  assert.equal(late, false, "woken by the local wake, not by a timer");
+  assert.equal(Atomics.load(bell, 0), 1);
 });
