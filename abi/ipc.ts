@@ -136,23 +136,87 @@ export type OutgoingMessage = Omit<Message, "sender">;
 /** Why a message was refused. */
 export class MessageError extends Error {}
 
-/** Writes `msg` into `dst` (MSG_SIZE bytes). The sender field is left for the transport. */
-export function encodeMessage(dst: Uint8Array, msg: OutgoingMessage): void {
-  if (msg.payload.length > MSG_PAYLOAD_MAX) {
-    throw new MessageError(`payload of ${msg.payload.length} bytes exceeds ${MSG_PAYLOAD_MAX}`);
-  }
-  if (msg.handles.length > MSG_HANDLES_MAX) {
-    throw new MessageError(`${msg.handles.length} handles exceed ${MSG_HANDLES_MAX}`);
-  }
-  const dv = new DataView(dst.buffer, dst.byteOffset, MSG_SIZE);
-  dv.setInt32(MSG.LABEL, msg.label, true);
-  dv.setUint16(MSG.LENGTH, msg.payload.length, true);
-  dv.setUint16(MSG.NHANDLES, msg.handles.length, true);
-  dv.setUint32(MSG.TAG, msg.tag, true);
+/** How a reader copies a payload out of its record (a ring slot is reused at once). */
+export type PayloadCopy = (src: Uint8Array, start: number, length: number) => Uint8Array;
+
+/** A copy in an ArrayBuffer of its own. */
+export const sliceCopy: PayloadCopy = (src, start, length) => src.slice(start, start + length);
+
+/** A record as read: a message, or a malformed one (only its label, sender and tag read). */
+export interface MessageRecord extends Message {
+  malformed: boolean;
+}
+
+const NO_HANDLES: readonly number[] = Object.freeze([]);
+
+/**
+ * Writes a record at byte `at` of `view` (whose buffer `bytes` also views, from the same
+ * origin). The payload and handles must be within the limits.
+ */
+export function writeRecord(
+  view: DataView,
+  bytes: Uint8Array,
+  at: number,
+  label: number,
+  tag: number,
+  handles: readonly number[],
+  payload: Uint8Array,
+  sender: number,
+): void {
+  view.setInt32(at + MSG.LABEL, label, true);
+  view.setUint16(at + MSG.LENGTH, payload.length, true);
+  view.setUint16(at + MSG.NHANDLES, handles.length, true);
+  view.setInt32(at + MSG.SENDER, sender, true);
+  view.setUint32(at + MSG.TAG, tag, true);
   for (let i = 0; i < MSG_HANDLES_MAX; i++) {
-    dv.setInt32(MSG.HANDLES + 4 * i, msg.handles[i] ?? 0, true);
+    view.setInt32(at + MSG.HANDLES + 4 * i, i < handles.length ? handles[i] : 0, true);
   }
-  dst.set(msg.payload, MSG.PAYLOAD);
+  if (payload.length > 0) bytes.set(payload, at + MSG.PAYLOAD);
+}
+
+/**
+ * Reads the record at byte `at` of `view` (and `bytes`, as for writeRecord), validating it: a
+ * length or handle count out of range makes it malformed.
+ */
+export function readRecord(
+  view: DataView,
+  bytes: Uint8Array,
+  at: number,
+  copy: PayloadCopy,
+): MessageRecord {
+  const length = view.getUint16(at + MSG.LENGTH, true);
+  const nhandles = view.getUint16(at + MSG.NHANDLES, true);
+  const malformed = length > MSG_PAYLOAD_MAX || nhandles > MSG_HANDLES_MAX;
+  let handles = NO_HANDLES as number[];
+  if (!malformed && nhandles > 0) {
+    handles = [];
+    for (let i = 0; i < nhandles; i++) handles.push(view.getInt32(at + MSG.HANDLES + 4 * i, true));
+  }
+  return {
+    label: view.getInt32(at + MSG.LABEL, true),
+    sender: view.getInt32(at + MSG.SENDER, true),
+    tag: view.getUint32(at + MSG.TAG, true),
+    handles,
+    payload: copy(bytes, at + MSG.PAYLOAD, malformed ? 0 : length),
+    malformed,
+  };
+}
+
+/** Throws MessageError if `payload` or `handles` exceed what one message carries. */
+export function checkLimits(payload: Uint8Array, handles: readonly number[]): void {
+  if (payload.length > MSG_PAYLOAD_MAX) {
+    throw new MessageError(`payload of ${payload.length} bytes exceeds ${MSG_PAYLOAD_MAX}`);
+  }
+  if (handles.length > MSG_HANDLES_MAX) {
+    throw new MessageError(`${handles.length} handles exceed ${MSG_HANDLES_MAX}`);
+  }
+}
+
+/** Writes `msg` into `dst` (MSG_SIZE bytes). */
+export function encodeMessage(dst: Uint8Array, msg: Message): void {
+  checkLimits(msg.payload, msg.handles);
+  const view = new DataView(dst.buffer, dst.byteOffset, MSG_SIZE);
+  writeRecord(view, dst, 0, msg.label, msg.tag, msg.handles, msg.payload, msg.sender);
 }
 
 /**
@@ -163,24 +227,11 @@ export function decodeMessage(src: Uint8Array): Message {
   if (src.length < MSG_SIZE) {
     throw new MessageError(`record of ${src.length} bytes, need ${MSG_SIZE}`);
   }
-  const dv = new DataView(src.buffer, src.byteOffset, MSG_SIZE);
-  const length = dv.getUint16(MSG.LENGTH, true);
-  const nhandles = dv.getUint16(MSG.NHANDLES, true);
-  if (length > MSG_PAYLOAD_MAX) {
-    throw new MessageError(`length ${length} exceeds ${MSG_PAYLOAD_MAX}`);
+  const record = readRecord(new DataView(src.buffer, src.byteOffset, MSG_SIZE), src, 0, sliceCopy);
+  if (record.malformed) {
+    throw new MessageError("malformed record: payload length or handle count out of range");
   }
-  if (nhandles > MSG_HANDLES_MAX) {
-    throw new MessageError(`${nhandles} handles exceed ${MSG_HANDLES_MAX}`);
-  }
-  const handles: number[] = [];
-  for (let i = 0; i < nhandles; i++) handles.push(dv.getInt32(MSG.HANDLES + 4 * i, true));
-  return {
-    label: dv.getInt32(MSG.LABEL, true),
-    sender: dv.getInt32(MSG.SENDER, true),
-    tag: dv.getUint32(MSG.TAG, true),
-    handles,
-    payload: src.slice(MSG.PAYLOAD, MSG.PAYLOAD + length),
-  };
+  return record;
 }
 
 /**

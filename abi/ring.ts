@@ -24,17 +24,18 @@
 
 import {
   CHANNEL_BYTES,
-  type Message,
-  MessageError,
-  MSG,
-  MSG_HANDLES_MAX,
-  MSG_PAYLOAD_MAX,
+  checkLimits,
+  type MessageRecord,
   MSG_SIZE,
   type OutgoingMessage,
+  type PayloadCopy,
+  readRecord,
   RING,
   RING_BYTES,
   RING_OPEN,
   RING_SLOTS,
+  sliceCopy,
+  writeRecord,
 } from "./ipc.ts";
 import { wakeLocal } from "./wait.ts";
 
@@ -43,24 +44,11 @@ export const PUSHED = 0;
 export const FULL = 1;
 export const CLOSED = 2;
 
-/** How a pop copies a payload out of its slot (the ring's slot is reused at once). */
-export type PayloadCopy = (src: Uint8Array, start: number, length: number) => Uint8Array;
-
-/** A copy in an ArrayBuffer of its own. */
-const sliceCopy: PayloadCopy = (src, start, length) => src.slice(start, start + length);
-
-/** A record taken off a ring: a message, or a malformed one (only its label and tag read). */
-export interface RingRecord extends Message {
-  malformed: boolean;
-}
-
 /** How a thread uses the rings of a channel. */
 export interface RingOptions {
   /** Copies payloads out (default: a fresh buffer each). */
   copy?: PayloadCopy;
 }
-
-const NO_HANDLES: readonly number[] = Object.freeze([]);
 
 /** One direction of a channel, as this thread sees it. */
 export class Ring {
@@ -145,9 +133,7 @@ export class Ring {
     payload: Uint8Array,
     sender: number,
   ): number {
-    if (payload.length > MSG_PAYLOAD_MAX || handles.length > MSG_HANDLES_MAX) {
-      throw new MessageError(`message over the limits (${payload.length} B, ${handles.length})`);
-    }
+    checkLimits(payload, handles);
     const w = this.words;
     if (Atomics.load(w, this.stateIndex) !== RING_OPEN) return CLOSED;
     const tail = Atomics.load(w, this.tailIndex);
@@ -156,55 +142,30 @@ export class Ring {
       if (((tail - this.seenHead) | 0) >= RING_SLOTS) return FULL;
     }
     const at = this.slots + (tail & (RING_SLOTS - 1)) * MSG_SIZE;
-    const v = this.view;
-    v.setInt32(at + MSG.LABEL, label, true);
-    v.setUint16(at + MSG.LENGTH, payload.length, true);
-    v.setUint16(at + MSG.NHANDLES, handles.length, true);
-    v.setInt32(at + MSG.SENDER, sender, true);
-    v.setUint32(at + MSG.TAG, tag, true);
-    for (let i = 0; i < MSG_HANDLES_MAX; i++) {
-      v.setInt32(at + MSG.HANDLES + 4 * i, i < handles.length ? handles[i] : 0, true);
-    }
-    if (payload.length > 0) this.bytes.set(payload, at + MSG.PAYLOAD);
+    writeRecord(this.view, this.bytes, at, label, tag, handles, payload, sender);
     Atomics.store(w, this.tailIndex, (tail + 1) | 0);
     if (this.notifyTail) Atomics.notify(w, this.tailIndex);
     wakeLocal();
     return PUSHED;
   }
 
-  /** `push` of a message object; true if it went in. */
+  /** `push` of a message object (its sender field ignored); true if it went in. */
   pushMessage(msg: OutgoingMessage, sender: number): boolean {
     return this.push(msg.label, msg.tag, msg.handles, msg.payload, sender) === PUSHED;
   }
 
   /**
-   * Takes the next record: undefined if there is none; one with `malformed` set (and only its
-   * label and tag read) if its length or handle count is out of range — consumed either way,
+   * Takes the next record: undefined if there is none; one with `malformed` set (its payload
+   * and handles not read) if its length or handle count is out of range — consumed either way,
    * so one bad record cannot wedge the ring.
    */
-  pop(): RingRecord | undefined {
+  pop(): MessageRecord | undefined {
     const w = this.words;
     const head = Atomics.load(w, this.headIndex);
     const tail = Atomics.load(w, this.tailIndex);
     if (head === tail) return undefined;
     const at = this.slots + (head & (RING_SLOTS - 1)) * MSG_SIZE;
-    const v = this.view;
-    const length = v.getUint16(at + MSG.LENGTH, true);
-    const nhandles = v.getUint16(at + MSG.NHANDLES, true);
-    const malformed = length > MSG_PAYLOAD_MAX || nhandles > MSG_HANDLES_MAX;
-    let handles = NO_HANDLES as number[];
-    if (!malformed && nhandles > 0) {
-      handles = [];
-      for (let i = 0; i < nhandles; i++) handles.push(v.getInt32(at + MSG.HANDLES + 4 * i, true));
-    }
-    const record = {
-      label: v.getInt32(at + MSG.LABEL, true),
-      sender: v.getInt32(at + MSG.SENDER, true),
-      tag: v.getUint32(at + MSG.TAG, true),
-      handles,
-      payload: this.copy(this.bytes, at + MSG.PAYLOAD, malformed ? 0 : length),
-      malformed,
-    };
+    const record = readRecord(this.view, this.bytes, at, this.copy);
     Atomics.store(w, this.headIndex, (head + 1) | 0);
     if (((tail - head) | 0) >= RING_SLOTS) Atomics.notify(w, this.headIndex);
     wakeLocal();

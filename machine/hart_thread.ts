@@ -6,8 +6,9 @@
  * EXIT, stores IDLE and notifies; the kernel awaits that with Atomics.waitAsync, so its own
  * thread never blocks. Between runs the worker sleeps in Atomics.wait on CONTROL (after a
  * short spin). Only the kernel moves CONTROL from IDLE and only the worker moves it back, and
- * a wake-up that finds CONTROL unchanged is no command (a notify can arrive late). postMessage is used for set-up only: the buffers, and the changes to the set of
- * shared RAM banks (IPC regions made or freed later), which the worker applies, in order, when
+ * a wake-up that finds CONTROL unchanged is no command (a notify can arrive late).
+ * postMessage is used for set-up only: the buffers, and the changes to the set of shared RAM
+ * banks (IPC regions made or freed later), which the worker applies, in order, when
  * told to (ATTACH) before its next run. Only while it executes does a worker's bus matter to
  * the shared window (`Machine.hartExecuting`): a range its stale bus still maps is not reused
  * until that run ends, and every run starts with the bus caught up.

@@ -171,11 +171,13 @@ export class Machine {
    */
   hartExecuting(hartId: number, version: number | undefined): void {
     this.hartBankVersions[hartId] = version ?? Infinity;
-    this.settleWindow();
+    if (version === undefined) this.settleWindow(); // starting to execute frees nothing
   }
 
   private settleWindow(): void {
-    this.window.settle(Math.min(this.bankVersion, ...this.hartBankVersions));
+    if (this.window.quarantining) {
+      this.window.settle(Math.min(this.bankVersion, ...this.hartBankVersions));
+    }
   }
 
   /** The buffers hart `hartId` needs, to hand to a host worker. */

@@ -66,6 +66,11 @@ export class SharedWindow {
     }
   }
 
+  /** Whether any range waits in quarantine (cheap: checked after every hart run). */
+  get quarantining(): boolean {
+    return this.quarantine.length > 0;
+  }
+
   /** Bytes free now. */
   get freeBytes(): number {
     return this.free.reduce((n, r) => n + r.size, 0);

@@ -6,9 +6,10 @@
  * Extra arguments are passed to `deno test` (e.g. a file or `--filter`).
  *
  * Every test is bounded: Deno prints a test's name when it starts and its result when it ends,
- * so when nothing is printed for TEST_BOUND_MS (env DENIX_TEST_BOUND_MS) a test is stuck (an await that never settles).
- * The run is then killed and reported as failed, naming that test and counting the results
- * printed so far, rather than hanging CI. The slowest test takes about 12 s on a 2-core VM.
+ * so when nothing is printed for TEST_BOUND_MS (env DENIX_TEST_BOUND_MS) a test is stuck (an
+ * await that never settles). The run is then killed and reported as failed, naming that test
+ * and counting the results printed so far, rather than hanging CI. The slowest test takes
+ * about 12 s on a 2-core VM.
  */
 
 import { ensureDebianPackages } from "./deps.ts";

@@ -33,7 +33,6 @@ import {
   encodeMessage,
   type Message,
   MessageError,
-  MSG,
   MSG_SIZE,
   NAME_MAX,
   RIGHT,
@@ -85,7 +84,6 @@ function checkGrantable(me: Party, handles: number[]): void {
 function writeMessage(p: Process, ptr: number, msg: Message): void {
   const out = new Uint8Array(MSG_SIZE);
   encodeMessage(out, msg);
-  new DataView(out.buffer).setInt32(MSG.SENDER, msg.sender, true);
   p.as.copyOut(ptr, out);
 }
 

@@ -10,15 +10,8 @@
  */
 
 import { EAGAIN, ECONNRESET, EINVAL, ETIMEDOUT } from "../../abi/errno.ts";
-import { MSG_HANDLES_MAX, MSG_PAYLOAD_MAX, RING_OPEN } from "../../abi/ipc.ts";
-import {
-  CLOSED,
-  FULL,
-  PUSHED,
-  type Ring,
-  type RingOptions,
-  type RingRecord,
-} from "../../abi/ring.ts";
+import { checkLimits, MessageError, type MessageRecord, RING_OPEN } from "../../abi/ipc.ts";
+import { CLOSED, FULL, PUSHED, type Ring, type RingOptions } from "../../abi/ring.ts";
 import { IpcError } from "./errors.ts";
 import { ringDoorbell, SPIN_MS, spinUntil, startWait, type Waiter } from "../../abi/wait.ts";
 
@@ -53,10 +46,12 @@ export const LIBRARY_RINGS: RingOptions = { copy: copyPayload };
 
 /** Checks what a message would carry against the limits (EINVAL). */
 export function checkOutgoing(payload: Uint8Array, handles: readonly number[]): void {
-  if (payload.length > MSG_PAYLOAD_MAX) {
-    throw new IpcError(EINVAL, `payload of ${payload.length} bytes exceeds ${MSG_PAYLOAD_MAX}`);
+  try {
+    checkLimits(payload, handles);
+  } catch (e) {
+    if (e instanceof MessageError) throw new IpcError(EINVAL, e.message);
+    throw e;
   }
-  if (handles.length > MSG_HANDLES_MAX) throw new IpcError(EINVAL, "too many handles");
 }
 
 /**
@@ -94,7 +89,7 @@ function endOfSpin(): number {
 
 /** A call waiting for its reply on the slow path. */
 interface Pending {
-  reply: RingRecord | undefined;
+  reply: MessageRecord | undefined;
   error: IpcError | undefined;
   waiter: Waiter | undefined;
 }
@@ -178,7 +173,7 @@ export class Caller {
     payload: Uint8Array,
     handles: readonly number[],
     timeoutMs: number,
-  ): RingRecord | Promise<RingRecord> {
+  ): MessageRecord | Promise<MessageRecord> {
     const tag = this.tag();
     const me: Pending = { reply: undefined, error: undefined, waiter: undefined };
     this.waiting.set(tag, me);
@@ -254,7 +249,7 @@ export class Caller {
     tag: number,
     me: Pending,
     timeoutMs: number,
-  ): RingRecord | Promise<RingRecord> {
+  ): MessageRecord | Promise<MessageRecord> {
     const deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
     if (this.waiting.size === 1 && this.spin) {
       const replies = this.replies;
@@ -276,7 +271,7 @@ export class Caller {
     return this.waitForReply(tag, me, deadline);
   }
 
-  private async waitForReply(tag: number, me: Pending, deadline: number): Promise<RingRecord> {
+  private async waitForReply(tag: number, me: Pending, deadline: number): Promise<MessageRecord> {
     const replies = this.replies;
     try {
       for (;;) {
