@@ -11,20 +11,49 @@
 
 /*
  * Syscall numbers from the asm-generic table. rv32 has only the 64-bit time
- * calls (clock_gettime64, clock_nanosleep_time64, futex_time64) and none of
- * fstat (statx stands in), wait4 (waitid), fork/vfork (clone), dup2 (dup3),
- * pipe (pipe2) or nanosleep (clock_nanosleep_time64).
+ * calls (clock_gettime64, clock_nanosleep_time64, futex_time64,
+ * utimensat_time64) and none of stat/fstat/newfstatat (statx stands in),
+ * renameat (renameat2), wait4 (waitid), fork/vfork (clone), dup2 (dup3),
+ * pipe (pipe2) or nanosleep (clock_nanosleep_time64). A 64-bit argument
+ * (pread64's offset, truncate64's length) takes two registers, low word
+ * first, with no even-register alignment; _llseek is the exception, taking
+ * the high word first.
  */
+#define SYS_getcwd 17
 #define SYS_dup 23
 #define SYS_dup3 24
 #define SYS_fcntl64 25
+#define SYS_ioctl 29
+#define SYS_mkdirat 34
 #define SYS_unlinkat 35
+#define SYS_symlinkat 36
+#define SYS_linkat 37
+#define SYS_umount2 39
+#define SYS_mount 40
+#define SYS_statfs64 43
+#define SYS_fstatfs64 44
+#define SYS_truncate64 45
+#define SYS_ftruncate64 46
+#define SYS_faccessat 48
+#define SYS_chdir 49
+#define SYS_fchdir 50
+#define SYS_fchmod 52
+#define SYS_fchmodat 53
 #define SYS_openat 56
 #define SYS_close 57
 #define SYS_pipe2 59
+#define SYS_getdents64 61
 #define SYS_llseek 62
 #define SYS_read 63
 #define SYS_write 64
+#define SYS_readv 65
+#define SYS_writev 66
+#define SYS_pread64 67
+#define SYS_pwrite64 68
+#define SYS_readlinkat 78
+#define SYS_sync 81
+#define SYS_fsync 82
+#define SYS_fdatasync 83
 #define SYS_exit 93
 #define SYS_exit_group 94
 #define SYS_waitid 95
@@ -39,8 +68,13 @@
 #define SYS_setpriority 140
 #define SYS_getpriority 141
 #define SYS_times 153
+#define SYS_setpgid 154
+#define SYS_getpgid 155
+#define SYS_getsid 156
+#define SYS_setsid 157
 #define SYS_uname 160
 #define SYS_getrusage 165
+#define SYS_umask 166
 #define SYS_getcpu 168
 #define SYS_prctl 167
 #define SYS_getpid 172
@@ -52,10 +86,12 @@
 #define SYS_execve 221
 #define SYS_mmap2 222
 #define SYS_mprotect 226
+#define SYS_renameat2 276
 #define SYS_getrandom 278
 #define SYS_statx 291
 #define SYS_clock_gettime64 403
 #define SYS_clock_nanosleep_time64 407
+#define SYS_utimensat_time64 412
 #define SYS_futex_time64 422
 
 /* Raw results in [-LINUX_MAX_ERRNO, -1] are -errno. */
@@ -63,7 +99,13 @@
 
 #define LINUX_EINTR 4
 
+/* The longest path the kernel accepts, NUL included (picolibc's PATH_MAX says 1024). */
+#define LINUX_PATH_MAX 4096
+
 #define LINUX_AT_FDCWD (-100)
+#define LINUX_AT_SYMLINK_NOFOLLOW 0x100
+#define LINUX_AT_REMOVEDIR 0x200
+#define LINUX_AT_SYMLINK_FOLLOW 0x400
 #define LINUX_AT_EMPTY_PATH 0x1000
 
 #define LINUX_O_ACCMODE 0x3
@@ -80,7 +122,29 @@
 #define LINUX_O_SYNC 0x101000
 #define LINUX_O_PATH 0x200000
 
+/* fcntl64 commands; on 32-bit the record locks taking struct flock64 are 12..14. */
+#define LINUX_F_DUPFD 0
 #define LINUX_F_GETFD 1
+#define LINUX_F_SETFD 2
+#define LINUX_F_GETFL 3
+#define LINUX_F_SETFL 4
+#define LINUX_F_GETLK64 12
+#define LINUX_F_SETLK64 13
+#define LINUX_F_SETLKW64 14
+#define LINUX_F_DUPFD_CLOEXEC 1030
+#define LINUX_FD_CLOEXEC 1
+
+#define LINUX_F_RDLCK 0
+#define LINUX_F_WRLCK 1
+#define LINUX_F_UNLCK 2
+
+/* ioctl requests on terminals (asm-generic/ioctls.h). */
+#define LINUX_TCGETS 0x5401
+#define LINUX_TCSETS 0x5402
+#define LINUX_TCSETSW 0x5403
+#define LINUX_TCSETSF 0x5404
+#define LINUX_TIOCGPGRP 0x540f
+#define LINUX_TIOCSPGRP 0x5410
 
 #define LINUX_SIG_BLOCK 0
 #define LINUX_SIG_UNBLOCK 1
@@ -187,6 +251,35 @@ struct linux_statx {
 };
 
 _Static_assert(sizeof(struct linux_statx) == 256, "struct statx is 256 bytes");
+
+/*
+ * struct flock64 as fcntl64's F_GETLK64/F_SETLK64/F_SETLKW64 read and write
+ * it on rv32: the 64-bit offsets are 8-byte aligned, so padding follows
+ * l_whence and l_pid. 32 bytes.
+ */
+struct linux_flock64 {
+	int16_t l_type;
+	int16_t l_whence;
+	int32_t pad0;
+	int64_t l_start;
+	int64_t l_len;
+	int32_t l_pid;
+	int32_t pad1;
+};
+
+_Static_assert(sizeof(struct linux_flock64) == 32, "rv32 struct flock64 is 32 bytes");
+
+/*
+ * The record getdents64 packs into its buffer: a fixed 19-byte head, then
+ * the NUL-terminated name, the whole padded to d_reclen (a multiple of 8).
+ */
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	uint16_t d_reclen;
+	uint8_t d_type;
+	char d_name[];
+};
 
 /*
  * struct sigaction as rt_sigaction reads and writes it on riscv: handler,

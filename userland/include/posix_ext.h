@@ -1,18 +1,24 @@
 /*
  * posix_ext.h: the POSIX and Linux calls our glue (userland/lib) provides
  * that picolibc's headers do not declare in this configuration: clocks and
- * sleeping, sched_yield, gettid, memory mappings, nice values, CPU affinity
- * and the sigaction flags beyond SA_NOCLDSTOP. Calls picolibc does declare
- * (fork, execve, waitpid, pipe, dup2, sigaction, sleep, getrusage, ...) are
- * used through its own headers. Clock ids and signal numbers keep picolibc's
- * values, which the glue translates; PROT_*, MAP_*, PRIO_* and SA_* values
+ * sleeping, sched_yield, gettid, memory mappings, nice values, CPU affinity,
+ * the sigaction flags beyond SA_NOCLDSTOP, and the file calls its
+ * <sys/stat.h> and <stdio.h> leave out (lstat, renameat). Calls picolibc
+ * does declare (fork, execve, waitpid, pipe, dup2, sigaction, sleep,
+ * getrusage, openat, fstatat, mkdir, link, ...) are used through its own
+ * headers; headers it lacks are userland/include's <dirent.h>, <termios.h>,
+ * <sys/ioctl.h>, <sys/uio.h>, <sys/statfs.h> and <sys/mount.h>. Clock ids,
+ * signal numbers, O_*, AT_*, F_* and errno values keep picolibc's values,
+ * which the glue translates; PROT_*, MAP_*, PRIO_*, SA_* and UTIME_* values
  * are Linux's own.
  */
 #ifndef POSIX_EXT_H
 #define POSIX_EXT_H
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -124,5 +130,22 @@ int sched_getaffinity(pid_t pid, size_t size, cpu_set_t *set);
 #define SA_RESTART 0x10000000
 #define SA_NODEFER 0x40000000
 #define SA_RESETHAND ((int)0x80000000u)
+
+/*
+ * Files. picolibc names AT_EMPTY_PATH only for _GNU_SOURCE; this is its
+ * value there. picolibc's ino_t, dev_t, nlink_t, uid_t and gid_t are 16
+ * bits and off_t 32: stat reports the low 16 bits of an inode number, and
+ * EOVERFLOW for a file of 2 GiB or more.
+ */
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH 16
+#endif
+
+/* tv_nsec values for utimensat and futimens (Linux's; picolibc has none here). */
+#define UTIME_NOW ((1l << 30) - 1l)
+#define UTIME_OMIT ((1l << 30) - 2l)
+
+int lstat(const char *restrict path, struct stat *restrict st);
+int renameat(int old_dirfd, const char *old_path, int new_dirfd, const char *new_path);
 
 #endif

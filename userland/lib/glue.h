@@ -2,15 +2,19 @@
  * glue.h: helpers shared by the picolibc system-call glue in userland/lib:
  * turning raw Linux results into the C convention (errno + -1) with errno
  * values translated to picolibc's numbering, translating signal numbers
- * both ways (picolibc uses the BSD set), and the futex calls the thread
- * library and the libc locks sleep and wake with.
+ * both ways (picolibc uses the BSD set), picolibc's AT_FDCWD and AT_* flags
+ * as Linux's, and the futex calls the thread library and the libc locks sleep
+ * and wake with.
  */
 #ifndef GLUE_H
 #define GLUE_H
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 
 #include "linux_syscall.h"
+#include "posix_ext.h"
 
 /* Sets errno from a Linux error number (positive, as the kernel means it). */
 void glue_set_errno(long linux_errno);
@@ -23,6 +27,39 @@ static inline long glue_result(long ret)
 		return -1;
 	}
 	return ret;
+}
+
+/*
+ * The directory descriptor for a Linux *at call: picolibc's AT_FDCWD (-2) is
+ * Linux's -100; any other value (a descriptor, or a bad one the kernel will
+ * refuse with EBADF) passes through.
+ */
+static inline long glue_at_fd(int dirfd)
+{
+	return dirfd == AT_FDCWD ? LINUX_AT_FDCWD : dirfd;
+}
+
+/*
+ * Linux's AT_* bits for picolibc's. Bits outside `allowed` (a set of
+ * picolibc AT_* values the call accepts) set EINVAL and give -1.
+ */
+static inline long glue_at_flags(int flags, int allowed)
+{
+	long out = 0;
+
+	if (flags & ~allowed) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (flags & AT_SYMLINK_NOFOLLOW)
+		out |= LINUX_AT_SYMLINK_NOFOLLOW;
+	if (flags & AT_SYMLINK_FOLLOW)
+		out |= LINUX_AT_SYMLINK_FOLLOW;
+	if (flags & AT_REMOVEDIR)
+		out |= LINUX_AT_REMOVEDIR;
+	if (flags & AT_EMPTY_PATH)
+		out |= LINUX_AT_EMPTY_PATH;
+	return out;
 }
 
 /* The picolibc errno value for a Linux error number, without touching errno. */

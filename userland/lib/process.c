@@ -5,7 +5,8 @@
  * search), and waitpid/wait on waitid (rv32 has no wait4), which build the
  * classic status word picolibc's <sys/wait.h> macros decode: exit code << 8,
  * the signal number (picolibc's numbering) for a kill, (signal << 8) | 0x7f
- * for a stop.
+ * for a stop. Process groups and sessions for job control: setpgid,
+ * getpgid, getpgrp, setpgrp, setsid, getsid.
  */
 #define _GNU_SOURCE /* strchrnul */
 #include <errno.h>
@@ -42,6 +43,38 @@ pid_t getppid(void)
 pid_t gettid(void)
 {
 	return (pid_t)syscall0(SYS_gettid);
+}
+
+int setpgid(pid_t pid, pid_t pgid)
+{
+	return glue_result(syscall2(SYS_setpgid, pid, pgid));
+}
+
+pid_t getpgid(pid_t pid)
+{
+	return glue_result(syscall1(SYS_getpgid, pid));
+}
+
+pid_t getpgrp(void)
+{
+	return getpgid(0);
+}
+
+/* The System V form: makes the caller a process group leader. */
+int setpgrp(void)
+{
+	return setpgid(0, 0);
+}
+
+/* Returns the new session's id (the caller's pid); EPERM for a group leader. */
+pid_t setsid(void)
+{
+	return glue_result(syscall0(SYS_setsid));
+}
+
+pid_t getsid(pid_t pid)
+{
+	return glue_result(syscall1(SYS_getsid, pid));
 }
 
 pid_t fork(void)
