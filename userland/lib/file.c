@@ -1,13 +1,13 @@
 /*
  * file.c: picolibc's file hooks and the POSIX calls on open descriptors:
- * open, openat, close, read, write, pread, pwrite, readv, writev, lseek,
- * ftruncate, truncate, fsync, fdatasync, fcntl, and the descriptor calls
- * pipe, pipe2, dup, dup2 and dup3. They sit on the Linux rv32 calls openat,
- * close, read, write, pread64, pwrite64, readv, writev, _llseek, ftruncate64,
- * truncate64, fsync, fdatasync, fcntl64, pipe2, dup and dup3, translating
- * picolibc's O_*, F_* and lock values to and from the kernel's. Offsets and
- * lengths are picolibc's 32-bit off_t; the kernel takes 64 bits, which go
- * as two registers, low word first.
+ * open, openat, creat, close, read, write, pread, pwrite, readv, writev,
+ * lseek, ftruncate, truncate, fsync, fdatasync, fcntl, and the descriptor
+ * calls pipe, pipe2, dup, dup2 and dup3. They sit on the Linux rv32 calls
+ * openat, close, read, write, pread64, pwrite64, readv, writev, _llseek,
+ * ftruncate64, truncate64, fsync, fdatasync, fcntl64, pipe2, dup and dup3,
+ * translating picolibc's O_*, F_* and lock values to and from the kernel's.
+ * Offsets and lengths are picolibc's 32-bit off_t; the kernel takes 64
+ * bits, which go as two registers, low word first.
  */
 #define _GNU_SOURCE /* pipe2 and dup3 prototypes */
 #include <errno.h>
@@ -92,6 +92,11 @@ int open(const char *path, int flags, ...)
 		va_end(ap);
 	}
 	return openat(AT_FDCWD, path, flags, mode);
+}
+
+int creat(const char *path, mode_t mode)
+{
+	return openat(AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC, mode);
 }
 
 int close(int fd)

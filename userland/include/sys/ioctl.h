@@ -15,6 +15,9 @@
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414
 #define TIOCNOTTY 0x5422
+/* On a pseudo-terminal master: its slave's number (an unsigned), and unlocking the slave (int 0). */
+#define TIOCGPTN 0x80045430
+#define TIOCSPTLCK 0x40045431
 
 struct winsize {
 	unsigned short ws_row;
