@@ -7,7 +7,7 @@
  *    and powers of 3, 5, 7), bitmaps, zeroed inode tables, the reserved inodes 1..10 marked in
  *    use, and the root directory (inode 2, one block holding "." and "..").
  * 2. The skeleton is mounted with this back end (image.ts) and filled through the FileSystem
- *    interface: lost+found first (so it gets inode 11, where e2fsck looks), then the tree.
+ *    interface: lost+found first (where e2fsck puts what it reconnects), then the tree.
  *
  * Each group is laid out [super + descriptors] [block bitmap] [inode bitmap] [inode table]
  * [data]; bitmap bits past a short last group, or past inodes_per_group, are padding set to 1.

@@ -58,6 +58,7 @@ export class Volume {
    * system's block size, then reads and checks every group descriptor.
    */
   static async load(cache: BlockCache, ctx: FsContext, readOnly: boolean): Promise<Volume> {
+    if (cache.blockSize !== 1024) await cache.setBlockSize(1024); // a remount of the device
     const first = await cache.read(SUPERBLOCK_OFFSET / 1024);
     const sb = decodeSuperblock(first.data.subarray(0, SUPERBLOCK_BYTES));
     const geo = checkSuperblock(sb, cache.deviceBytes);
