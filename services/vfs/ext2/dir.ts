@@ -29,6 +29,9 @@ import {
   groupStart,
   INDEX_FL,
   type Inode,
+  type NewDirent,
+  setDirentIno,
+  setDirentRecLen,
 } from "./layout.ts";
 import type { Volume } from "./volume.ts";
 
@@ -159,20 +162,20 @@ export class Directories {
     const buf = await this.block(dir, 0);
     const dotdot = this.entries(buf, 0)[1];
     this.vol.cache.modify(buf);
-    new DataView(buf.data.buffer, buf.data.byteOffset).setUint32(dotdot.offset, parent, true);
+    setDirentIno(buf.data, dotdot.offset, parent);
   }
 
   /** Writes the first block of a new directory: "." and "..". */
   initBlock(buf: Buf, self: number, parent: number): void {
     const dotLen = direntLength(1);
-    const ft = this.vol.hasFileType;
-    encodeDirent(buf.data, 0, { ino: self, recLen: dotLen, name: DOT, fileType: FT.DIR }, ft);
     const rest = this.vol.geo.blockSize - dotLen;
+    const dot = { ino: self, recLen: dotLen, name: DOT, fileType: FT.DIR };
+    encodeDirent(buf.data, 0, dot, this.ft);
     encodeDirent(
       buf.data,
       dotLen,
       { ino: parent, recLen: rest, name: DOTDOT, fileType: FT.DIR },
-      ft,
+      this.ft,
     );
   }
 
@@ -180,8 +183,14 @@ export class Directories {
    * Adds the entry `name` → `ino` to directory `dirIno` (whose inode is `dir`, written back by
    * the caller): in a free slot or slack, else in a new block (ENOSPC).
    */
-  async add(dirIno: number, dir: Inode, name: Uint8Array, ino: number, fileType: number) {
-    const entry = { ino, recLen: 0, name, fileType };
+  async add(
+    dirIno: number,
+    dir: Inode,
+    name: Uint8Array,
+    ino: number,
+    fileType: number,
+  ): Promise<void> {
+    const entry: NewDirent = { ino, recLen: 0, name, fileType };
     const need = direntLength(name.length);
     const n = this.blockCount(dir);
     dir.flags &= ~INDEX_FL;
@@ -191,7 +200,7 @@ export class Directories {
         const used = e.ino === 0 ? 0 : direntLength(e.nameLen);
         if (e.recLen - used < need) continue;
         this.vol.cache.modify(buf);
-        if (used > 0) this.setRecLen(buf, e.offset, used);
+        if (used > 0) setDirentRecLen(buf.data, e.offset, used);
         encodeDirent(buf.data, e.offset + used, { ...entry, recLen: e.recLen - used }, this.ft);
         return;
       }
@@ -203,11 +212,7 @@ export class Directories {
     return this.vol.hasFileType;
   }
 
-  private async grow(
-    dirIno: number,
-    dir: Inode,
-    entry: { ino: number; recLen: number; name: Uint8Array; fileType: number },
-  ): Promise<void> {
+  private async grow(dirIno: number, dir: Inode, entry: NewDirent): Promise<void> {
     const bs = this.vol.geo.blockSize;
     if (dir.size + bs > DIR_SIZE_MAX) throw new FsError(ENOSPC, "ext2: directory is full");
     const l = dir.size / bs;
@@ -224,25 +229,16 @@ export class Directories {
     this.vol.cache.modify(slot.buf);
     dir.flags &= ~INDEX_FL;
     if (slot.prev) {
-      this.setRecLen(slot.buf, slot.prev.offset, slot.prev.recLen + slot.entry.recLen);
+      setDirentRecLen(slot.buf.data, slot.prev.offset, slot.prev.recLen + slot.entry.recLen);
     } else {
-      new DataView(slot.buf.data.buffer, slot.buf.data.byteOffset).setUint32(
-        slot.entry.offset,
-        0,
-        true,
-      );
+      setDirentIno(slot.buf.data, slot.entry.offset, 0);
     }
   }
 
   /** Points the entry at `slot` at another inode (rename over an existing name). */
   retarget(slot: Slot, ino: number, fileType: number): void {
     this.vol.cache.modify(slot.buf);
-    const data = slot.buf.data;
-    new DataView(data.buffer, data.byteOffset).setUint32(slot.entry.offset, ino, true);
-    if (this.ft) data[slot.entry.offset + 7] = fileType;
-  }
-
-  private setRecLen(buf: Buf, offset: number, recLen: number): void {
-    new DataView(buf.data.buffer, buf.data.byteOffset).setUint16(offset + 4, recLen, true);
+    setDirentIno(slot.buf.data, slot.entry.offset, ino);
+    if (this.ft) slot.buf.data[slot.entry.offset + 7] = fileType;
   }
 }

@@ -129,6 +129,25 @@ function encodeRdev(inode: Inode, rdev: number): void {
   else inode.block[1] = (minor | ((major & 0xfff) << 8)) >>> 0;
 }
 
+/** A named inode: its directory entry and the inode. */
+interface Named {
+  slot: Slot;
+  ino: number;
+  inode: Inode;
+}
+
+/** A rename in progress: both directories (the same object when `from === to`) and names. */
+interface Move {
+  from: number;
+  to: number;
+  fromDir: Inode;
+  toDir: Inode;
+  srcName: Uint8Array;
+  dstName: Uint8Array;
+  src: Named;
+  dst: Named | undefined;
+}
+
 /** An ext2 file system mounted over a block cache. */
 class Ext2Fs implements FileSystem {
   readonly type = "ext2";
@@ -228,15 +247,16 @@ class Ext2Fs implements FileSystem {
     const inode = await clearInode(this.vol, ino);
     const now = this.vol.nowNs();
     const room = this.vol.geo.inodeSize - GOOD_OLD_INODE_SIZE;
-    inode.extraIsize = Math.min(room, this.vol.sb.wantExtraIsize || DEFAULT_EXTRA_ISIZE);
-    inode.mode = mode;
-    inode.links = 1;
-    inode.atimeNs =
-      inode.mtimeNs =
-      inode.ctimeNs =
-      inode.crtimeNs =
-        now;
-    inode.generation = (Math.random() * 2 ** 32) >>> 0;
+    Object.assign(inode, {
+      mode,
+      links: 1,
+      atimeNs: now,
+      mtimeNs: now,
+      ctimeNs: now,
+      crtimeNs: now,
+      extraIsize: Math.min(room, this.vol.sb.wantExtraIsize || DEFAULT_EXTRA_ISIZE),
+      generation: (Math.random() * 2 ** 32) >>> 0,
+    });
     await writeInode(this.vol, ino, inode);
     return { ino, inode };
   }
@@ -455,10 +475,7 @@ class Ext2Fs implements FileSystem {
   }
 
   /** The entry `name` of directory `dir` (ENOENT) and its inode. */
-  private async entry(
-    dir: Inode,
-    name: Uint8Array,
-  ): Promise<{ slot: Slot; ino: number; inode: Inode }> {
+  private async entry(dir: Inode, name: Uint8Array): Promise<Named> {
     const slot = await this.dirs.find(dir, name);
     if (!slot) throw new FsError(ENOENT);
     return { slot, ino: slot.entry.ino, inode: await this.inode(slot.entry.ino) };
@@ -502,42 +519,53 @@ class Ext2Fs implements FileSystem {
       const src = await this.entry(fromDir, srcName);
       const dstSlot = await this.dirs.find(toDir, dstName);
       if (dstSlot?.entry.ino === src.ino) return;
-      const moving = isDir(src.inode) && from !== to;
-      if (moving && await this.isAncestor(src.ino, to)) {
-        throw new FsError(EINVAL, "ext2: a directory cannot move into itself");
-      }
-      const dst = dstSlot && {
-        slot: dstSlot,
-        ino: dstSlot.entry.ino,
-        inode: await this.inode(dstSlot.entry.ino),
-      };
-      if (dst) await this.checkReplace(src.inode, dst.inode);
-      if (moving && !dst && toDir.links >= LINK_MAX) throw new FsError(EMLINK);
-
-      const type = fileTypeOf(src.inode.mode);
-      if (dst) this.dirs.retarget(dst.slot, src.ino, type);
-      else await this.dirs.add(to, toDir, dstName, src.ino, type);
-      // The add may have reshaped the block the source entry is in: find it again.
-      const again = await this.dirs.find(fromDir, srcName);
-      if (!again) throw corrupt("a renamed entry vanished");
-      this.dirs.remove(again, fromDir);
-
-      if (dst && isDir(dst.inode)) {
-        toDir.links = Math.max(2, toDir.links - 1);
-        await this.dropDirectory(dst.ino, dst.inode);
-      } else if (dst) {
-        await this.dropLink(dst.ino, dst.inode);
-      }
-      if (moving) {
-        await this.dirs.setParent(src.inode, to);
-        fromDir.links = Math.max(2, fromDir.links - 1);
-        toDir.links++;
-      }
-      src.inode.ctimeNs = this.vol.nowNs();
-      await writeInode(this.vol, src.ino, src.inode);
-      await this.touchDir(from, fromDir);
-      if (to !== from) await this.touchDir(to, toDir);
+      const dst = dstSlot &&
+        { slot: dstSlot, ino: dstSlot.entry.ino, inode: await this.inode(dstSlot.entry.ino) };
+      const move = { from, to, fromDir, toDir, srcName, dstName, src, dst };
+      await this.checkRename(move);
+      await this.moveEntry(move);
+      await this.settleRename(move);
     });
+  }
+
+  /** What rename refuses: a directory into itself, mismatched or non-empty targets, EMLINK. */
+  private async checkRename(m: Move): Promise<void> {
+    const moving = isDir(m.src.inode) && m.from !== m.to;
+    if (moving && await this.isAncestor(m.src.ino, m.to)) {
+      throw new FsError(EINVAL, "ext2: a directory cannot move into itself");
+    }
+    if (m.dst) await this.checkReplace(m.src.inode, m.dst.inode);
+    if (moving && !m.dst && m.toDir.links >= LINK_MAX) throw new FsError(EMLINK);
+  }
+
+  /** Points the target name at the source (first, so ENOSPC changes nothing), then drops it. */
+  private async moveEntry(m: Move): Promise<void> {
+    const type = fileTypeOf(m.src.inode.mode);
+    if (m.dst) this.dirs.retarget(m.dst.slot, m.src.ino, type);
+    else await this.dirs.add(m.to, m.toDir, m.dstName, m.src.ino, type);
+    // The add may have reshaped the block the source entry is in: find it again.
+    const again = await this.dirs.find(m.fromDir, m.srcName);
+    if (!again) throw corrupt("a renamed entry vanished");
+    this.dirs.remove(again, m.fromDir);
+  }
+
+  /** Link counts and ".." after a rename; the replaced inode loses its link. */
+  private async settleRename(m: Move): Promise<void> {
+    if (m.dst && isDir(m.dst.inode)) {
+      m.toDir.links = Math.max(2, m.toDir.links - 1);
+      await this.dropDirectory(m.dst.ino, m.dst.inode);
+    } else if (m.dst) {
+      await this.dropLink(m.dst.ino, m.dst.inode);
+    }
+    if (isDir(m.src.inode) && m.from !== m.to) {
+      await this.dirs.setParent(m.src.inode, m.to);
+      m.fromDir.links = Math.max(2, m.fromDir.links - 1);
+      m.toDir.links++;
+    }
+    m.src.inode.ctimeNs = this.vol.nowNs();
+    await writeInode(this.vol, m.src.ino, m.src.inode);
+    await this.touchDir(m.from, m.fromDir);
+    if (m.to !== m.from) await this.touchDir(m.to, m.toDir);
   }
 
   /** rename's rules for replacing `dst` by `src`: types must agree, a directory be empty. */

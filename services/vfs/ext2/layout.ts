@@ -59,11 +59,8 @@ export const GOOD_OLD_FIRST_INO = 11;
 export const ROOT_INO = 2;
 /** Bytes of one group descriptor. */
 export const GROUP_DESC_BYTES = 32;
-/** i_block layout: 12 direct pointers, then single, double, triple indirect. */
+/** i_block layout: 12 direct pointers, then single, double, triple indirect (15 in all). */
 export const DIRECT_BLOCKS = 12;
-export const IND_BLOCK = 12;
-export const DIND_BLOCK = 13;
-export const TIND_BLOCK = 14;
 export const N_BLOCKS = 15;
 /** Bytes of i_block (a fast symlink's target is shorter than this). */
 export const I_BLOCK_BYTES = 60;
@@ -619,11 +616,19 @@ export function direntName(block: Uint8Array, e: Dirent): Uint8Array {
   return block.subarray(e.offset + DIRENT_HEADER_BYTES, e.offset + DIRENT_HEADER_BYTES + e.nameLen);
 }
 
+/** A directory entry to write. */
+export interface NewDirent {
+  ino: number;
+  recLen: number;
+  name: Uint8Array;
+  fileType: number;
+}
+
 /** Writes an entry at `offset` of a directory block. */
 export function encodeDirent(
   block: Uint8Array,
   offset: number,
-  entry: { ino: number; recLen: number; name: Uint8Array; fileType: number },
+  entry: NewDirent,
   hasFileType: boolean,
 ): void {
   const d = view(block);
@@ -636,4 +641,14 @@ export function encodeDirent(
     d.setUint16(offset + 6, entry.name.length, true);
   }
   block.set(entry.name, offset + DIRENT_HEADER_BYTES);
+}
+
+/** Changes the inode of the entry at `offset` (0 frees the entry). */
+export function setDirentIno(block: Uint8Array, offset: number, ino: number): void {
+  view(block).setUint32(offset, ino, true);
+}
+
+/** Changes the rec_len of the entry at `offset`. */
+export function setDirentRecLen(block: Uint8Array, offset: number, recLen: number): void {
+  view(block).setUint16(offset + 4, recLen, true);
 }

@@ -30,7 +30,17 @@ import { EFBIG, EMLINK, ENOSPC, ENOTEMPTY } from "../../../services/vfs/ext2/err
 import { type MountedImage, mountImage } from "../../../services/vfs/ext2/image.ts";
 import { decodeGroupDesc, decodeSuperblock } from "../../../services/vfs/ext2/layout.ts";
 import { makeExt2Image, type TreeNode } from "../../../services/vfs/ext2/mkfs.ts";
-import { DT, FsError, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from "../../../services/vfs/fs.ts";
+import {
+  DT,
+  FsError,
+  S_IFBLK,
+  S_IFCHR,
+  S_IFDIR,
+  S_IFIFO,
+  S_IFLNK,
+  S_IFMT,
+  S_IFREG,
+} from "../../../services/vfs/fs.ts";
 import {
   assertDiskClean,
   assertFsckClean,
@@ -379,6 +389,14 @@ Deno.test("ext2: a workload over every structure leaves an image e2fsck passes a
   assert.deepEqual(await readRange(image, dense, 0, 300 * KIB), denseData.subarray(0, 300 * KIB));
   const tail = denseData.length - 400 * KIB;
   assert.deepEqual(await readRange(image, dense, tail, 400 * KIB), denseData.subarray(tail));
+  // Truncate inside the triple indirect range: partial triple, double and single blocks.
+  const denseKept = (12 + 256 + 65536 + 10) * KIB + 100;
+  await image.op((fs) => fs.setattr(dense, { size: denseKept }));
+  assert.equal((await attr(image, dense)).blocks, (12 + 256 + 65536 + 11 + denseMeta - 1) * 2);
+  await image.op((fs) => fs.setattr(dense, { size: denseKept + 2000 }));
+  const denseEnd = await readRange(image, dense, denseKept - 100, 2100);
+  assert.deepEqual(denseEnd.subarray(0, 100), denseData.subarray(denseKept - 100, denseKept));
+  assert.ok(denseEnd.subarray(100).every((b) => b === 0), "the cut tail reads as zeros");
 
   // A sparse file with one byte at 70 MiB: data, triple, double and single indirect blocks.
   const sparse = await create(image, "/sparse");
@@ -431,6 +449,18 @@ Deno.test("ext2: a workload over every structure leaves an image e2fsck passes a
   await writeAll(image, large, 5 * 2 ** 30, text.encode("far"));
   assert.equal((await attr(image, large)).size, 5 * 2 ** 30 + 3);
   assert.deepEqual(await readRange(image, large, 5 * 2 ** 30, 3), text.encode("far"));
+  await image.op((fs) => fs.setattr(large, { size: 3 * 2 ** 30 }));
+  assert.equal((await attr(image, large)).blocks, 0);
+  await image.op((fs) => fs.setattr(large, { size: 5 * 2 ** 30 + 3 }));
+
+  // Device nodes keep their number; a FIFO has no blocks.
+  const nul = await image.op((fs) => fs.create(root, "null", S_IFCHR | 0o666, (1 << 8) | 3));
+  assert.equal((await attr(image, nul)).rdev, (1 << 8) | 3);
+  assert.equal((await attr(image, nul)).mode, S_IFCHR | 0o666);
+  const disk = await image.op((fs) => fs.create(root, "disk", S_IFBLK | 0o600, (259 << 8) | 7));
+  assert.equal((await attr(image, disk)).rdev, (259 << 8) | 7);
+  const fifo = await image.op((fs) => fs.create(root, "fifo", S_IFIFO | 0o644, 0));
+  assert.equal((await attr(image, fifo)).blocks, 0);
 
   // Names: 255 bytes are fine, 256 are not.
   const long = "n".repeat(255);
@@ -441,11 +471,15 @@ Deno.test("ext2: a workload over every structure leaves an image e2fsck passes a
   await syncAndCheck(image, async (path) => {
     assert.deepEqual(await debugfsCat(path, "/docs/again"), text.encode("hello"));
     assert.deepEqual(await debugfsCat(path, "/trunc"), new Uint8Array(appended));
-    assert.deepEqual(await debugfsCat(path, "/dense"), denseData);
+    const denseFinal = new Uint8Array(denseKept + 2000);
+    denseFinal.set(denseData.subarray(0, denseKept));
+    assert.deepEqual(await debugfsCat(path, "/dense"), denseFinal);
     const stat = await debugfs(path, "stat /large");
     assert.match(stat, new RegExp(`Size: ${5 * 2 ** 30 + 3}\\b`));
     assert.match(await debugfs(path, "stat /slow"), /BLOCKS:\s*\(0\):\d+/);
     assert.match(await debugfs(path, "stat /fast"), /Fast link dest: "tmp\/c.txt"/);
+    assert.match(await debugfs(path, "stat /null"), /Device major\/minor number: 01:03/);
+    assert.match(await debugfs(path, "stat /disk"), /Device major\/minor number: 259:07/);
     assert.match(await debugfs(path, "ls -l /tmp/sub2"), / x\b/);
     assert.ok(await debugfsBmap(path, "/sparse", 70 * 1024) > 0);
     assert.equal(await debugfsBmap(path, "/sparse", 1024), 0);
@@ -508,6 +542,9 @@ Deno.test("ext2: rename and friends refuse what POSIX refuses", async () => {
 Deno.test("ext2: ENOSPC when the blocks run out, and the space comes back", async () => {
   const image = await freshImage(MIB, 1024, { inodes: 64 });
   const before = await image.op((fs) => fs.statfs());
+  assert.equal(before.magic, 0xef53);
+  assert.equal(before.blockSize, 1024);
+  assert.equal(before.nameMax, 255);
   const hog = await create(image, "/hog");
   const chunk = pattern(64 * KIB, 6);
   let size = 0;
