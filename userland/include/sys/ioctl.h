@@ -15,7 +15,7 @@
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414
 #define TIOCNOTTY 0x5422
-/* On a pseudo-terminal master: its slave's number (an unsigned), and unlocking the slave (int 0). */
+/* On a pseudo-terminal master: the slave's number (an unsigned), unlocking the slave (int 0). */
 #define TIOCGPTN 0x80045430
 #define TIOCSPTLCK 0x40045431
 
