@@ -273,6 +273,73 @@ export const CTL = {
   BARRIER_CREATE: 12,
   /** u32 handle -> parties; attaches "barrier". */
   BARRIER_OPEN: 13,
+  /**
+   * Devices (drivers only: a service may open the devices its deployment names). A driver
+   * reaches its device's registers through these operations — the kernel performs the access
+   * on the device model, as an I/O port instruction would — and its interrupt as a
+   * notification; bulk data moves by DMA into regions the driver maps for the device.
+   */
+  /** name (UTF-8 payload) -> device handle. EPERM if the deployment does not give it. */
+  DEVICE_OPEN: 14,
+  /** u32 device, u32 offset, u32 width (1, 2, 4) -> the register's value (u32 in payload). */
+  MMIO_READ: 15,
+  /**
+   * u32 device, u32 offset, u32 width, u32 value -> 0. May be sent one-way (tag 0): a posted
+   * write, as on a real bus; the control ring keeps the order of a driver's accesses.
+   */
+  MMIO_WRITE: 16,
+  /** u32 device, u32 offset, then bytes: each byte written to the register in turn (outsb). */
+  MMIO_WRITE_BYTES: 17,
+  /**
+   * u32 device, u32 data offset, u32 status offset, u32 status mask, u32 max -> count; the
+   * payload holds the bytes: reads the data register while (status & mask) != 0, at most max
+   * times (a driver's "drain the FIFO" loop, done in one request).
+   */
+  MMIO_READ_BYTES: 18,
+  /**
+   * u32 device, u32 notification handle, u32 bits -> 0: the device's interrupt sets `bits` on
+   * the notification. Each interrupt masks the line until IRQ_ACK (MINIX's sys_irqenable).
+   */
+  IRQ_BIND: 19,
+  /** u32 device -> 0: the interrupt has been handled; the line is unmasked. May be one-way. */
+  IRQ_ACK: 20,
+  /**
+   * u32 device, u32 region handle -> the region's bus address for that device's DMA. A device
+   * reaches only the regions its driver mapped this way (an IOMMU), never the user bank.
+   */
+  DMA_MAP: 21,
+  /** i32 process group (or -pid for one process), u32 signal -> 0 (privilege "signal"). */
+  SIGNAL: 22,
+  /**
+   * u32 kind (SYSINFO), u32 region handle, u32 offset, u32 max, then kind-specific u32
+   * arguments -> bytes written: the kernel's tables as text, written into the region
+   * (privilege "sysinfo", procfs).
+   */
+  SYSINFO: 23,
+} as const;
+
+/** SYSINFO kinds. */
+export const SYSINFO = {
+  /** One line per process: pid ppid pgid sid state threads nice hart rss cpu_ticks name. */
+  PROCS: 1,
+  /** One process in detail (arg: pid): key: value lines. */
+  PROC: 2,
+  /** argv of a process (arg: pid), NUL-separated. */
+  CMDLINE: 3,
+  /** Memory areas of a process (arg: pid), /proc/PID/maps format. */
+  MAPS: 4,
+  /** Open descriptors of a process (arg: pid): "fd target" lines. */
+  FDS: 5,
+  /** Memory totals, /proc/meminfo format. */
+  MEMINFO: 6,
+  /** Harts, /proc/cpuinfo format. */
+  CPUINFO: 7,
+  /** Uptime and idle seconds, /proc/uptime format. */
+  UPTIME: 8,
+  /** The service table: name state restarts uptime. */
+  SERVICES: 9,
+  /** Environment of a process (arg: pid), NUL-separated. */
+  ENVIRON: 10,
 } as const;
 
 /** What the kernel sends a service by postMessage (set-up only). */
@@ -291,6 +358,11 @@ export type Attachment =
     endpoint: number;
     client: number;
     buffer: SharedArrayBuffer;
+    /**
+     * For clients on the kernel's side (the kernel itself, processes): a word the server
+     * rings after each reply it pushes, so the kernel watches one word for every reply.
+     */
+    replyDoorbell?: SharedArrayBuffer;
   }
   | {
     type: "region";

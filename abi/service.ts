@@ -7,11 +7,23 @@
 
 import type { Attachment, Message } from "./ipc.ts";
 
+/** Settings a deployment gives a service (JSON values: they travel by postMessage). */
+export type ServiceConfig = Record<string, string | number | boolean | string[]>;
+
+/**
+ * The label every service protocol keeps for "cancel the call with this tag" (a one-way
+ * message; its payload is the tag, u32). The kernel sends it when a signal interrupts a process
+ * waiting for a call that may wait for ever (a terminal read); the service then answers that
+ * call -EINTR, unless it has answered already.
+ */
+export const CANCEL_LABEL = 0x7fff_0000;
+
 /** What the kernel sends a service worker first. */
 export interface ServiceBoot {
   type: "boot";
   partyId: number;
   name: string;
+  config: ServiceConfig;
   /** The control channel (abi/ring.ts): the service calls, the kernel answers. */
   control: SharedArrayBuffer;
   /** The word the service rings after pushing control requests (the kernel watches it). */
@@ -27,6 +39,7 @@ export const SERVICE_FINISHED = "finished";
 /** The in-line end of the control path, as the service library sees it. */
 export interface InlinePort {
   partyId: number;
+  config: ServiceConfig;
   control(request: Message): Message;
   onAttach(listener: (a: Attachment) => void): void;
   /** `listener` runs when the service is stopped (its code cannot be, so it must stop itself). */

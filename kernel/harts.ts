@@ -57,6 +57,7 @@ export async function runInline(k: Kernel): Promise<void> {
         p = running[h] = undefined;
       }
       if (!p) {
+        k.idleInterrupts(h);
         p = pickRunnable(k, h);
         if (!p) continue;
         k.enter(h, p);

@@ -20,28 +20,39 @@ import { Clock } from "../machine/clock.ts";
 import { CAUSE, INTERRUPT, INTERRUPT_BIT, RUN_TRAP } from "../machine/cpu.ts";
 import { SEIP, SSIP, STIP } from "../machine/hart_state.ts";
 import { localWorkers, type WorkerFactory } from "../machine/workers.ts";
-import { Machine } from "../machine/machine.ts";
+import { Machine, type MachineDevices } from "../machine/machine.ts";
 import { PAGE_SIZE } from "../machine/memory_map.ts";
 import { PTE_R, PTE_W, PTE_X } from "../machine/mmu.ts";
-import { Console, ConsoleFile, type ConsoleIo, hostConsole } from "./console.ts";
 import { ElfError, type ElfImage, parseElf } from "./elf.ts";
-import { EAGAIN, EINTR, ENOMEM, SyscallError } from "./errno.ts";
+import { EAGAIN, EINTR, EINVAL, ENOMEM, ESRCH, SyscallError } from "./errno.ts";
 import { buildStack, loadImage } from "./exec.ts";
-import { FdTable } from "./file.ts";
+import { FdTable, type OpenFile } from "./file.ts";
 import { FrameAllocator } from "./frames.ts";
 import { FutexTable } from "./futex.ts";
-import { HostFs } from "./hostfs.ts";
+import type { ControlHost } from "./ipc/control.ts";
+import { DeviceTable } from "./ipc/devices.ts";
+import { KernelClient, type WatchedWord } from "./ipc/kernel_client.ts";
 import { IpcManager } from "./ipc/manager.ts";
 import type { Party, Region } from "./ipc/objects.ts";
 import { ServiceHost } from "./ipc/service_host.ts";
 import { runInline, runThreaded } from "./harts.ts";
 import { exitGroup, exitThread } from "./lifecycle.ts";
-import { newThreadGroup, Process, type ProcState } from "./proc.ts";
+import {
+  type Blocking,
+  type Cwd,
+  newThreadGroup,
+  Process,
+  type ProcState,
+  type ThreadGroup,
+} from "./proc.ts";
+import { watchWord } from "../abi/wait.ts";
 import { Scheduler, SLICE_TICKS } from "./sched.ts";
 import { Shootdown } from "./shootdown.ts";
-import { deliverSignals, forceSignal } from "./signal_delivery.ts";
+import { deliverSignals, forceSignal, sendSignal, shieldsInit } from "./signal_delivery.ts";
 import {
+  NSIG,
   SA_RESTART,
+  SI_KERNEL,
   SIG_DFL,
   SIG_IGN,
   sigbit,
@@ -53,11 +64,14 @@ import {
 } from "./signals.ts";
 import { SYS } from "./syscalls/numbers.ts";
 import { HISTORY_MAX, type ProcSummary, summarize } from "./stats.ts";
+import { writeSysinfo } from "./sysinfo.ts";
+import { TtyClient } from "./chardev.ts";
+import { VfsClient } from "./vfs_client.ts";
 import { MMAP_BASE, MMAP_TOP } from "./syscalls/memory.ts";
 import { dispatchSyscall, type SyscallOptions } from "./syscall.ts";
 import { describeTrap, pageFaultAccess, signalForException } from "./trap.ts";
 import { AddressSpace, type ForeignPages } from "./vm.ts";
-import { TimerQueue, type WaitQueue } from "./wait.ts";
+import { BLOCKED, TimerQueue, type WaitQueue } from "./wait.ts";
 
 /** How harts are driven: all on the kernel's thread, or one host worker each. */
 export type HartMode = "inline" | "threads";
@@ -70,9 +84,8 @@ export interface KernelOptions {
   mode?: HartMode;
   /** User bank size (default 128 MiB). */
   ramSizeBytes?: number;
-  console?: ConsoleIo;
-  /** Confine host paths to this directory. */
-  hostRoot?: string;
+  /** The devices' host back ends (consoles, disk, clock). */
+  devices?: MachineDevices;
   /** strace-like trace of every system call to `log`. */
   trace?: boolean;
   /** Diagnostics (unknown syscalls, fatal signals' details) to `log`. */
@@ -111,28 +124,29 @@ export interface HartCounters {
 /** Why a program could not be started. */
 export class SpawnError extends Error {}
 
-/** Returned by a system call that put its process to sleep. */
-export const BLOCKED = Symbol("blocked");
-export type SyscallResult = number | typeof BLOCKED;
+export { BLOCKED, type SyscallResult } from "./wait.ts";
 
 const ASID_MAX = 511;
 const PID_MAX = 32767;
-/** Largest executable file accepted. */
-const EXECUTABLE_SIZE_MAX = 64 * 1024 * 1024;
-/** The RISC-V init program every boot starts as PID 1. */
-export const INIT_PATH = new URL("../userland/bin/init.elf", import.meta.url).pathname;
 
 /** The kernel. */
 export class Kernel {
   readonly machine: Machine;
   readonly mode: HartMode;
   readonly frames: FrameAllocator;
-  readonly hostFs: HostFs;
-  readonly console: Console;
   readonly sched: Scheduler;
   readonly timers = new TimerQueue();
   readonly futexes = new FutexTable();
   readonly ipc: IpcManager;
+  /** The devices drivers hold (kernel/ipc/devices.ts). */
+  readonly devices: DeviceTable;
+  /** The kernel as a client of services (the VFS, the tty driver). */
+  readonly client: KernelClient;
+  /** The VFS and the tty driver, as system calls use them. */
+  readonly vfs: VfsClient;
+  readonly tty: TtyClient;
+  /** The one word every server rings after a reply to the kernel's side. */
+  readonly replyDoorbell = new Int32Array(new SharedArrayBuffer(4));
   readonly services: ServiceHost;
   readonly shootdown: Shootdown;
   readonly syscallOptions: SyscallOptions;
@@ -158,6 +172,8 @@ export class Kernel {
   onTimerChange: () => void = () => {};
   /** Set once the root process has exited: the hart loops stop. */
   halted = false;
+  /** CLOCK_REALTIME minus the machine's monotonic clock, in ns (set from the rtc at boot). */
+  realtimeOffsetNs = 0n;
   /**
    * Exceptions other than SyscallError that a system call, a trap or a service's control
    * request raised inside the kernel, and the kernel contained (each is a kernel bug).
@@ -176,10 +192,9 @@ export class Kernel {
       harts,
       ramSizeBytes: options.ramSizeBytes,
       clock: this.mode === "inline" ? "manual" : "host",
+      devices: options.devices,
     });
     this.frames = new FrameAllocator(this.machine.ram);
-    this.hostFs = new HostFs(options.hostRoot);
-    this.console = new Console(options.console ?? hostConsole, (q) => this.wake(q));
     this.sched = new Scheduler(harts);
     const log = options.log ?? ((line: string) => console.error(line));
     this.syscallOptions = { trace: options.trace ?? false, verbose: options.verbose ?? false, log };
@@ -209,12 +224,27 @@ export class Kernel {
       chargeProcess: (party, bytes) => this.chargeRegion(party, bytes),
       unmapRegion: (region) => this.unmapRegion(region),
       kernelBug: (what, e) => this.kernelBug(what, e),
+      replyDoorbell: this.replyDoorbell,
     });
+    this.devices = new DeviceTable(this.machine, this.ipc);
+    this.machine.onDeviceInterrupt = () => this.onDeviceInterrupt();
+    this.client = new KernelClient({
+      ipc: this.ipc,
+      replyDoorbell: this.replyDoorbell,
+      sleep: (p, uninterruptible, watch) =>
+        this.block(p, "BLOCKED", [], Infinity, { uninterruptible, watch }),
+      sleepOn: (p, q) => this.block(p, "BLOCKED", [q]),
+      wake: (p) => this.unblock(p, "woken"),
+      wakeQueue: (q) => this.wake(q),
+      kernelBug: (what, e) => this.kernelBug(what, e),
+    });
+    this.vfs = new VfsClient(this);
+    this.tty = new TtyClient(this);
     this.foreignPages = {
       mapped: (pa) => this.regionPageMapped(pa, 1),
       unmapped: (pa) => this.regionPageMapped(pa, -1),
     };
-    this.services = new ServiceHost(this.ipc, this.workers);
+    this.services = new ServiceHost(this.controlHost(), this.workers);
     for (let a = ASID_MAX; a >= 1; a--) this.freeAsids.push(a);
     for (const cpu of this.machine.cpus) cpu.sie = SSIP | STIP | SEIP;
     const tramp = this.frames.allocZeroed();
@@ -245,37 +275,45 @@ export class Kernel {
   // ---------------------------------------------------------------- processes
 
   /**
-   * Boots: starts init (PID 1) with `program` and its arguments; init runs it and reaps
-   * orphans. `program` is the path as the program's file system names it.
+   * Starts the first process: `image` (an ELF file's bytes, handed over by whoever boots the
+   * system — the boot loader's job) with descriptors 0-2 on `stdio` and `cwd` as its working
+   * directory. The system ends when it does. SpawnError if the image cannot run.
    */
-  boot(program: string, args: string[], envp: string[]): Process {
-    return this.spawn(INIT_PATH, ["init", program, ...args], envp);
-  }
-
-  /**
-   * Loads the executable at host path `path` (named by the user, not confined by the root)
-   * into a new process with descriptors 0-2 on the console. The first one spawned is the
-   * root: the system ends when it does.
-   */
-  spawn(path: string, argv: string[], envp: string[]): Process {
-    const image = this.readExecutable(path);
+  spawn(
+    image: Uint8Array,
+    path: string,
+    argv: string[],
+    envp: string[],
+    stdio: [OpenFile, OpenFile, OpenFile],
+    cwd: Cwd,
+  ): Process {
+    let elf: ElfImage;
+    try {
+      elf = parseElf(image);
+    } catch (e) {
+      if (e instanceof ElfError) throw new SpawnError(`${path}: ${e.message}`);
+      throw e;
+    }
     const tid = this.allocTid();
     const as = this.newAddressSpace();
-    const fds = new FdTable();
-    for (const stream of [0, 1, 2] as const) fds.install(new ConsoleFile(this.console, stream));
+    const fds = new FdTable(this);
+    fds.install(stdio[0]);
+    if (stdio[1] === stdio[0]) fds.dup(0);
+    else fds.install(stdio[1]);
+    fds.install(stdio[2]);
     const p = new Process(
       tid,
       0,
       basename(path),
       as,
       fds,
-      this.hostFs.initialCwd(),
+      cwd,
       newThreadGroup(tid),
       new SignalDispositions(),
       this.machine.harts,
     );
     try {
-      this.loadProgram(p, image, argv, envp, path);
+      this.loadProgram(p, elf, argv, envp, path);
     } catch (e) {
       this.releaseAddressSpace(as);
       fds.closeAll();
@@ -289,26 +327,6 @@ export class Kernel {
     this.root ??= p;
     this.makeReady(p);
     return p;
-  }
-
-  /** Reads and validates an executable from a host path; SpawnError if it cannot run. */
-  private readExecutable(path: string): ElfImage {
-    let bytes: Uint8Array;
-    try {
-      const info = Deno.statSync(path);
-      if (!info.isFile) throw new SpawnError(`${path}: not a regular file`);
-      if (info.size > EXECUTABLE_SIZE_MAX) throw new SpawnError(`${path}: larger than 64 MiB`);
-      bytes = Deno.readFileSync(path);
-    } catch (e) {
-      if (e instanceof SpawnError) throw e;
-      throw new SpawnError(`${path}: ${e instanceof Error ? e.message : e}`);
-    }
-    try {
-      return parseElf(bytes);
-    } catch (e) {
-      if (e instanceof ElfError) throw new SpawnError(`${path}: ${e.message}`);
-      throw e;
-    }
   }
 
   /** Maps `image` into `p`'s (fresh) address space and sets up its registers for entry. */
@@ -331,6 +349,8 @@ export class Kernel {
     p.regs[2] = sp;
     p.pc = image.entry;
     p.name = basename(path);
+    p.cmdline = argv;
+    p.environ = envp;
   }
 
   /** Maps all of `region` into `p`'s address space (read-only unless `writable`). */
@@ -421,6 +441,39 @@ export class Kernel {
     this.shootdown.defer(() => this.freeAsids.push(as.asid));
   }
 
+  /** The live processes (thread groups) of process group `pgid`. */
+  processGroup(pgid: number): ThreadGroup[] {
+    const out: ThreadGroup[] = [];
+    for (const p of this.procs.values()) {
+      if (p.isLeader && p.group.pgid === pgid && p.group.members.size > 0) out.push(p.group);
+    }
+    return out;
+  }
+
+  /** Whether any process is in process group `pgid` (and session `sid`, if given). */
+  groupExists(pgid: number, sid?: number): boolean {
+    return this.processGroup(pgid).some((g) => sid === undefined || g.sid === sid);
+  }
+
+  /**
+   * A signal a service sends (the tty driver's ^C): to process group `target`, or to process
+   * -target. Init is shielded as from any program. Signal 0 only asks whether the target
+   * exists (ESRCH if not).
+   */
+  signalFromService(target: number, signal: number): void {
+    if (!Number.isInteger(signal) || signal < 0 || signal > NSIG) {
+      throw new SyscallError(EINVAL, `signal ${signal}`);
+    }
+    const groups = target > 0
+      ? this.processGroup(target)
+      : [this.procs.get(-target)].flatMap((p) => p?.isLeader ? [p.group] : []);
+    if (groups.length === 0) throw new SyscallError(ESRCH, `no process group ${target}`);
+    for (const g of groups) {
+      if (shieldsInit(g, signal)) continue;
+      sendSignal(this, g, undefined, signal, { signo: signal, code: SI_KERNEL, pid: 0 });
+    }
+  }
+
   /** Takes the next free thread id; EAGAIN when the process table is full. */
   allocTid(): number {
     if (this.procs.size >= this.maxProcesses) throw new SyscallError(EAGAIN, "process table full");
@@ -438,7 +491,6 @@ export class Kernel {
     const harts = this.mode === "inline" ? runInline(this) : runThreaded(this);
     const exit = await done;
     await harts;
-    this.services.stopAll();
     return exit;
   }
 
@@ -481,7 +533,7 @@ export class Kernel {
     if (p.restarting) {
       const interrupted = p.wakeReason === "signal";
       this.syscall(h, p);
-      if (interrupted && p.blocking) this.interruptSyscall(h, p);
+      if (interrupted && p.blocking && !p.blocking.uninterruptible) this.interruptSyscall(h, p);
       if (p.state !== "RUNNING") return false;
     }
     try {
@@ -562,6 +614,7 @@ export class Kernel {
       p.syscallNr = p.regs[17];
       p.syscallArgs = [p.regs[10], p.regs[11], p.regs[12], p.regs[13], p.regs[14], p.regs[15]];
       p.syscallProgress = 0;
+      p.syscallState = undefined;
       this.hartCounters[h].syscalls++;
       this.syscall(h, p);
       return;
@@ -588,11 +641,20 @@ export class Kernel {
     }
   }
 
-  /** Runs (or re-runs) `p`'s pending system call. */
+  /**
+   * Runs (or re-runs) `p`'s pending system call. A call that ends with EINTR before doing
+   * anything, while a signal whose handler asked for SA_RESTART is about to run, runs again
+   * after the handler instead (Linux's ERESTARTSYS): the pc goes back to the ecall and a0
+   * keeps its argument.
+   */
   syscall(h: number, p: Process): void {
     const result = dispatchSyscall(this, p, p.syscallNr, p.syscallArgs, this.syscallOptions);
     p.restarting = false;
     if (result === BLOCKED || p.state === "ZOMBIE" || this.sched.current[h] !== p) return;
+    if (result === -EINTR && p.syscallProgress === 0 && restartsAfterHandler(p)) {
+      p.pc -= 4;
+      return;
+    }
     p.regs[10] = result;
     p.syscallProgress = 0;
   }
@@ -623,8 +685,26 @@ export class Kernel {
     } else {
       counters.externalInterrupts++;
       const src = this.machine.plic.claim(h);
-      if (src !== 0) this.machine.plic.complete(h, src);
+      if (src === 0) return;
+      this.machine.plic.complete(h, src);
+      this.devices.interrupt(src);
     }
+  }
+
+  /** A device raised its line: an idle hart loop looks at it (threads mode: the WAKE word). */
+  private onDeviceInterrupt(): void {
+    if (this.mode === "inline") this.wakeHart(0);
+  }
+
+  /** What services' control requests act on (kernel/ipc/control.ts). */
+  private controlHost(): ControlHost {
+    return {
+      ipc: this.ipc,
+      devices: this.devices,
+      signal: (_party, target, signal) => this.signalFromService(target, signal),
+      sysinfo: (party, kind, args, region, offset, max) =>
+        writeSysinfo(this, party, kind, args, region, offset, max),
+    };
   }
 
   /** A synchronous exception other than ecall; a kernel bug while handling it is contained. */
@@ -689,18 +769,33 @@ export class Kernel {
    * Puts the running process `p` to sleep on `queues` until woken, `deadline` (absolute mtime
    * ticks) passes, or a signal arrives; its system call is re-run then.
    */
-  block(p: Process, state: ProcState, queues: WaitQueue[], deadline = Infinity): typeof BLOCKED {
+  block(
+    p: Process,
+    state: ProcState,
+    queues: WaitQueue[],
+    deadline = Infinity,
+    options: BlockOptions = {},
+  ): typeof BLOCKED {
     for (const q of queues) q.add(p);
     const cancelTimer = deadline === Infinity
       ? () => {}
       : this.addTimer(deadline, () => this.unblock(p, "timeout"));
-    p.blocking = {
+    const w = options.watch;
+    const stopWatching = w
+      ? watchWord(w.words, w.index, w.value, () => {
+        if (p.blocking === blocking) this.unblock(p, "woken");
+      })
+      : () => {};
+    const blocking: Blocking = {
       deadline,
+      uninterruptible: options.uninterruptible ?? false,
       cancel: () => {
         for (const q of queues) q.delete(p);
         cancelTimer();
+        stopWatching();
       },
     };
+    p.blocking = blocking;
     p.restarting = false;
     this.setBlocked(p, state);
     return BLOCKED;
@@ -744,6 +839,14 @@ export class Kernel {
     const next = this.timers.next();
     return next === Infinity ? Infinity : Math.max(0, Clock.ticksToMs(next - this.mtime()));
   }
+}
+
+/** How `Kernel.block` sleeps. */
+export interface BlockOptions {
+  /** Signals other than SIGKILL do not end the sleep. */
+  uninterruptible?: boolean;
+  /** A shared word another thread changes when the sleep should end (a ring index). */
+  watch?: WatchedWord;
 }
 
 /** Calls a signal interrupts with EINTR even under SA_RESTART, as on Linux. */

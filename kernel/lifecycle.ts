@@ -13,8 +13,7 @@
 
 import { ElfError, parseElf } from "./elf.ts";
 import { EACCES, ECHILD, EFAULT, EINVAL, ENOEXEC, SyscallError } from "./errno.ts";
-import { S_IFREG } from "./file.ts";
-import { openHost } from "./hostfs.ts";
+import { S_IFMT, S_IFREG } from "./file.ts";
 import type { Kernel, SyscallResult } from "./kernel.ts";
 import { addUsage, newThreadGroup, Process, type ThreadGroup } from "./proc.ts";
 import {
@@ -29,6 +28,9 @@ import {
   SIGCHLD,
 } from "./signals.ts";
 import { sendSignal } from "./signal_delivery.ts";
+import { nodeOf, readPath, stagePaths } from "./vfs_client.ts";
+import { BLOCKED } from "./wait.ts";
+import { type Node, RESOLVE, VFS } from "../abi/vfs.ts";
 
 export const CLONE_VM = 0x100;
 export const CLONE_FS = 0x200;
@@ -66,7 +68,7 @@ export function clone(
   const as = flags & CLONE_VM ? p.as : k.forkAddressSpace(p.as);
   const fds = flags & CLONE_FILES ? p.fds : p.fds.clone();
   const thread = (flags & CLONE_THREAD) !== 0;
-  const group = thread ? p.group : newThreadGroup(tid);
+  const group = thread ? p.group : newThreadGroup(tid, p.group.pgid, p.group.sid);
   const parentGroup = flags & CLONE_PARENT ? groupOf(k, p.ppid) : p.group;
   const child = new Process(
     tid,
@@ -85,6 +87,9 @@ export function clone(
   if (flags & CLONE_SETTLS) child.regs[4] = tls;
   child.pc = p.pc;
   child.nice = p.nice;
+  child.umask = p.umask;
+  child.cmdline = p.cmdline;
+  child.environ = p.environ;
   child.affinity = p.affinity;
   child.hart = p.hart;
   child.sigBlocked = p.sigBlocked;
@@ -131,6 +136,58 @@ function readStringArray(p: Process, ptr: number): string[] {
   }
 }
 
+/** Largest executable file accepted. */
+const EXECUTABLE_BYTES_MAX = 64 * 1024 * 1024;
+/** Bytes asked of the VFS per read while loading an executable. */
+const EXEC_READ_BYTES = 64 * 1024;
+
+/** An execve in progress: the file, and how much of it has been read. */
+interface Loading {
+  node: Node;
+  image: Uint8Array;
+  done: number;
+}
+
+/**
+ * Reads the executable at `path` through the VFS into kernel memory (several calls: the
+ * open, then reads; kept in syscallState between runs). The file is not kept open.
+ */
+function loadExecutable(k: Kernel, p: Process, path: Uint8Array): Uint8Array | typeof BLOCKED {
+  let st = p.syscallState as Loading | undefined;
+  if (!st) {
+    const r = k.vfs.call(
+      p,
+      VFS.open,
+      (data) => ({ base: p.cwd.node, flags: RESOLVE.FOLLOW, mode: 0, data }),
+      stagePaths(path),
+      (attr) => k.vfs.closed(nodeOf(attr)),
+    );
+    if (r === BLOCKED) return BLOCKED;
+    const attr = r.value;
+    k.vfs.closed(nodeOf(attr));
+    if ((attr.mode & S_IFMT) !== S_IFREG) throw new SyscallError(EACCES, "not a regular file");
+    if ((attr.mode & 0o111) === 0) throw new SyscallError(EACCES, "not executable");
+    if (attr.size > EXECUTABLE_BYTES_MAX) throw new SyscallError(ENOEXEC, "executable too large");
+    st = { node: nodeOf(attr), image: new Uint8Array(attr.size), done: 0 };
+    p.syscallState = st;
+  }
+  const loading = st;
+  while (loading.done < loading.image.length) {
+    const r = k.vfs.call(p, VFS.read, () => ({
+      node: loading.node,
+      offset: loading.done,
+      length: Math.min(EXEC_READ_BYTES, loading.image.length - loading.done),
+    }));
+    if (r === BLOCKED) return BLOCKED;
+    const { bytes, extents } = r.value;
+    const at = loading.done;
+    if (!k.vfs.copyExtents(extents, bytes, (off, d) => loading.image.set(d, at + off))) continue;
+    if (bytes === 0) break;
+    loading.done += bytes;
+  }
+  return loading.image.subarray(0, loading.done);
+}
+
 /** execve(path, argv, envp): replaces the calling process's program. */
 export function execve(
   k: Kernel,
@@ -138,27 +195,13 @@ export function execve(
   pathPtr: number,
   argvPtr: number,
   envpPtr: number,
-): number {
-  const path = p.as.readString(pathPtr, 4096);
+): SyscallResult {
+  const pathBytes = readPath(p, pathPtr);
+  const bytes = loadExecutable(k, p, pathBytes);
+  if (bytes === BLOCKED) return BLOCKED;
+  const path = new TextDecoder().decode(pathBytes);
   const argv = readStringArray(p, argvPtr);
   const envp = readStringArray(p, envpPtr);
-  const file = openHost(k.hostFs.resolve(p.cwd, path), path);
-  let bytes: Uint8Array;
-  try {
-    const st = file.stat();
-    if ((st.mode & 0o170000) !== S_IFREG) throw new SyscallError(EACCES, "not a regular file");
-    const size = st.sizeBytes;
-    if (size > 64 * 1024 * 1024) throw new SyscallError(ENOEXEC, "executable too large");
-    bytes = new Uint8Array(size);
-    let at = 0;
-    while (at < size) {
-      const n = file.read(bytes.subarray(at));
-      if (typeof n !== "number" || n === 0) break;
-      at += n;
-    }
-  } finally {
-    file.close();
-  }
   let image;
   try {
     image = parseElf(bytes);
@@ -217,6 +260,7 @@ export function exitThread(k: Kernel, t: Process, status: number): void {
   if (t.state === "ZOMBIE") return;
   t.blocking?.cancel();
   t.blocking = undefined;
+  k.client.abandon(t);
   k.sched.remove(t);
   k.setBlocked(t, "ZOMBIE");
   t.exitStatus = status & 0xff;

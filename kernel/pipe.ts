@@ -5,12 +5,23 @@
  * returns 0, end of file). Writing sleeps while the pipe is full; a write of at most PIPE_BUF
  * bytes is atomic (it waits until all of it fits). Writing when no read end is left fails
  * with EPIPE, and the kernel sends the writer SIGPIPE. With O_NONBLOCK, EAGAIN replaces
- * sleeping.
+ * sleeping. Bytes move between the ring and the user's memory directly.
  */
 
-import { EAGAIN, EBADF, EPIPE, SyscallError } from "./errno.ts";
-import { type FileStat, notSeekable, type OpenFile, S_IFIFO } from "./file.ts";
-import { WaitQueue } from "./wait.ts";
+import { ACCESS_READ, ACCESS_WRITE } from "../machine/mmu.ts";
+import { EAGAIN, EPIPE, SyscallError } from "./errno.ts";
+import {
+  anonymousStat,
+  type FileStat,
+  O_NONBLOCK,
+  O_RDONLY,
+  O_WRONLY,
+  OpenFile,
+  S_IFIFO,
+} from "./file.ts";
+import type { Kernel } from "./kernel.ts";
+import type { Process } from "./proc.ts";
+import { type SyscallResult, WaitQueue } from "./wait.ts";
 
 /** Bytes a pipe holds. */
 export const PIPE_CAPACITY = 64 * 1024;
@@ -39,74 +50,61 @@ export class Pipe {
 }
 
 /** One end of a pipe, as an open file description. */
-export class PipeEnd implements OpenFile {
+export class PipeEnd extends OpenFile {
   constructor(
     readonly pipe: Pipe,
     readonly end: "read" | "write",
-    public nonblocking: boolean,
+    nonblocking: boolean,
   ) {
+    super((end === "read" ? O_RDONLY : O_WRONLY) | (nonblocking ? O_NONBLOCK : 0));
     if (end === "read") pipe.readers++;
     else pipe.writers++;
   }
 
-  read(dst: Uint8Array): number | WaitQueue {
+  override read(k: Kernel, p: Process, buf: number, count: number): SyscallResult {
     const pipe = this.pipe;
-    if (this.end !== "read") throw new SyscallError(EBADF);
-    if (dst.length === 0) return 0;
+    if (count === 0) return 0;
+    p.as.checkAccess(buf, count, ACCESS_WRITE);
     if (pipe.length === 0) {
       if (pipe.writers === 0) return 0;
       if (this.nonblocking) throw new SyscallError(EAGAIN);
-      return pipe.readable;
+      return k.block(p, "BLOCKED", [pipe.readable]);
     }
-    const n = Math.min(dst.length, pipe.length);
+    const n = Math.min(count, pipe.length);
     const first = Math.min(n, PIPE_CAPACITY - pipe.head);
-    dst.set(pipe.buffer.subarray(pipe.head, pipe.head + first));
-    dst.set(pipe.buffer.subarray(0, n - first), first);
+    p.as.copyOut(buf, pipe.buffer.subarray(pipe.head, pipe.head + first));
+    if (n > first) p.as.copyOut(buf + first, pipe.buffer.subarray(0, n - first));
     pipe.head = (pipe.head + n) % PIPE_CAPACITY;
     pipe.length -= n;
     pipe.notify(pipe.writable);
     return n;
   }
 
-  write(src: Uint8Array): number | WaitQueue {
+  override write(k: Kernel, p: Process, buf: number, count: number): SyscallResult {
     const pipe = this.pipe;
-    if (this.end !== "write") throw new SyscallError(EBADF);
     if (pipe.readers === 0) throw new SyscallError(EPIPE);
-    if (src.length === 0) return 0;
+    if (count === 0) return 0;
+    p.as.checkAccess(buf, count, ACCESS_READ);
     const room = PIPE_CAPACITY - pipe.length;
-    if (room === 0 || (src.length <= PIPE_BUF && room < src.length)) {
+    if (room === 0 || (count <= PIPE_BUF && room < count)) {
       if (this.nonblocking) throw new SyscallError(EAGAIN);
-      return pipe.writable;
+      return k.block(p, "BLOCKED", [pipe.writable]);
     }
-    const n = Math.min(room, src.length);
+    const n = Math.min(room, count);
     const tail = (pipe.head + pipe.length) % PIPE_CAPACITY;
     const first = Math.min(n, PIPE_CAPACITY - tail);
-    pipe.buffer.set(src.subarray(0, first), tail);
-    pipe.buffer.set(src.subarray(first, n), 0);
+    p.as.copyInto(buf, pipe.buffer.subarray(tail, tail + first));
+    if (n > first) p.as.copyInto(buf + first, pipe.buffer.subarray(0, n - first));
     pipe.length += n;
     pipe.notify(pipe.readable);
     return n;
   }
 
-  seek(): number {
-    return notSeekable();
+  override stat(): FileStat {
+    return { ...anonymousStat(S_IFIFO | 0o600, this.pipe.ino), size: this.pipe.length };
   }
 
-  stat(): FileStat {
-    return {
-      mode: S_IFIFO | 0o600,
-      sizeBytes: this.pipe.length,
-      ino: this.pipe.ino,
-      nlink: 1,
-      blockSizeBytes: PIPE_BUF,
-      mtimeMs: 0,
-      atimeMs: 0,
-      ctimeMs: 0,
-      birthtimeMs: 0,
-    };
-  }
-
-  close(): void {
+  override close(): void {
     const pipe = this.pipe;
     if (this.end === "read") {
       pipe.readers--;
@@ -115,5 +113,9 @@ export class PipeEnd implements OpenFile {
       pipe.writers--;
       if (pipe.writers === 0) pipe.notify(pipe.readable);
     }
+  }
+
+  describe(): string {
+    return `pipe:[${this.pipe.ino}]`;
   }
 }

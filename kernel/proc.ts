@@ -18,9 +18,17 @@
 
 import type { FdTable } from "./file.ts";
 import type { Connection } from "./ipc/objects.ts";
+import type { KernelCall } from "./ipc/kernel_client.ts";
+import type { Node } from "../abi/vfs.ts";
 import { WaitQueue } from "./wait.ts";
 import type { SigInfo, SignalDispositions } from "./signals.ts";
 import type { AddressSpace } from "./vm.ts";
+
+/** A working directory: the VFS node, and its canonical path (what getcwd reports). */
+export interface Cwd {
+  node: Node;
+  path: string;
+}
 
 /** Life-cycle states. */
 export type ProcState = "NEW" | "READY" | "RUNNING" | "BLOCKED" | "WAITING" | "SLEEPING" | "ZOMBIE";
@@ -45,6 +53,8 @@ export interface Blocking {
   cancel(): void;
   /** Absolute mtime deadline, or Infinity. */
   deadline: number;
+  /** Signals do not end this sleep (SIGKILL still does): a service call being finished. */
+  uninterruptible: boolean;
 }
 
 /** Resource usage summed over threads or children (getrusage, times). */
@@ -80,6 +90,9 @@ export function addUsage(into: Usage, from: Usage): void {
 /** State shared by the threads of one group (what CLONE_THREAD shares). */
 export interface ThreadGroup {
   tgid: number;
+  /** Process group (job control) and session. */
+  pgid: number;
+  sid: number;
   members: Set<Process>;
   /** Signals sent to the group (kill), not yet taken by a thread, and their details. */
   pending: bigint;
@@ -119,6 +132,11 @@ export class Process {
   /** Program break: start (fixed at exec) and current end. */
   brkStart = 0;
   brk = 0;
+  /** File mode creation mask (umask); shared with the process's threads by value. */
+  umask = 0o022;
+  /** The argument and environment strings of the program it runs (/proc/PID/cmdline). */
+  cmdline: string[] = [];
+  environ: string[] = [];
   /** CLONE_CHILD_CLEARTID / set_tid_address pointer (cleared and futex-woken at exit). */
   clearChildTid = 0;
   /** Signals: blocked mask, pending set and the pending ones' details, of this thread. */
@@ -145,6 +163,11 @@ export class Process {
   wakeReason: "woken" | "timeout" | "signal" = "woken";
   /** Work a restarted system call has already done (e.g. bytes written so far). */
   syscallProgress = 0;
+  /**
+   * What a system call made of several service calls has learnt so far (the first call's
+   * answer), kept across its re-runs; cleared when a new system call starts.
+   */
+  syscallState: unknown = undefined;
   /** Deadline (absolute mtime ticks) of the system call in progress, or -1. */
   syscallDeadline = -1;
   /**
@@ -153,6 +176,8 @@ export class Process {
    */
   ipcTag = 0;
   ipcConnection: Connection | undefined = undefined;
+  /** The service call a system call of this process has in flight (ipc/kernel_client.ts). */
+  kcall: KernelCall | undefined = undefined;
   readonly counters: ProcCounters = {
     instructions: 0,
     syscalls: 0,
@@ -170,7 +195,7 @@ export class Process {
     public name: string,
     public as: AddressSpace,
     public fds: FdTable,
-    public cwd: string,
+    public cwd: Cwd,
     readonly group: ThreadGroup,
     public signals: SignalDispositions,
     harts: number,
@@ -205,10 +230,15 @@ export class Process {
   }
 }
 
-/** Creates the shared state of a new thread group led by `tgid`. */
-export function newThreadGroup(tgid: number): ThreadGroup {
+/**
+ * Creates the shared state of a new thread group led by `tgid`, in process group `pgid` and
+ * session `sid` (its own, for the first process).
+ */
+export function newThreadGroup(tgid: number, pgid = tgid, sid = tgid): ThreadGroup {
   return {
     tgid,
+    pgid,
+    sid,
     members: new Set(),
     pending: 0n,
     sigInfo: new Map(),

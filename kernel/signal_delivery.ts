@@ -72,12 +72,25 @@ export function sendSignal(
   notify(k, target, sig);
 }
 
+/**
+ * Whether `sig` sent by a program to `g` is dropped because `g` is init: as on Linux, init gets
+ * only the signals it has installed a handler for, so no program can end the system with
+ * kill(1, SIGKILL).
+ */
+export function shieldsInit(g: ThreadGroup, sig: number): boolean {
+  if (g.tgid !== 1 || sig === 0) return false;
+  const leader = g.members.values().next().value;
+  return sig === SIGKILL || sig === SIGSTOP || !leader ||
+    leader.signals.actions[sig].handler === SIG_DFL;
+}
+
 /** Makes `t` notice a new signal: wakes it if it sleeps, interrupts its hart if it runs. */
 function notify(k: Kernel, t: Process, sig: number): void {
   const deliverable = !(t.sigBlocked & sigbit(sig)) || (sigbit(sig) & UNBLOCKABLE) !== 0n;
   if (!deliverable) return;
   if (t.blocking) {
-    k.unblock(t, "signal");
+    // A service call being finished is not cut short; SIGKILL ends the process anyway.
+    if (!t.blocking.uninterruptible || sig === SIGKILL) k.unblock(t, "signal");
     return;
   }
   for (let h = 0; h < k.sched.harts; h++) if (k.sched.current[h] === t) k.preempt(h);

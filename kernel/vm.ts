@@ -414,6 +414,11 @@ export class AddressSpace {
     return out;
   }
 
+  /** Copies `dst.length` bytes from user memory at `va` into `dst`; EFAULT. */
+  copyInto(va: number, dst: Uint8Array): void {
+    this.forEachChunk(va, dst.length, ACCESS_READ, (view, at) => dst.set(view, at));
+  }
+
   /** Copies `data` to user memory at `va`; EFAULT (and nothing written past the fault). */
   copyOut(va: number, data: Uint8Array): void {
     this.forEachChunk(va, data.length, ACCESS_WRITE, (view, at) => {
@@ -423,12 +428,20 @@ export class AddressSpace {
 
   /** Reads a NUL-terminated string of at most `max` bytes (without the NUL). */
   readString(va: number, max: number): string {
+    return new TextDecoder().decode(this.readBytes(va, max));
+  }
+
+  /**
+   * Reads the bytes of a NUL-terminated string of at most `max` bytes (without the NUL);
+   * EFAULT with the message "string too long" past `max`.
+   */
+  readBytes(va: number, max: number): Uint8Array {
     const bytes: number[] = [];
     for (;;) {
       const chunk = this.userView(va + bytes.length, ACCESS_READ);
       const stop = Math.min(chunk.length, max + 1 - bytes.length);
       for (let i = 0; i < stop; i++) {
-        if (chunk[i] === 0) return new TextDecoder().decode(new Uint8Array(bytes));
+        if (chunk[i] === 0) return new Uint8Array(bytes);
         bytes.push(chunk[i]);
       }
       if (bytes.length > max) throw new SyscallError(EFAULT, "string too long");

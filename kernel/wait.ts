@@ -15,6 +15,11 @@
 
 import type { Process } from "./proc.ts";
 
+/** Returned by a system call that put its process to sleep (it runs again when woken). */
+export const BLOCKED = Symbol("blocked");
+/** What a system call returns: the value for a0, or BLOCKED. */
+export type SyscallResult = number | typeof BLOCKED;
+
 /**
  * The latest deadline the timer queue takes, in mtime ticks: 2^52 ticks, about 14 years at
  * 10 MHz, far below 2^53, where adding one tick to a double stops counting.

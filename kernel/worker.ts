@@ -1,31 +1,42 @@
 /**
- * Entry point of the kernel's own worker: the kernel runs here, not on the main thread.
+ * Entry point of the kernel's own worker: the machine and the kernel run here, not on the main
+ * thread, in a worker with no Deno permissions at all.
  *
- * The main thread (scripts/rv32.ts) creates this worker with only the permission to read
- * files, and hands it the boot parameters once by postMessage. The workers the kernel needs
- * (harts, services) are created by the main thread on its behalf — Deno starts a worker created
- * inside a worker about a second late — and their set-up messages are relayed; after set-up,
- * harts, services and kernel talk only through shared memory. The exit status goes back by
- * postMessage at the end.
+ * The main thread (scripts/rv32.ts) is the host: it reads init's image and hands it over in
+ * the boot message (as a boot loader would), owns the disk image and serves its transfers over
+ * a port (machine/backends/remote_disk.ts), and creates the workers the kernel needs (harts,
+ * services) on its behalf — Deno starts a worker created inside a worker about a second late —
+ * relaying their set-up messages. After set-up, harts, services and kernel talk only through
+ * shared memory. The terminal needs no permission: the serial lines' back ends read stdin and
+ * write stdout and stderr from here. The exit status goes back by postMessage at the end.
  */
 
 /// <reference lib="deno.worker" />
 
-import type { WorkerFactory, WorkerLike } from "../machine/workers.ts";
+import { HostWallClock } from "../machine/backends/wall_clock.ts";
+import { RemoteDisk, type RemoteDiskInfo } from "../machine/backends/remote_disk.ts";
+import { Terminal } from "../machine/backends/terminal.ts";
+import type { WorkerFactory, WorkerLike, WorkerPermissions } from "../machine/workers.ts";
+import { System } from "./boot.ts";
 import type { ServiceSpec } from "./ipc/service_host.ts";
-import { Kernel, type KernelOptions, SpawnError } from "./kernel.ts";
+import { type KernelOptions, SpawnError } from "./kernel.ts";
 import { formatStats } from "./stats.ts";
 
 /** What the main thread sends first. */
 export interface BootRequest {
   type: "boot";
-  options: Pick<KernelOptions, "harts" | "mode" | "hostRoot" | "trace" | "verbose">;
-  /** Services to start before init. */
+  options: Pick<KernelOptions, "harts" | "mode" | "trace" | "verbose">;
+  /** Services to start before init, in order. */
   services: ServiceSpec[];
-  /** The program as init execs it, and its arguments (argv[1..]). */
-  program: string;
+  /** init's image, and its arguments (the program as init execs it, then its arguments). */
+  init: Uint8Array;
   args: string[];
   envp: string[];
+  /** The working directory, as the VFS names it. */
+  cwd: string;
+  /** The disk, served by the main thread over `diskPort`. */
+  disk?: RemoteDiskInfo;
+  diskPort?: MessagePort;
   /** Print per-hart and per-process counters on stderr at the end. */
   stats: boolean;
 }
@@ -41,7 +52,7 @@ export type BootReply = { type: "exit"; status: number } | { type: "error"; erro
 
 /** Messages from the kernel worker: worker requests, then the end. */
 export type FromKernel =
-  | { type: "spawn"; id: number; url: string }
+  | { type: "spawn"; id: number; url: string; permissions: WorkerPermissions }
   | { type: "worker-post"; id: number; data: unknown }
   | { type: "worker-terminate"; id: number }
   | BootReply;
@@ -54,7 +65,7 @@ const relayed = new Map<number, WorkerLike>();
 let nextWorker = 1;
 
 /** Workers created by the main thread, their messages relayed both ways. */
-const relayedWorkers: WorkerFactory = (url) => {
+const relayedWorkers: WorkerFactory = (url, permissions = "none") => {
   const id = nextWorker++;
   const worker: WorkerLike = {
     onmessage: null,
@@ -66,22 +77,37 @@ const relayedWorkers: WorkerFactory = (url) => {
     },
   };
   relayed.set(id, worker);
-  post({ type: "spawn", id, url: url.href });
+  post({ type: "spawn", id, url: url.href, permissions });
   return worker;
 };
 
 async function boot(req: BootRequest): Promise<void> {
+  const console0 = new Terminal();
+  const console1 = new Terminal({ output: "stderr", input: false });
+  const disk = req.disk && req.diskPort ? new RemoteDisk(req.diskPort, req.disk) : undefined;
   let reply: BootReply;
   try {
-    const kernel = new Kernel({ ...req.options, workers: relayedWorkers });
-    for (const spec of req.services) await kernel.services.start(spec);
-    kernel.boot(req.program, req.args, req.envp);
-    const exit = await kernel.run();
-    if (req.stats) console.error(formatStats(kernel));
+    const system = await System.boot({
+      ...req.options,
+      workers: relayedWorkers,
+      devices: { console: console0, serial1: console1, disk, wallClock: new HostWallClock() },
+      services: req.services,
+      init: req.init,
+      args: req.args,
+      envp: req.envp,
+      cwd: req.cwd,
+      stderrTerminal: 1,
+    });
+    const exit = await system.run();
+    if (req.stats) console.error(formatStats(system.kernel));
     reply = { type: "exit", status: exit.signal ? 128 + exit.signal : exit.status };
   } catch (e) {
     if (!(e instanceof SpawnError)) throw e;
     reply = { type: "error", error: e.message };
+  } finally {
+    await console0.close();
+    await console1.close();
+    disk?.close();
   }
   post(reply);
 }

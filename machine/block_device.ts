@@ -58,76 +58,26 @@
  */
 
 import type { Bus, MmioDevice, RamBank } from "./bus.ts";
-
-/** Bytes per sector. */
-export const SECTOR_BYTES = 512;
-/** Descriptors in the ring. */
-export const BLOCK_QUEUE_SIZE = 64;
-/** Largest READ or WRITE, in bytes. */
-export const BLOCK_MAX_REQUEST_BYTES = 1024 * 1024;
-/** Bytes GET_ID writes. */
-export const BLOCK_ID_BYTES = 20;
-/** Value of the MAGIC register. */
-export const BLOCK_MAGIC = 0x6b627672;
-/** Value of the VERSION register. */
-export const BLOCK_VERSION = 1;
-
-/** Register offsets. */
-export const BLOCK_REG = {
-  MAGIC: 0x00,
-  VERSION: 0x04,
-  CAPACITY_LO: 0x08,
-  CAPACITY_HI: 0x0c,
-  FLAGS: 0x10,
-  QUEUE_SIZE: 0x14,
-  RING_ADDR: 0x18,
-  DOORBELL: 0x1c,
-  INT_STATUS: 0x20,
-  INT_ACK: 0x24,
-  DEVICE_STATUS: 0x28,
-  RESET: 0x2c,
-} as const;
-
-/** FLAGS bits. */
-export const BLOCK_FLAG_READ_ONLY = 1 << 0;
-
-/** INT_STATUS bits. */
-export const BLOCK_INT = { USED: 1 << 0, ERROR: 1 << 1 } as const;
-
-/** DEVICE_STATUS bits. */
-export const BLOCK_DEVICE_STATUS = { RING_SET: 1 << 0, BUSY: 1 << 1, ERROR: 1 << 2 } as const;
-
-/** Request operations. */
-export const BLOCK_OP = { READ: 0, WRITE: 1, FLUSH: 2, GET_ID: 3 } as const;
-
-/** Status bytes the device writes into a descriptor. */
-export const BLOCK_STATUS = {
-  OK: 0,
-  /** The back end failed. */
-  IOERR: 1,
-  /** Unknown op. */
-  UNSUPPORTED: 2,
-  /** Length not a multiple of 512, zero or too large, or the buffer not all in RAM. */
-  BAD_REQUEST: 3,
-  /** The sectors run past the end of the disk. */
-  OUT_OF_RANGE: 4,
-  /** WRITE to a read-only disk. */
-  READ_ONLY: 5,
-} as const;
-
-/** Bytes before the first descriptor: the avail and used indices and a reserved word pair. */
-export const RING_HEADER_BYTES = 16;
-/** Bytes per descriptor. */
-export const DESCRIPTOR_BYTES = 32;
-/** Size of the whole ring, in bytes. */
-export const RING_BYTES = RING_HEADER_BYTES + BLOCK_QUEUE_SIZE * DESCRIPTOR_BYTES;
-/** Alignment RING_ADDR must have, in bytes. */
-export const RING_ALIGN = 16;
-/** Offsets of the avail and used indices inside the ring. */
-export const RING = { AVAIL: 0x00, USED: 0x04 } as const;
-
-/** Field offsets inside a descriptor. */
-export const DESC = { OP: 0x00, LENGTH: 0x04, SECTOR: 0x08, BUFFER: 0x10, STATUS: 0x18 } as const;
+import {
+  BLOCK_DEVICE_STATUS,
+  BLOCK_FLAG_READ_ONLY,
+  BLOCK_ID_BYTES,
+  BLOCK_INT,
+  BLOCK_MAGIC,
+  BLOCK_MAX_REQUEST_BYTES,
+  BLOCK_OP,
+  BLOCK_QUEUE_SIZE,
+  BLOCK_REG,
+  BLOCK_STATUS,
+  BLOCK_VERSION,
+  DESC,
+  DESCRIPTOR_BYTES,
+  RING,
+  RING_ALIGN,
+  RING_BYTES,
+  RING_HEADER_BYTES,
+  SECTOR_BYTES,
+} from "../abi/devices.ts";
 
 /** What a block device stores its sectors on. Every method rejects on an I/O error. */
 export interface BlockBackend {

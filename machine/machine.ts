@@ -8,25 +8,67 @@
  * its own view of the bus from the descriptor: RAM banks, CLINT and PLIC, but no device models.
  */
 
-import { Bus, RamBank } from "./bus.ts";
+import { type BlockBackend, BlockDevice } from "./block_device.ts";
+import { Bus, type MmioDevice, RamBank } from "./bus.ts";
 import { Clint } from "./clint.ts";
 import { Clock } from "./clock.ts";
 import { Cpu } from "./cpu.ts";
 import { allocateHartState } from "./hart_state.ts";
 import {
+  BLOCK0_BASE,
+  BLOCK0_SIZE,
   CLINT_BASE,
   CLINT_SIZE,
+  IRQ_BLOCK0,
+  IRQ_RTC,
+  IRQ_UART0,
+  IRQ_UART1,
   PAGE_SIZE,
   PLIC_BASE,
   PLIC_SIZE,
   RAM_BASE,
   RAM_SIZE_DEFAULT,
+  RTC_BASE,
+  RTC_SIZE,
   SHARED_BASE,
   SHARED_WINDOW_SIZE,
+  UART0_BASE,
+  UART0_SIZE,
+  UART1_BASE,
+  UART1_SIZE,
 } from "./memory_map.ts";
 import { Tlb } from "./mmu.ts";
 import { Plic } from "./plic.ts";
+import { Rtc, type WallClock } from "./rtc.ts";
 import { SharedWindow } from "./shared_window.ts";
+import { type SerialBackend, Uart } from "./uart.ts";
+
+/** The host ends of the machine's devices; a device whose back end is absent is not fitted. */
+export interface MachineDevices {
+  /** The console serial line, `uart0` (the host's stdin and stdout). */
+  console?: SerialBackend;
+  /** The second serial line, `uart1` (the host's stderr). */
+  serial1?: SerialBackend;
+  /** The disk behind the block device, `block0`. */
+  disk?: BlockBackend;
+  /** The wall clock behind the real-time clock, `rtc0`. */
+  wallClock?: WallClock;
+}
+
+/**
+ * A device fitted to the machine: its registers on the bus, its interrupt source on the PLIC,
+ * and, for a device that does DMA, the bus it reaches memory through. That DMA bus holds only
+ * the banks its driver mapped (an IOMMU domain): a device never reaches the user bank.
+ */
+export interface FittedDevice {
+  name: string;
+  base: number;
+  size: number;
+  /** PLIC source. */
+  irq: number;
+  model: MmioDevice;
+  dma: Bus | undefined;
+}
 
 /** How to build a machine. */
 export interface MachineConfig {
@@ -38,6 +80,8 @@ export interface MachineConfig {
   clock?: "host" | "manual";
   /** Whether harts compile hot code (default true); false keeps them in the interpreter. */
   translate?: boolean;
+  /** The devices' host back ends. */
+  devices?: MachineDevices;
 }
 
 /** The shared buffers of one RAM bank. */
@@ -84,6 +128,10 @@ export class Machine {
   readonly cpus: Cpu[];
   /** Where shared banks may go. */
   readonly window = new SharedWindow(SHARED_BASE, SHARED_WINDOW_SIZE);
+  /** The devices fitted, by name (uart0, uart1, block0, rtc0). */
+  readonly devices = new Map<string, FittedDevice>();
+  /** Called when a device raises its interrupt line (the kernel wakes an idle hart loop). */
+  onDeviceInterrupt: () => void = () => {};
   /** Bumped by every change to the set of shared banks. */
   bankVersion = 0;
   /**
@@ -123,6 +171,56 @@ export class Machine {
         translate: this.translate,
       })
     );
+    this.fitDevices(config.devices ?? {});
+  }
+
+  private fitDevices(d: MachineDevices): void {
+    const irq = (src: number) => (high: boolean) => {
+      this.plic.setLevel(src, high);
+      if (high) this.onDeviceInterrupt();
+    };
+    if (d.console) {
+      this.fit("uart0", UART0_BASE, UART0_SIZE, IRQ_UART0, new Uart(d.console, irq(IRQ_UART0)));
+    }
+    if (d.serial1) {
+      this.fit("uart1", UART1_BASE, UART1_SIZE, IRQ_UART1, new Uart(d.serial1, irq(IRQ_UART1)));
+    }
+    if (d.disk) {
+      const dma = new Bus();
+      const model = new BlockDevice(dma, d.disk, irq(IRQ_BLOCK0));
+      this.fit("block0", BLOCK0_BASE, BLOCK0_SIZE, IRQ_BLOCK0, model, dma);
+    }
+    if (d.wallClock) {
+      this.fit("rtc0", RTC_BASE, RTC_SIZE, IRQ_RTC, new Rtc(d.wallClock, irq(IRQ_RTC)));
+    }
+  }
+
+  private fit(
+    name: string,
+    base: number,
+    size: number,
+    irq: number,
+    model: MmioDevice,
+    dma?: Bus,
+  ): void {
+    this.bus.addDevice(base, size, model);
+    this.devices.set(name, { name, base, size, irq, model, dma });
+  }
+
+  /**
+   * Lets device `name` reach `bank` by DMA (an IOMMU mapping); returns the bank's bus address.
+   * The mapping lasts until the bank leaves the machine.
+   */
+  dmaMap(name: string, bank: RamBank): number {
+    const dma = this.devices.get(name)?.dma;
+    if (!dma) throw new RangeError(`device ${name} does no DMA`);
+    if (!dma.banks.includes(bank)) dma.addBank(bank);
+    return bank.base;
+  }
+
+  /** Stops the devices' host activity (timers); the machine is not used afterwards. */
+  close(): void {
+    for (const d of this.devices.values()) if (d.model instanceof Rtc) d.model.close();
   }
 
   /**
@@ -160,6 +258,7 @@ export class Machine {
     if (i < 0) throw new RangeError(`${bank.name} is not a shared bank of this machine`);
     this.sharedBanks.splice(i, 1);
     this.bus.removeBank(bank.base);
+    for (const d of this.devices.values()) d.dma?.removeBank(bank.base);
     this.bankVersion++;
     this.window.release(bank.base, bank.size, this.bankVersion);
     this.settleWindow();

@@ -24,6 +24,10 @@ export const PLIC_SIZE = 0x0400_0000;
 export const UART0_BASE = 0x1000_0000;
 export const UART0_SIZE = 0x100;
 
+/** Second serial line (16550-style registers): the host's stderr. */
+export const UART1_BASE = 0x1000_3000;
+export const UART1_SIZE = 0x100;
+
 /** Block device (virtio-blk in spirit: a request ring and DMA). */
 export const BLOCK0_BASE = 0x1000_1000;
 export const BLOCK0_SIZE = 0x1000;
@@ -45,3 +49,4 @@ export const RAM_SIZE_DEFAULT = 128 * 1024 * 1024;
 export const IRQ_BLOCK0 = 1;
 export const IRQ_UART0 = 10;
 export const IRQ_RTC = 11;
+export const IRQ_UART1 = 12;

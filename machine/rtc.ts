@@ -26,18 +26,7 @@
  */
 
 import type { MmioDevice } from "./bus.ts";
-
-/** Register offsets. */
-export const RTC_REG = {
-  TIME_LOW: 0x00,
-  TIME_HIGH: 0x04,
-  ALARM_LOW: 0x08,
-  ALARM_HIGH: 0x0c,
-  IRQ_ENABLED: 0x10,
-  CLEAR_ALARM: 0x14,
-  ALARM_STATUS: 0x18,
-  CLEAR_INTERRUPT: 0x1c,
-} as const;
+import { RTC_REG } from "../abi/devices.ts";
 
 /** Where the RTC gets the time from. */
 export interface WallClock {

@@ -9,7 +9,7 @@
  * | 3      | LCR                         | LCR                            |
  * | 4      | MCR                         | MCR                            |
  * | 5      | LSR (reading clears OE)     | ignored                        |
- * | 6      | MSR (carrier, DSR, CTS)     | ignored                        |
+ * | 6      | MSR (reading clears deltas) | ignored                        |
  * | 7      | SCR (scratch)               | SCR                            |
  *
  * An access of any width acts on the byte at its offset; offsets past 7 read 0 and ignore
@@ -20,52 +20,30 @@
  * with the FIFO full is dropped and sets LSR.OE. The divisor latch, LCR and MCR are stored and
  * otherwise ignored (no baud rate, no loopback).
  *
+ * The modem status register reports DSR and CTS always, and the carrier (DCD) while the back
+ * end has a peer: a back end whose input has ended for good (the host's stdin reached its end)
+ * drops the carrier, which sets the delta bit DDCD; reading MSR clears it. This is how the end
+ * of the host's input reaches the guest, as a hang-up does on a serial line.
+ *
  * The interrupt line is a level, highest cause first as IIR reports it: a receiver line
  * status (IER bit 2 and LSR.OE), received data (IER bit 0 and a byte waiting), THR empty (IER
- * bit 1 and the THRE interrupt pending). The THRE interrupt becomes pending on every THR write
- * and when IER bit 1 goes from 0 to 1; reading IIR while it reports THRE acknowledges it.
+ * bit 1 and the THRE interrupt pending), modem status (IER bit 3 and a delta bit set). The
+ * THRE interrupt becomes pending on every THR write and when IER bit 1 goes from 0 to 1;
+ * reading IIR while it reports THRE acknowledges it.
  */
 
 import type { MmioDevice } from "./bus.ts";
+import {
+  UART_FCR,
+  UART_IER,
+  UART_IIR,
+  UART_LCR_DLAB,
+  UART_LSR,
+  UART_MSR,
+  UART_REG,
+  UART_RX_FIFO_BYTES,
+} from "../abi/devices.ts";
 
-/** Capacity of the receive FIFO, in bytes. */
-export const UART_RX_FIFO_BYTES = 256;
-
-/** Register offsets. */
-export const UART_REG = {
-  RBR_THR: 0,
-  IER: 1,
-  IIR_FCR: 2,
-  LCR: 3,
-  MCR: 4,
-  LSR: 5,
-  MSR: 6,
-  SCR: 7,
-} as const;
-
-/** IER bits. */
-export const UART_IER = { RX_DATA: 1 << 0, THR_EMPTY: 1 << 1, RX_LINE_STATUS: 1 << 2 } as const;
-
-/** IIR interrupt identification codes (bits 3..0; bits 7..6 are set while FIFOs are enabled). */
-export const UART_IIR = {
-  NONE: 0x01,
-  THR_EMPTY: 0x02,
-  RX_DATA: 0x04,
-  RX_LINE_STATUS: 0x06,
-  FIFO_ENABLED: 0xc0,
-} as const;
-
-/** FCR bits. */
-export const UART_FCR = { ENABLE: 1 << 0, CLEAR_RX: 1 << 1, CLEAR_TX: 1 << 2 } as const;
-
-/** LSR bits. */
-export const UART_LSR = { DR: 1 << 0, OE: 1 << 1, THRE: 1 << 5, TEMT: 1 << 6 } as const;
-
-/** LCR bit selecting the divisor latch at offsets 0 and 1. */
-export const UART_LCR_DLAB = 1 << 7;
-
-/** MSR: data carrier detect, data set ready and clear to send, always asserted. */
-const MSR_CONNECTED = 0xb0;
 const IER_MASK = 0x0f;
 const MCR_MASK = 0x1f;
 
@@ -78,6 +56,8 @@ export interface SerialPort {
   receive(bytes: Uint8Array): number;
   /** Free space in the receive FIFO, in bytes; a back end that paces its input sends no more. */
   rxFreeBytes(): number;
+  /** The peer is there (true, the state at power-on) or has gone for good (false: a hang-up). */
+  setCarrier(present: boolean): void;
 }
 
 /** What a UART is connected to: a terminal, a test buffer. */
@@ -104,6 +84,8 @@ export class Uart implements MmioDevice, SerialPort {
   private fifoEnabled = false;
   private overrun = false;
   private threPending = false;
+  private carrier = true;
+  private carrierChanged = false;
   private line = false;
 
   /**
@@ -132,6 +114,13 @@ export class Uart implements MmioDevice, SerialPort {
     return UART_RX_FIFO_BYTES - this.rxCount;
   }
 
+  setCarrier(present: boolean): void {
+    if (present === this.carrier) return;
+    this.carrier = present;
+    this.carrierChanged = true;
+    this.updateLine();
+  }
+
   read(offset: number, _width: 1 | 2 | 4): number {
     const dlab = (this.lcr & UART_LCR_DLAB) !== 0;
     switch (offset) {
@@ -148,7 +137,7 @@ export class Uart implements MmioDevice, SerialPort {
       case UART_REG.LSR:
         return this.readLsr();
       case UART_REG.MSR:
-        return MSR_CONNECTED;
+        return this.readMsr();
       case UART_REG.SCR:
         return this.scr;
       default:
@@ -213,6 +202,16 @@ export class Uart implements MmioDevice, SerialPort {
     return lsr;
   }
 
+  private readMsr(): number {
+    const msr = UART_MSR.CTS | UART_MSR.DSR | (this.carrier ? UART_MSR.DCD : 0) |
+      (this.carrierChanged ? UART_MSR.DDCD : 0);
+    if (this.carrierChanged) {
+      this.carrierChanged = false;
+      this.updateLine();
+    }
+    return msr;
+  }
+
   private transmit(byte: number): void {
     this.backend.write(byte);
     this.threPending = true;
@@ -241,6 +240,7 @@ export class Uart implements MmioDevice, SerialPort {
     if (this.ier & UART_IER.RX_LINE_STATUS && this.overrun) return UART_IIR.RX_LINE_STATUS;
     if (this.ier & UART_IER.RX_DATA && this.rxCount > 0) return UART_IIR.RX_DATA;
     if (this.ier & UART_IER.THR_EMPTY && this.threPending) return UART_IIR.THR_EMPTY;
+    if (this.ier & UART_IER.MODEM_STATUS && this.carrierChanged) return UART_IIR.MODEM_STATUS;
     return UART_IIR.NONE;
   }
 

@@ -14,9 +14,31 @@ export interface WorkerLike {
   onerror: ((event: ErrorEvent) => void) | null;
 }
 
-/** Creates a module worker for `url`; every worker here gets no Deno permissions at all. */
-export type WorkerFactory = (url: URL) => WorkerLike;
+/**
+ * The Deno permissions a worker gets: "none" for every hart and almost every service; a
+ * service that reaches host files (hostfs) gets read access to the directories listed, and
+ * nothing else.
+ */
+export type WorkerPermissions = "none" | { read: string[] };
+
+/** Creates a module worker for `url` with `permissions` (default: none at all). */
+export type WorkerFactory = (url: URL, permissions?: WorkerPermissions) => WorkerLike;
+
+/** The Deno permission set for `p`. */
+export function denoPermissions(p: WorkerPermissions = "none"): Deno.PermissionOptions {
+  if (p === "none") return "none";
+  return {
+    read: p.read,
+    write: false,
+    net: false,
+    env: false,
+    run: false,
+    ffi: false,
+    sys: false,
+    import: false,
+  };
+}
 
 /** Workers created on this thread. */
-export const localWorkers: WorkerFactory = (url) =>
-  new Worker(url, { type: "module", deno: { permissions: "none" } });
+export const localWorkers: WorkerFactory = (url, permissions) =>
+  new Worker(url, { type: "module", deno: { permissions: denoPermissions(permissions) } });

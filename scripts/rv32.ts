@@ -1,11 +1,16 @@
 /**
- * `deno task rv32 [options] FILE.elf [args...]`: boots the kernel in its own worker and runs a
- * static RV32 Linux executable under init (PID 1), as `qemu-riscv32 FILE.elf [args...]` would.
+ * `deno task rv32 [options] FILE.elf [args...]`: boots the system — the kernel in its own
+ * permission-less worker, the drivers, hostfs and the VFS as services — and runs a static RV32
+ * Linux executable under init (PID 1), as `qemu-riscv32 FILE.elf [args...]` would: the root of
+ * the program's file system is the host's (read-only, through hostfs), with /dev, /proc and a
+ * /tmp in memory over it; its stdout and stdin are the console, its stderr the second serial
+ * line, both on the host terminal.
  *
  * Options (before FILE):
  *   --cores N    number of harts (default 2), each on its own host worker
  *   --inline     run every hart on the kernel's thread, deterministically
  *   --root DIR   confine the programs' file system to DIR (FILE must be inside it)
+ *   --disk IMG   fit IMG as the disk and mount its ext2 file system at /mnt
  *   --trace      write every system call to stderr
  *   --stats      print per-hart and per-process counters to stderr at the end
  *   --verbose    write other diagnostics (unknown system calls, failed execs) to stderr
@@ -15,16 +20,22 @@
 
 import * as posix from "node:path/posix";
 import { ElfError, parseElf } from "../kernel/elf.ts";
-import { localWorkers } from "../machine/workers.ts";
+import { DiskImage } from "../machine/backends/disk_image.ts";
+import { serveDisk } from "../machine/backends/remote_disk.ts";
+import { localWorkers, type WorkerPermissions } from "../machine/workers.ts";
 import type { BootReply, BootRequest, FromKernel, ToKernel } from "../kernel/worker.ts";
+import { hostMounts, services } from "./deploy.ts";
 
-const USAGE = "usage: deno task rv32 [--cores N] [--inline] [--root DIR] [--trace] [--stats] " +
-  "[--verbose] FILE.elf [args...]";
+const USAGE = "usage: deno task rv32 [--cores N] [--inline] [--root DIR] [--disk IMG] " +
+  "[--trace] [--stats] [--verbose] FILE.elf [args...]";
+/** init, the first program (userland/src/init.c). */
+const INIT = new URL("../userland/bin/init.elf", import.meta.url);
 
 interface Cli {
   cores: number;
   inline: boolean;
   root: string | undefined;
+  disk: string | undefined;
   trace: boolean;
   stats: boolean;
   verbose: boolean;
@@ -37,6 +48,7 @@ function parse(args: string[]): Cli | undefined {
     cores: 2,
     inline: false,
     root: undefined,
+    disk: undefined,
     trace: false,
     stats: false,
     verbose: false,
@@ -49,6 +61,7 @@ function parse(args: string[]): Cli | undefined {
     else if (a === "--inline") cli.inline = true;
     else if (a === "--verbose" || a === "-v") cli.verbose = true;
     else if (a === "--root" && n + 1 < args.length) cli.root = args[++n];
+    else if (a === "--disk" && n + 1 < args.length) cli.disk = args[++n];
     else if (a === "--cores" && n + 1 < args.length) cli.cores = Number(args[++n]);
     else if (a === "--") {
       n++;
@@ -96,26 +109,24 @@ async function main(): Promise<number> {
     console.error(`rv32: ${cli.file}: ${e.message}`);
     return 126;
   }
+  let disk: DiskImage | undefined;
+  if (cli.disk !== undefined) {
+    try {
+      disk = await DiskImage.open(cli.disk);
+    } catch (e) {
+      console.error(`rv32: ${(e as Error).message}`);
+      return 1;
+    }
+  }
   const worker = new Worker(new URL("../kernel/worker.ts", import.meta.url), {
     type: "module",
-    deno: {
-      permissions: {
-        read: true,
-        write: false,
-        net: false,
-        env: false,
-        run: false,
-        ffi: false,
-        sys: false,
-        import: false,
-      },
-    },
+    deno: { permissions: "none" },
   });
   const workers = new Map<number, Worker>();
   const reply = new Promise<BootReply>((resolve, reject) => {
     worker.onmessage = (e: MessageEvent<FromKernel>) => {
       const msg = e.data;
-      if (msg.type === "spawn") spawn(msg.id, msg.url);
+      if (msg.type === "spawn") spawn(msg.id, msg.url, msg.permissions);
       else if (msg.type === "worker-post") workers.get(msg.id)?.postMessage(msg.data);
       else if (msg.type === "worker-terminate") {
         workers.get(msg.id)?.terminate();
@@ -128,8 +139,8 @@ async function main(): Promise<number> {
     };
   });
   /** Creates a worker the kernel asked for and relays what it says. */
-  const spawn = (id: number, url: string) => {
-    const w = localWorkers(new URL(url)) as Worker;
+  const spawn = (id: number, url: string, permissions: WorkerPermissions) => {
+    const w = localWorkers(new URL(url), permissions) as Worker;
     workers.set(id, w);
     w.onmessage = (e) =>
       worker.postMessage({ type: "worker-message", id, data: e.data } satisfies ToKernel);
@@ -138,26 +149,44 @@ async function main(): Promise<number> {
       worker.postMessage({ type: "worker-error", id, message: e.message } satisfies ToKernel);
     };
   };
+  const hostRoot = cli.root === undefined ? "/" : Deno.realPathSync(cli.root);
+  const channel = disk ? new MessageChannel() : undefined;
+  if (disk && channel) serveDisk(channel.port1, disk);
+  const size = Deno.stdout.isTerminal() ? Deno.consoleSize() : { rows: 24, columns: 80 };
   const request: BootRequest = {
     type: "boot",
     options: {
       harts: cli.cores,
       mode: cli.inline ? "inline" : "threads",
-      hostRoot: cli.root,
       trace: cli.trace,
       verbose: cli.verbose,
     },
-    services: JSON.parse(Deno.readTextFileSync(new URL("../services/deploy.json", import.meta.url)))
-      .services,
-    program,
-    args: cli.args,
+    services: services({
+      hostRoot,
+      disk: disk !== undefined,
+      mounts: hostMounts(disk !== undefined),
+      interactive: Deno.stdin.isTerminal(),
+      rows: size.rows,
+      cols: size.columns,
+    }),
+    init: Deno.readFileSync(INIT),
+    args: [program, ...cli.args],
     envp: Object.entries(Deno.env.toObject()).map(([k, v]) => `${k}=${v}`),
+    cwd: cli.root === undefined ? Deno.cwd() : "/",
+    disk: disk && {
+      capacity_sectors: disk.capacity_sectors,
+      read_only: disk.read_only,
+      id: disk.id,
+    },
+    diskPort: channel?.port2,
     stats: cli.stats,
   };
-  worker.postMessage(request);
+  worker.postMessage(request, channel ? [channel.port2] : []);
   const result = await reply;
   worker.terminate();
   for (const w of workers.values()) w.terminate();
+  channel?.port1.close();
+  await disk?.close();
   if (result.type === "error") {
     console.error(`rv32: ${result.error}`);
     return 126;

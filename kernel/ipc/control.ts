@@ -1,19 +1,42 @@
 /**
  * The control operations a service asks of the kernel (CTL in abi/ipc.ts): decoding the
- * request, checking it, running it on the IPC manager, encoding the reply. Used for worker
- * services (requests arrive on their control channel) and in-line ones (called directly).
+ * request, checking it, running it (on the IPC manager, the device table, or the kernel for
+ * the privileged operations), encoding the reply. Used for worker services (requests arrive on
+ * their control channel) and in-line ones (called directly).
  * Nothing a service sends can make this throw: a malformed request gets -EINVAL and is counted
  * in `ipc.rejected`; any other exception is a kernel bug, contained like a system call's (the
  * service gets -EIO, the kernel counts and logs it).
  */
 
-import { EINVAL, EIO, SyscallError } from "../errno.ts";
+import { EINVAL, EIO, EPERM, SyscallError } from "../errno.ts";
+import type { DeviceTable } from "./devices.ts";
 import type { IpcManager } from "./manager.ts";
 import type { Party } from "./objects.ts";
 import { CTL, type Message, MSG_HANDLES_MAX } from "../../abi/ipc.ts";
 
+/** What the control operations act on. */
+export interface ControlHost {
+  ipc: IpcManager;
+  devices: DeviceTable;
+  /** Sends `signal` to process group `target` (or process -target): privilege "signal". */
+  signal(party: Party, target: number, signal: number): void;
+  /**
+   * Writes one of the kernel's tables (SYSINFO kind) as text into region `region` at
+   * `offset`, at most `max` bytes; returns the bytes written (privilege "sysinfo").
+   */
+  sysinfo(
+    party: Party,
+    kind: number,
+    args: number[],
+    region: number,
+    offset: number,
+    max: number,
+  ): number;
+}
+
 /** Runs one control request for `party`; returns the reply (same tag). */
-export function executeControl(ipc: IpcManager, party: Party, request: Message): Message {
+export function executeControl(host: ControlHost, party: Party, request: Message): Message {
+  const ipc = host.ipc;
   const reply = (label: number, payload: Uint8Array = new Uint8Array(0)): Message => ({
     label,
     sender: 0,
@@ -22,7 +45,7 @@ export function executeControl(ipc: IpcManager, party: Party, request: Message):
     payload,
   });
   try {
-    const { result, payload } = run(ipc, party, request);
+    const { result, payload } = run(host, party, request);
     return reply(result, payload);
   } catch (e) {
     if (e instanceof Malformed) ipc.rejected++;
@@ -40,10 +63,12 @@ class Malformed extends SyscallError {
 }
 
 function run(
-  ipc: IpcManager,
+  host: ControlHost,
   party: Party,
   request: Message,
 ): { result: number; payload?: Uint8Array } {
+  const ipc = host.ipc;
+  const devices = host.devices;
   const p = request.payload;
   const dv = new DataView(p.buffer, p.byteOffset, p.byteLength);
   const u32 = (at: number) => {
@@ -89,8 +114,50 @@ function run(
       return { result: ipc.barrierCreate(party, u32(0)) };
     case CTL.BARRIER_OPEN:
       return { result: ipc.barrierOpen(party, u32(0)) };
+    case CTL.DEVICE_OPEN:
+      return { result: devices.open(party, decodeName(name)) };
+    case CTL.MMIO_READ: {
+      const value = devices.read(party, u32(0), u32(4), u32(8));
+      const out = new Uint8Array(4);
+      new DataView(out.buffer).setUint32(0, value, true);
+      return { result: 0, payload: out };
+    }
+    case CTL.MMIO_WRITE:
+      devices.write(party, u32(0), u32(4), u32(8), u32(12));
+      return { result: 0 };
+    case CTL.MMIO_WRITE_BYTES:
+      devices.writeBytes(party, u32(0), u32(4), p.subarray(8));
+      return { result: 0 };
+    case CTL.MMIO_READ_BYTES: {
+      const bytes = devices.readBytes(party, u32(0), u32(4), u32(8), u32(12), u32(16));
+      return { result: bytes.length, payload: bytes };
+    }
+    case CTL.IRQ_BIND:
+      devices.bind(party, u32(0), u32(4), u32(8));
+      return { result: 0 };
+    case CTL.IRQ_ACK:
+      devices.ack(party, u32(0));
+      return { result: 0 };
+    case CTL.DMA_MAP:
+      return { result: devices.dmaMap(party, u32(0), u32(4)) };
+    case CTL.SIGNAL:
+      privileged(party, "signal");
+      host.signal(party, u32(0) | 0, u32(4));
+      return { result: 0 };
+    case CTL.SYSINFO: {
+      privileged(party, "sysinfo");
+      const args = [];
+      for (let at = 16; at + 4 <= p.byteLength; at += 4) args.push(u32(at));
+      return { result: host.sysinfo(party, u32(0), args, u32(4), u32(8), u32(12)) };
+    }
     default:
       throw new Malformed(`unknown control operation ${request.label}`);
+  }
+}
+
+function privileged(party: Party, privilege: string): void {
+  if (!party.grants.privileges.includes(privilege)) {
+    throw new SyscallError(EPERM, `${party.name} lacks the ${privilege} privilege`);
   }
 }
 

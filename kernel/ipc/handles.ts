@@ -7,9 +7,9 @@
 import { EBADF, EMFILE, EPERM, SyscallError } from "../errno.ts";
 import { HANDLES_MAX } from "../../abi/ipc.ts";
 
-/** Something a handle can refer to (endpoints, regions, notifications, barriers). */
+/** Something a handle can refer to (endpoints, regions, notifications, barriers, devices). */
 export interface IpcObject {
-  readonly kind: "endpoint" | "region" | "notification" | "barrier";
+  readonly kind: "endpoint" | "region" | "notification" | "barrier" | "device";
   readonly id: number;
   /** False once the object is gone (its server died, it was revoked). */
   readonly alive: boolean;

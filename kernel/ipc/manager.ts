@@ -57,6 +57,11 @@ export interface IpcHost {
   unmapRegion(region: Region): void;
   /** Counts and logs an exception that is a kernel bug, contained (see Kernel.kernelBug). */
   kernelBug(what: string, e: unknown): void;
+  /**
+   * The kernel's reply doorbell: servers ring it after each reply to a client on the kernel's
+   * side (the kernel itself, a process), and so does the manager when such a connection drops.
+   */
+  readonly replyDoorbell: Int32Array;
 }
 
 /** Most bytes of live regions one service may have created. */
@@ -98,6 +103,13 @@ export class IpcManager {
     return party;
   }
 
+  /** The kernel's own party: the client of the services a system call needs. */
+  kernelParty(): Party {
+    const party = new Party((o) => this.unheld(o), 0, "kernel", "kernel");
+    this.parties.set(party.id, party);
+    return party;
+  }
+
   /** A new service party; `attach` hands it buffers. */
   serviceParty(name: string, attach: (a: Attachment) => void): Party {
     const party = new Party(
@@ -130,6 +142,7 @@ export class IpcManager {
 
   private dropConnection(conn: Connection, state: number): void {
     conn.channel.setState(state);
+    if (conn.replyDoorbell) ringDoorbell(conn.replyDoorbell);
     conn.endpoint.connections.delete(conn);
     this.connections.delete(conn.id);
     conn.client.connections.delete(conn.endpoint);
@@ -179,6 +192,7 @@ export class IpcManager {
     const server = endpoint.server;
     if (!server?.alive) throw new SyscallError(ENOTCONN, `nobody serves ${endpoint.name}`);
     const conn = new Connection(this.nextObjectId++, endpoint, party, server);
+    if (party.kind !== "service") conn.replyDoorbell = this.host.replyDoorbell;
     endpoint.connections.add(conn);
     this.connections.set(conn.id, conn);
     const serverHandle = this.handleOf(server, endpoint);
@@ -188,6 +202,7 @@ export class IpcManager {
       endpoint: serverHandle,
       client: party.id,
       buffer: conn.channel.buffer,
+      replyDoorbell: conn.replyDoorbell?.buffer as SharedArrayBuffer | undefined,
     });
     party.attach?.({
       type: "channel",
@@ -374,8 +389,13 @@ export class IpcManager {
   /** Sets bits; they accumulate until a waiter takes them. */
   notify(party: Party, handle: number, bits: number): void {
     const { object } = party.handles.get<Notification>(handle, "notification", RIGHT.SIGNAL);
-    signalBits(object.word, bits);
-    this.host.wake(object.waiters);
+    this.signal(object, bits);
+  }
+
+  /** Sets bits on a notification on the kernel's behalf (a device interrupt). */
+  signal(n: Notification, bits: number): void {
+    signalBits(n.word, bits);
+    this.host.wake(n.waiters);
   }
 
   // ------------------------------------------------------------------ barriers

@@ -19,9 +19,21 @@ import { HandleTable, type IpcObject } from "./handles.ts";
 import type { Attachment, Message } from "../../abi/ipc.ts";
 import { Channel } from "../../abi/ring.ts";
 
+/** What a deployment lets a service do beyond IPC (services/deploy.json). */
+export interface Grants {
+  /** Devices it may open (a driver's). */
+  devices: readonly string[];
+  /** "signal": send signals to processes (the tty driver); "sysinfo": read the kernel's tables. */
+  privileges: readonly string[];
+}
+
+const NO_GRANTS: Grants = Object.freeze({ devices: [], privileges: [] });
+
 /** A holder of handles. */
 export class Party {
   alive = true;
+  /** What the deployment gives it (services only). */
+  grants: Grants = NO_GRANTS;
   /** Calls received and not yet answered (process servers): token -> connection and tag. */
   readonly replyTokens = new Map<number, { conn: Connection; tag: number }>();
   nextToken = 1;
@@ -35,7 +47,7 @@ export class Party {
     /** Called when the last handle to an object goes, from any table. */
     unheld: (object: IpcObject) => void,
     readonly id: number,
-    readonly kind: "process" | "service",
+    readonly kind: "process" | "service" | "kernel",
     readonly name: string,
     /** The thread group of a process party. */
     readonly group?: ThreadGroup,
@@ -71,6 +83,8 @@ export class Connection {
   readonly replies = new Map<number, Message>();
   /** Tags of the calls process clients still wait for; other replies are dropped. */
   readonly waiting = new Set<number>();
+  /** The word the server rings after each reply (clients on the kernel's side only). */
+  replyDoorbell: Int32Array | undefined;
   /** Process clients waiting for a reply, or for room in the request ring. */
   readonly replyWaiters = new WaitQueue();
   readonly spaceWaiters = new WaitQueue();

@@ -9,9 +9,9 @@
  * never passes through here: it flows in the channels' rings.
  */
 
-import type { WorkerFactory } from "../../machine/workers.ts";
+import type { WorkerFactory, WorkerPermissions } from "../../machine/workers.ts";
 import { EINVAL } from "../errno.ts";
-import { executeControl } from "./control.ts";
+import { type ControlHost, executeControl } from "./control.ts";
 import type { IpcManager } from "./manager.ts";
 import type { Party } from "./objects.ts";
 import { type Attachment, type Message, RING_PEER_DEAD } from "../../abi/ipc.ts";
@@ -20,6 +20,7 @@ import {
   type InlinePort,
   type InlineStart,
   SERVICE_FINISHED,
+  type ServiceConfig,
   type ToService,
 } from "../../abi/service.ts";
 import { watchWord } from "../../abi/wait.ts";
@@ -33,6 +34,26 @@ export interface ServiceSpec {
    */
   module: string;
   isolation: "worker" | "inline";
+  /** Devices the service may open (a driver's). */
+  devices?: string[];
+  /** Kernel privileges: "signal" (send signals to processes), "sysinfo" (read its tables). */
+  privileges?: string[];
+  /**
+   * Deno permissions of its worker: none at all unless given here (hostfs alone reads files,
+   * from the directories listed). An in-line service runs with the kernel's, which are none.
+   */
+  permissions?: WorkerPermissions;
+  /** Settings handed to the service at start. */
+  config?: ServiceConfig;
+}
+
+/** A row of the service table (/proc/services). */
+export interface ServiceRow {
+  name: string;
+  state: "running" | "stopped" | "failed";
+  restarts: number;
+  uptimeMs: number;
+  isolation: ServiceSpec["isolation"];
 }
 
 /** A started service. */
@@ -43,6 +64,8 @@ export interface RunningService {
   done: Promise<Error | undefined>;
   /** Stops it (a worker is terminated); its peers see it die. */
   stop(): void;
+  /** When it started (performance.now()). */
+  startedMs: number;
 }
 
 const ROOT = new URL("../../", import.meta.url);
@@ -50,8 +73,29 @@ const ROOT = new URL("../../", import.meta.url);
 /** Starts and supervises services. */
 export class ServiceHost {
   readonly running = new Map<string, RunningService>();
+  /** Starts per name, the first included (restarts = starts - 1). */
+  private readonly starts = new Map<string, number>();
+  private readonly failed = new Set<string>();
+  private readonly ipc: IpcManager;
 
-  constructor(private readonly ipc: IpcManager, private readonly workers: WorkerFactory) {}
+  constructor(private readonly host: ControlHost, private readonly workers: WorkerFactory) {
+    this.ipc = host.ipc;
+  }
+
+  /** The service table: every service ever started, its state and restarts. */
+  table(): ServiceRow[] {
+    const now = performance.now();
+    return [...this.starts].map(([name, starts]) => {
+      const r = this.running.get(name);
+      return {
+        name,
+        state: r ? "running" : this.failed.has(name) ? "failed" : "stopped",
+        restarts: starts - 1,
+        uptimeMs: r ? Math.round(now - r.startedMs) : 0,
+        isolation: r?.spec.isolation ?? "worker",
+      };
+    });
+  }
 
   /**
    * Starts `spec`; resolves once it is ready: it has registered its first name (or its main
@@ -59,7 +103,15 @@ export class ServiceHost {
    */
   start(spec: ServiceSpec): Promise<RunningService> {
     if (this.running.has(spec.name)) throw new Error(`service ${spec.name} is running already`);
+    this.starts.set(spec.name, (this.starts.get(spec.name) ?? 0) + 1);
+    this.failed.delete(spec.name);
     return spec.isolation === "worker" ? this.startWorker(spec) : this.startInline(spec);
+  }
+
+  /** Gives a new party the deployment's grants. */
+  private granted(party: Party, spec: ServiceSpec): Party {
+    party.grants = { devices: spec.devices ?? [], privileges: spec.privileges ?? [] };
+    return party;
   }
 
   /** Stops every service. */
@@ -71,8 +123,8 @@ export class ServiceHost {
    * A party for code running on the kernel's thread that is not a service module (tests,
    * benchmarks, tools): its in-line port, for the service library's `embedded`.
    */
-  embeddedPort(name: string): InlinePort {
-    return this.inlinePort(name).port;
+  embeddedPort(name: string, config: ServiceConfig = {}): InlinePort {
+    return this.inlinePort(name, config).port;
   }
 
   /**
@@ -81,6 +133,7 @@ export class ServiceHost {
    */
   private inlinePort(
     name: string,
+    config: ServiceConfig,
   ): { party: Party; port: InlinePort; registered: Promise<void>; stopped: () => void } {
     const listeners: Array<(a: Attachment) => void> = [];
     const stopListeners: Array<() => void> = [];
@@ -94,7 +147,8 @@ export class ServiceHost {
     });
     const port: InlinePort = {
       partyId: party.id,
-      control: (request) => executeControl(this.ipc, party, request),
+      config,
+      control: (request) => executeControl(this.host, party, request),
       onAttach: (listener) => {
         listeners.push(listener);
         backlog.splice(0).forEach(listener);
@@ -111,13 +165,16 @@ export class ServiceHost {
   }
 
   private async startWorker(spec: ServiceSpec): Promise<RunningService> {
-    const worker = this.workers(new URL(spec.module, ROOT));
+    const worker = this.workers(new URL(spec.module, ROOT), spec.permissions ?? "none");
     let ready = () => {};
     const registered = new Promise<void>((resolve) => (ready = resolve));
-    const party = this.ipc.serviceParty(spec.name, (attachment) => {
-      if (attachment.type === "endpoint") ready();
-      worker.postMessage({ type: "attach", attachment } satisfies ToService);
-    });
+    const party = this.granted(
+      this.ipc.serviceParty(spec.name, (attachment) => {
+        if (attachment.type === "endpoint") ready();
+        worker.postMessage({ type: "attach", attachment } satisfies ToService);
+      }),
+      spec,
+    );
     const control = new Channel(Channel.allocate());
     const doorbell = new Int32Array(new SharedArrayBuffer(4));
     let stopWatching = () => {};
@@ -134,6 +191,7 @@ export class ServiceHost {
     };
     worker.onerror = (e) => {
       e.preventDefault();
+      this.failed.add(spec.name);
       settle(new Error(`service ${spec.name} crashed: ${e.message}`));
       stop();
     };
@@ -145,6 +203,7 @@ export class ServiceHost {
         type: "boot",
         partyId: party.id,
         name: spec.name,
+        config: spec.config ?? {},
         control: control.buffer,
         doorbell: doorbell.buffer as SharedArrayBuffer,
       } satisfies ToService,
@@ -155,7 +214,7 @@ export class ServiceHost {
       stopWatching = watchWord(doorbell, 0, seen, serve);
     };
     serve();
-    const running: RunningService = { spec, party, done, stop };
+    const running: RunningService = { spec, party, done, stop, startedMs: performance.now() };
     this.running.set(spec.name, running);
     await Promise.race([registered, done]);
     return running;
@@ -174,12 +233,14 @@ export class ServiceHost {
         if (request.tag) control.replies.pushMessage(malformedReply(request.tag), 0);
         continue;
       }
-      control.replies.pushMessage(executeControl(this.ipc, party, request), 0);
+      const reply = executeControl(this.host, party, request);
+      if (request.tag !== 0) control.replies.pushMessage(reply, 0); // one-way: posted
     }
   }
 
   private async startInline(spec: ServiceSpec): Promise<RunningService> {
-    const { party, port, registered, stopped } = this.inlinePort(spec.name);
+    const { party, port, registered, stopped } = this.inlinePort(spec.name, spec.config ?? {});
+    this.granted(party, spec);
     const { default: start } = await import(new URL(spec.module, ROOT).href);
     if (typeof start !== "function") {
       throw new TypeError(`service ${spec.name}: ${spec.module} exports no service`);
@@ -196,10 +257,11 @@ export class ServiceHost {
       },
       (e: unknown) => {
         stop();
+        this.failed.add(spec.name);
         return new Error(`service ${spec.name} crashed: ${e instanceof Error ? e.message : e}`);
       },
     );
-    const running: RunningService = { spec, party, done, stop };
+    const running: RunningService = { spec, party, done, stop, startedMs: performance.now() };
     this.running.set(spec.name, running);
     await Promise.race([registered, done]);
     return running;

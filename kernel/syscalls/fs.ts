@@ -1,79 +1,87 @@
 /**
- * File calls: read, write, readv, writev, openat, close, llseek, statx, ioctl, getcwd, chdir,
- * dup, dup3, pipe2, fcntl64.
+ * Descriptor calls: read, write, readv, writev, pread64, pwrite64, llseek, close, dup, dup3,
+ * pipe2, fcntl64, ioctl, getdents64, ftruncate64, fsync, fdatasync.
  *
- * Descriptors refer to the console, read-only host files, and pipes. Buffers are checked
- * against the address space before any data moves, so a bad pointer fails with EFAULT and
- * consumes nothing. A read or write that cannot proceed sleeps and is re-run when woken; a
- * write keeps the bytes it has already written in `syscallProgress`.
+ * Each works on an open file description (kernel/file.ts), which moves data between the
+ * user's memory and wherever it lives (a pipe, the VFS's cache, the tty driver) and may sleep:
+ * a call that cannot finish returns BLOCKED and runs again when woken, keeping what it has
+ * done in `syscallProgress`. The calls that name files by path are in path.ts.
  */
 
 import { ACCESS_WRITE } from "../../machine/mmu.ts";
-import { EBADF, EINVAL, ENOTDIR, ENOTTY, EPIPE, ERANGE, EROFS, SyscallError } from "../errno.ts";
-import type { FileStat } from "../file.ts";
-import { HostDirectory, openHost, PATH_MAX, statHost } from "../hostfs.ts";
+import { EBADF, EFAULT, EINVAL, EISDIR, EPIPE, ESPIPE, SyscallError } from "../errno.ts";
+import { O_CLOEXEC, O_NONBLOCK, O_SETFL_MASK, type OpenFile } from "../file.ts";
 import type { Kernel, SyscallResult } from "../kernel.ts";
 import { Pipe, PipeEnd } from "../pipe.ts";
 import type { Process } from "../proc.ts";
 import { sendSignal } from "../signal_delivery.ts";
 import { SI_USER, SIGPIPE } from "../signals.ts";
+import { IO_CHUNK_MAX, VfsFile } from "../vfs_file.ts";
+import { BLOCKED } from "../wait.ts";
 import type { SyscallArgs } from "./numbers.ts";
 
-const AT_FDCWD = -100;
-const AT_EMPTY_PATH = 0x1000;
-const O_ACCMODE = 3;
-const O_CREAT = 0o100;
-const O_TRUNC = 0o1000;
-const O_NONBLOCK = 0o4000;
-const O_DIRECTORY = 0o200000;
-const O_CLOEXEC = 0o2000000;
-/** Largest single read or write moved per call (a short count is returned beyond it). */
-const IO_CHUNK_MAX = 1024 * 1024;
 /** Most iovec entries in readv/writev. */
 const IOV_MAX = 1024;
 
-export function sysRead(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
-  const [fd, buf, count] = a;
+function readable(p: Process, fd: number): OpenFile {
   const file = p.fds.get(fd);
-  const n = Math.min(count >>> 0, IO_CHUNK_MAX);
-  p.as.checkAccess(buf, n, ACCESS_WRITE);
-  const tmp = new Uint8Array(n);
-  const got = file.read(tmp);
-  if (typeof got !== "number") return k.block(p, "BLOCKED", [got]);
-  p.as.copyOut(buf, tmp.subarray(0, got));
-  return got;
+  if (!file.readable) throw new SyscallError(EBADF);
+  return file;
 }
 
-/** Writes `data` to `fd`, continuing from `p.syscallProgress`; sleeps while it cannot. */
-function writeAll(k: Kernel, p: Process, fd: number, data: Uint8Array): SyscallResult {
+function writable(p: Process, fd: number): OpenFile {
   const file = p.fds.get(fd);
-  let done = p.syscallProgress;
-  while (done < data.length) {
-    let r;
-    try {
-      r = file.write(data.subarray(done));
-    } catch (e) {
-      if (!(e instanceof SyscallError && e.errno === EPIPE)) throw e;
-      sendSignal(k, p.group, p, SIGPIPE, { signo: SIGPIPE, code: SI_USER, pid: p.pid });
-      if (done > 0) return done;
-      throw e;
-    }
-    if (typeof r !== "number") {
-      p.syscallProgress = done;
-      return k.block(p, "BLOCKED", [r]);
-    }
-    done += r;
-  }
-  return done;
+  if (!file.writable) throw new SyscallError(EBADF);
+  return file;
+}
+
+/** A write that met a pipe with no reader: SIGPIPE, and EPIPE unless something was written. */
+function brokenPipe(k: Kernel, p: Process, e: unknown): number {
+  if (!(e instanceof SyscallError && e.errno === EPIPE)) throw e;
+  sendSignal(k, p.group, p, SIGPIPE, { signo: SIGPIPE, code: SI_USER, pid: p.pid });
+  if (p.syscallProgress > 0) return p.syscallProgress;
+  throw e;
+}
+
+export function sysRead(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
+  const [fd, buf, count] = a;
+  return readable(p, fd).read(k, p, buf, Math.min(count >>> 0, IO_CHUNK_MAX));
 }
 
 export function sysWrite(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
   const [fd, buf, count] = a;
-  p.fds.get(fd);
-  return writeAll(k, p, fd, p.as.copyIn(buf, Math.min(count >>> 0, IO_CHUNK_MAX)));
+  const file = writable(p, fd);
+  try {
+    return file.write(k, p, buf, Math.min(count >>> 0, IO_CHUNK_MAX));
+  } catch (e) {
+    return brokenPipe(k, p, e);
+  }
 }
 
-/** The (base, length) pairs of an iovec array. */
+/** A 64-bit offset passed as two registers (low, high). */
+function offset64(low: number, high: number): number {
+  const v = high * 2 ** 32 + (low >>> 0);
+  if (high < 0 || !Number.isSafeInteger(v)) throw new SyscallError(EINVAL, "offset");
+  return v;
+}
+
+/** pread64(fd, buf, count, offset_lo, offset_hi): reads at an offset, which stays put. */
+export function sysPread(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
+  const [fd, buf, count, lo, hi] = a;
+  const file = readable(p, fd);
+  if (!(file instanceof VfsFile)) throw new SyscallError(ESPIPE);
+  return file.read(k, p, buf, Math.min(count >>> 0, IO_CHUNK_MAX), offset64(lo, hi));
+}
+
+/** pwrite64(fd, buf, count, offset_lo, offset_hi). */
+export function sysPwrite(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
+  const [fd, buf, count, lo, hi] = a;
+  const file = writable(p, fd);
+  if (!(file instanceof VfsFile)) throw new SyscallError(ESPIPE);
+  return file.write(k, p, buf, Math.min(count >>> 0, IO_CHUNK_MAX), offset64(lo, hi));
+}
+
+/** The (base, length) pairs of an iovec array, cut at IO_CHUNK_MAX bytes in all. */
 function readIovecs(p: Process, iov: number, count: number): Array<[number, number]> {
   if (count < 0 || count > IOV_MAX) throw new SyscallError(EINVAL);
   const raw = p.as.copyIn(iov, count * 8);
@@ -81,63 +89,70 @@ function readIovecs(p: Process, iov: number, count: number): Array<[number, numb
   const out: Array<[number, number]> = [];
   let total = 0;
   for (let n = 0; n < count; n++) {
-    const len = dv.getUint32(n * 8 + 4, true);
-    total += len;
-    if (total > IO_CHUNK_MAX) break;
+    const len = Math.min(dv.getUint32(n * 8 + 4, true), IO_CHUNK_MAX - total);
+    if (len < 0) throw new SyscallError(EINVAL);
     out.push([dv.getUint32(n * 8, true), len]);
+    total += len;
+    if (total >= IO_CHUNK_MAX) break;
   }
   return out;
 }
 
+/** Where a vectored call stands between its runs. */
+interface Vectored {
+  index: number;
+  total: number;
+}
+
+/**
+ * Runs `op` over the vectors in order, one at a time (each keeps its own progress in
+ * syscallProgress while it sleeps); stops at a short transfer, or, with `firstOnly`, after the
+ * first vector that moved anything (a pipe or terminal returns what it has).
+ */
+function vectored(
+  p: Process,
+  vecs: Array<[number, number]>,
+  firstOnly: boolean,
+  op: (base: number, len: number) => SyscallResult,
+): SyscallResult {
+  const state = (p.syscallState as Vectored | undefined) ?? { index: 0, total: 0 };
+  p.syscallState = state;
+  while (state.index < vecs.length) {
+    const [base, len] = vecs[state.index];
+    if (len === 0) {
+      state.index++;
+      continue;
+    }
+    const r = op(base, len);
+    if (r === BLOCKED) return BLOCKED;
+    p.syscallProgress = 0;
+    state.total += r;
+    state.index++;
+    if (r < len || firstOnly) break;
+  }
+  return state.total;
+}
+
 export function sysReadv(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
   const [fd, iov, count] = a;
-  const file = p.fds.get(fd);
+  const file = readable(p, fd);
   const vecs = readIovecs(p, iov, count);
   for (const [base, len] of vecs) p.as.checkAccess(base, len, ACCESS_WRITE);
-  const tmp = new Uint8Array(vecs.reduce((n, [, len]) => n + len, 0));
-  const got = file.read(tmp);
-  if (typeof got !== "number") return k.block(p, "BLOCKED", [got]);
-  let at = 0;
-  for (const [base, len] of vecs) {
-    if (at >= got) break;
-    const n = Math.min(len, got - at);
-    p.as.copyOut(base, tmp.subarray(at, at + n));
-    at += n;
-  }
-  return got;
+  const firstOnly = !(file instanceof VfsFile);
+  return vectored(p, vecs, firstOnly, (base, len) => file.read(k, p, base, len));
 }
 
 export function sysWritev(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
   const [fd, iov, count] = a;
-  p.fds.get(fd);
-  const parts = readIovecs(p, iov, count).map(([base, len]) => p.as.copyIn(base, len));
-  const data = new Uint8Array(parts.reduce((n, b) => n + b.length, 0));
-  let at = 0;
-  for (const b of parts) {
-    data.set(b, at);
-    at += b.length;
-  }
-  return writeAll(k, p, fd, data);
-}
-
-export function sysOpenat(k: Kernel, p: Process, a: SyscallArgs): number {
-  const [dirfd, pathPtr, flags] = a;
-  const path = p.as.readString(pathPtr, PATH_MAX);
-  if ((flags & O_ACCMODE) !== 0 || flags & (O_CREAT | O_TRUNC)) {
-    throw new SyscallError(EROFS, "host files are read-only");
-  }
-  const base = baseDir(p, dirfd, path);
-  const hostPath = k.hostFs.resolve(base, path);
-  const file = openHost(hostPath, resolveView(base, path));
-  if (flags & O_DIRECTORY && !(file instanceof HostDirectory)) {
-    file.close();
-    throw new SyscallError(ENOTDIR);
-  }
+  const file = writable(p, fd);
+  const vecs = readIovecs(p, iov, count);
   try {
-    return p.fds.install(file, (flags & O_CLOEXEC) !== 0);
+    return vectored(p, vecs, false, (base, len) => file.write(k, p, base, len));
   } catch (e) {
-    file.close();
-    throw e;
+    const done = (p.syscallState as Vectored | undefined)?.total ?? 0;
+    if (done > 0 && e instanceof SyscallError && e.errno === EFAULT) return done;
+    p.syscallProgress = done;
+    return brokenPipe(k, p, e);
   }
 }
 
@@ -146,52 +161,46 @@ export function sysClose(_k: Kernel, p: Process, a: SyscallArgs): number {
   return 0;
 }
 
-export function sysLlseek(_k: Kernel, p: Process, a: SyscallArgs): number {
+/** _llseek(fd, offset_hi, offset_lo, loff_t *result, whence). */
+export function sysLlseek(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
   const [fd, high, low, resultPtr, whence] = a;
   const file = p.fds.get(fd);
   const offset = high * 2 ** 32 + (low >>> 0);
   p.as.checkAccess(resultPtr, 8, ACCESS_WRITE);
-  const pos = file.seek(offset, whence);
+  const pos = file.seek(k, p, offset, whence);
+  if (pos === BLOCKED) return BLOCKED;
   const out = new Uint8Array(8);
   new DataView(out.buffer).setBigInt64(0, BigInt(pos), true);
   p.as.copyOut(resultPtr, out);
   return 0;
 }
 
-export function sysStatx(k: Kernel, p: Process, a: SyscallArgs): number {
-  const [dirfd, pathPtr, flags, _mask, buf] = a;
-  const path = p.as.readString(pathPtr, PATH_MAX);
-  p.as.checkAccess(buf, STATX_SIZE, ACCESS_WRITE);
-  let st: FileStat;
-  if (path === "" && flags & AT_EMPTY_PATH) {
-    st = p.fds.get(dirfd).stat();
-  } else {
-    st = statHost(k.hostFs.resolve(baseDir(p, dirfd, path), path));
-  }
-  p.as.copyOut(buf, encodeStatx(st));
-  return 0;
+export function sysIoctl(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
+  const [fd, cmd, arg] = a;
+  return p.fds.get(fd).ioctl(k, p, cmd, arg);
 }
 
-export function sysIoctl(_k: Kernel, p: Process, a: SyscallArgs): number {
-  p.fds.get(a[0]);
-  throw new SyscallError(ENOTTY);
+/** getdents64(fd, buf, count). */
+export function sysGetdents64(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
+  const [fd, buf, count] = a;
+  return p.fds.get(fd).getdents(k, p, buf, count);
 }
 
-export function sysGetcwd(_k: Kernel, p: Process, a: SyscallArgs): number {
-  const [buf, size] = a;
-  const bytes = new TextEncoder().encode(p.cwd + "\0");
-  if (bytes.length > (size >>> 0)) throw new SyscallError(ERANGE);
-  p.as.copyOut(buf, bytes);
-  return bytes.length;
+/** ftruncate64(fd, length_lo, length_hi). */
+export function sysFtruncate(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
+  const [fd, lo, hi] = a;
+  const file = p.fds.get(fd);
+  if (!file.writable) throw new SyscallError(file.readable ? EINVAL : EBADF);
+  if (file instanceof VfsFile && file.isDirectory) throw new SyscallError(EISDIR);
+  return file.truncate(k, p, offset64(lo, hi));
 }
 
-export function sysChdir(k: Kernel, p: Process, a: SyscallArgs): number {
-  const path = p.as.readString(a[0], PATH_MAX);
-  const view = resolveView(p.cwd, path);
-  const st = statHost(k.hostFs.resolve(p.cwd, path));
-  if ((st.mode & 0o170000) !== 0o040000) throw new SyscallError(ENOTDIR);
-  p.cwd = normalize(view);
-  return 0;
+export function sysFsync(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
+  return p.fds.get(a[0]).fsync(k, p, false);
+}
+
+export function sysFdatasync(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
+  return p.fds.get(a[0]).fsync(k, p, true);
 }
 
 export function sysDup(_k: Kernel, p: Process, a: SyscallArgs): number {
@@ -251,64 +260,11 @@ export function sysFcntl(_k: Kernel, p: Process, a: SyscallArgs): number {
       p.fds.setCloexec(fd, (arg & FD_CLOEXEC) !== 0);
       return 0;
     case F_GETFL:
-      if (file instanceof PipeEnd) {
-        return (file.end === "read" ? 0 : 1) | (file.nonblocking ? O_NONBLOCK : 0);
-      }
-      return 2;
+      return file.flags & ~O_CLOEXEC;
     case F_SETFL:
-      if (file instanceof PipeEnd) file.nonblocking = (arg & O_NONBLOCK) !== 0;
+      file.flags = (file.flags & ~O_SETFL_MASK) | (arg & O_SETFL_MASK);
       return 0;
     default:
-      throw new SyscallError(EINVAL);
+      throw new SyscallError(EINVAL, `fcntl command ${cmd}`);
   }
-}
-
-/** The directory a path is relative to: the cwd, or a directory descriptor. */
-function baseDir(p: Process, dirfd: number, path: string): string {
-  if (path.startsWith("/") || dirfd === AT_FDCWD) return p.cwd;
-  const file = p.fds.get(dirfd);
-  if (!(file instanceof HostDirectory)) throw new SyscallError(dirfd < 0 ? EBADF : ENOTDIR);
-  return file.viewPath;
-}
-
-function resolveView(base: string, path: string): string {
-  if (path.startsWith("/")) return path;
-  return base.endsWith("/") ? base + path : `${base}/${path}`;
-}
-
-/** Removes "." and ".." components lexically. */
-function normalize(path: string): string {
-  const out: string[] = [];
-  for (const part of path.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") out.pop();
-    else out.push(part);
-  }
-  return "/" + out.join("/");
-}
-
-const STATX_SIZE = 256;
-const STATX_BASIC_STATS = 0x7ff;
-const STATX_BTIME = 0x800;
-
-/** Encodes Linux's struct statx. */
-function encodeStatx(st: FileStat): Uint8Array {
-  const out = new Uint8Array(STATX_SIZE);
-  const dv = new DataView(out.buffer);
-  dv.setUint32(0, STATX_BASIC_STATS | STATX_BTIME, true); // stx_mask
-  dv.setUint32(4, st.blockSizeBytes, true);
-  dv.setUint32(16, st.nlink, true);
-  dv.setUint16(28, st.mode, true);
-  dv.setBigUint64(32, BigInt(st.ino), true);
-  dv.setBigUint64(40, BigInt(st.sizeBytes), true);
-  dv.setBigUint64(48, BigInt(Math.ceil(st.sizeBytes / 512)), true);
-  const time = (at: number, ms: number) => {
-    dv.setBigInt64(at, BigInt(Math.floor(ms / 1000)), true);
-    dv.setUint32(at + 8, Math.floor((ms % 1000) * 1e6), true);
-  };
-  time(0x40, st.atimeMs);
-  time(0x50, st.birthtimeMs);
-  time(0x60, st.ctimeMs);
-  time(0x70, st.mtimeMs);
-  return out;
 }

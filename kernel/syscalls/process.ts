@@ -1,13 +1,13 @@
 /**
- * Process calls: clone, execve, exit, exit_group, waitid, the id calls, set_tid_address,
- * sched_yield, priorities, affinity, getrusage.
+ * Process calls: clone, execve, exit, exit_group, waitid, the id calls, process groups and
+ * sessions, set_tid_address, sched_yield, priorities, affinity, getrusage.
  */
 
 import { ACCESS_WRITE } from "../../machine/mmu.ts";
-import { EINVAL, ESRCH, SyscallError } from "../errno.ts";
+import { EINVAL, EPERM, ESRCH, SyscallError } from "../errno.ts";
 import type { Kernel, SyscallResult } from "../kernel.ts";
 import { clone, CLONE_VFORK, execve, exitGroup, exitThread, waitid } from "../lifecycle.ts";
-import { addUsage, emptyUsage, type Process, type Usage } from "../proc.ts";
+import { addUsage, emptyUsage, type Process, type ThreadGroup, type Usage } from "../proc.ts";
 import type { SyscallArgs } from "./numbers.ts";
 
 export function sysExit(k: Kernel, p: Process, a: SyscallArgs): number {
@@ -37,6 +37,47 @@ export function sysGetuid(): number {
   return 0;
 }
 
+/** The thread group of process `pid` (0: the caller's); ESRCH if there is none. */
+function groupOf(k: Kernel, p: Process, pid: number): ThreadGroup {
+  if (pid === 0) return p.group;
+  const t = k.procs.get(pid);
+  if (!t || !t.isLeader) throw new SyscallError(ESRCH);
+  return t.group;
+}
+
+export function sysGetpgid(k: Kernel, p: Process, a: SyscallArgs): number {
+  return groupOf(k, p, a[0]).pgid;
+}
+
+export function sysGetsid(k: Kernel, p: Process, a: SyscallArgs): number {
+  return groupOf(k, p, a[0]).sid;
+}
+
+/**
+ * setpgid(pid, pgid): moves the caller or one of its children (0: the caller) into process
+ * group pgid (0: its own pid), which must be in the same session; a session leader cannot
+ * move (EPERM).
+ */
+export function sysSetpgid(k: Kernel, p: Process, a: SyscallArgs): number {
+  const [pid, pgid] = a;
+  if (pgid < 0) throw new SyscallError(EINVAL);
+  const g = groupOf(k, p, pid);
+  if (g !== p.group && k.procs.get(g.tgid)?.ppid !== p.pid) throw new SyscallError(ESRCH);
+  if (g.sid !== p.group.sid || g.sid === g.tgid) throw new SyscallError(EPERM);
+  const target = pgid === 0 ? g.tgid : pgid;
+  if (target !== g.tgid && !k.groupExists(target, g.sid)) throw new SyscallError(EPERM);
+  g.pgid = target;
+  return 0;
+}
+
+/** setsid(): a new session and process group led by the caller (EPERM for a group leader). */
+export function sysSetsid(k: Kernel, p: Process): number {
+  if (k.groupExists(p.pid)) throw new SyscallError(EPERM);
+  p.group.sid = p.pid;
+  p.group.pgid = p.pid;
+  return p.pid;
+}
+
 export function sysSetTidAddress(_k: Kernel, p: Process, a: SyscallArgs): number {
   p.clearChildTid = a[0];
   return p.tid;
@@ -52,7 +93,7 @@ export function sysClone(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
   return k.block(p, "WAITING", []);
 }
 
-export function sysExecve(k: Kernel, p: Process, a: SyscallArgs): number {
+export function sysExecve(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
   return execve(k, p, a[0], a[1], a[2]);
 }
 

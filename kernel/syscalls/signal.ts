@@ -6,7 +6,7 @@
 import { EINTR, EINVAL, ESRCH, SyscallError } from "../errno.ts";
 import type { Kernel, SyscallResult } from "../kernel.ts";
 import type { Process, ThreadGroup } from "../proc.ts";
-import { sendSignal, sigreturn } from "../signal_delivery.ts";
+import { sendSignal, shieldsInit, sigreturn } from "../signal_delivery.ts";
 import { NSIG, SI_USER, SIG_DFL, sigbit, SIGKILL, SIGSTOP, UNBLOCKABLE } from "../signals.ts";
 import type { SyscallArgs } from "./numbers.ts";
 
@@ -17,28 +17,19 @@ function checkSignal(sig: number, allowZero: boolean): void {
 }
 
 /**
- * Whether `sig` sent by a program to `g` is dropped because `g` is init: as on Linux, init gets
- * only the signals it has installed a handler for, so no program can end the system with
- * kill(1, SIGKILL).
+ * kill(pid, sig): pid > 0 a process; 0 the caller's process group; -1 every process but init;
+ * < -1 the process group -pid.
  */
-function shieldsInit(g: ThreadGroup, sig: number): boolean {
-  if (g.tgid !== 1 || sig === 0) return false;
-  const leader = g.members.values().next().value;
-  return sig === SIGKILL || sig === SIGSTOP || !leader ||
-    leader.signals.actions[sig].handler === SIG_DFL;
-}
-
-/** kill(pid, sig): pid > 0 a process; 0 the caller's; -1 every process but init; < -1 -pid. */
 export function sysKill(k: Kernel, p: Process, a: SyscallArgs): number {
   const [pid, sig] = a;
   checkSignal(sig, true);
   const groups: ThreadGroup[] = [];
-  if (pid > 0 || pid < -1) {
+  if (pid > 0) {
     // A zombie not yet reaped still exists, as on Linux: kill succeeds and does nothing.
-    const t = k.procs.get(Math.abs(pid));
+    const t = k.procs.get(pid);
     if (t) groups.push(t.group);
-  } else if (pid === 0) {
-    groups.push(p.group);
+  } else if (pid === 0 || pid < -1) {
+    groups.push(...k.processGroup(pid === 0 ? p.group.pgid : -pid));
   } else {
     for (const t of k.procs.values()) {
       if (t.isLeader && t.pid !== 1 && t.group !== p.group && t.group.members.size > 0) {

@@ -1,7 +1,8 @@
 /**
  * Time calls: clock_gettime64, clock_getres_time64, clock_nanosleep_time64, times.
  *
- * CLOCK_REALTIME is the host's wall clock; the monotonic clocks are the machine's mtime; the
+ * CLOCK_REALTIME is the time the rtc driver gave at boot plus the machine's mtime since (the
+ * epoch plus uptime if no rtc answered); the monotonic clocks are the machine's mtime; the
  * CPU-time clocks are the time the process (or thread) has spent on a hart. A sleep is a
  * deadline on the kernel's timer queue: the process gives up its hart until then.
  */
@@ -25,16 +26,12 @@ const CLOCK_BOOTTIME = 7;
 const TIMER_ABSTIME = 1;
 const NS_PER_TICK = 1e9 / TIMEBASE_HZ;
 
-function realtimeNs(): bigint {
-  return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
-}
-
 /** The value of clock `id` in nanoseconds. */
 export function clockNs(k: Kernel, p: Process, id: number): bigint {
   switch (id) {
     case CLOCK_REALTIME:
     case CLOCK_REALTIME_COARSE:
-      return realtimeNs();
+      return k.realtimeOffsetNs + BigInt(k.mtime()) * BigInt(NS_PER_TICK);
     case CLOCK_MONOTONIC:
     case CLOCK_MONOTONIC_RAW:
     case CLOCK_MONOTONIC_COARSE:

@@ -1,15 +1,18 @@
 /**
- * A loopback serial back end for tests: it keeps what the guest transmits and lets a test put
- * bytes on the receive line.
+ * A serial back end in memory, for tests: it keeps what the guest transmits, and feeds the
+ * receive line from a script.
  *
- * Injected input goes to the UART at once, with no pacing, so a test can provoke an overrun.
- * Kept output is bounded; bytes past the bound are counted and dropped.
+ * Scripted input (`feed`) is paced to the UART's receive FIFO, as the host terminal paces
+ * piped input: no more than the FIFO has room for, the rest when the guest drains it; with
+ * `hangup` the carrier drops once all of it is in the FIFO (the end of input). `inject` puts
+ * bytes on the line at once, with no pacing, so a test can provoke an overrun. Kept output is
+ * bounded; bytes past the bound are counted and dropped.
  */
 
 import type { SerialBackend, SerialPort } from "../uart.ts";
 
 /** Default bound on kept output, in bytes. */
-export const BUFFER_TERMINAL_MAX_OUTPUT_BYTES = 1024 * 1024;
+export const BUFFER_TERMINAL_MAX_OUTPUT_BYTES = 4 * 1024 * 1024;
 
 /** A serial back end backed by memory. */
 export class BufferTerminal implements SerialBackend {
@@ -20,6 +23,9 @@ export class BufferTerminal implements SerialBackend {
   private port: SerialPort | null = null;
   private readonly out: Uint8Array;
   private outLength = 0;
+  private script = new Uint8Array(0);
+  private hangupAtEnd = false;
+  private readonly listeners: Array<() => void> = [];
 
   constructor(max_output_bytes = BUFFER_TERMINAL_MAX_OUTPUT_BYTES) {
     this.out = new Uint8Array(max_output_bytes);
@@ -28,14 +34,36 @@ export class BufferTerminal implements SerialBackend {
   write(byte: number): void {
     if (this.outLength < this.out.length) this.out[this.outLength++] = byte;
     else this.dropped_bytes++;
+    for (const l of this.listeners) l();
   }
 
   connect(port: SerialPort): void {
     this.port = port;
+    this.pump();
   }
 
   rxDrained(): void {
     this.drains++;
+    this.pump();
+  }
+
+  /**
+   * Queues input for the guest, paced to the FIFO; with `hangup`, the carrier drops once it has
+   * all been received (the guest then reads end of file).
+   */
+  feed(input: Uint8Array | string, options: { hangup?: boolean } = {}): void {
+    const bytes = typeof input === "string" ? new TextEncoder().encode(input) : input;
+    const joined = new Uint8Array(this.script.length + bytes.length);
+    joined.set(this.script);
+    joined.set(bytes, this.script.length);
+    this.script = joined;
+    this.hangupAtEnd ||= options.hangup ?? false;
+    this.pump();
+  }
+
+  /** Drops the carrier now (end of input). */
+  hangup(): void {
+    this.port?.setCarrier(false);
   }
 
   /** Puts bytes (or a string, UTF-8) on the receive line; returns how many the UART took. */
@@ -43,6 +71,11 @@ export class BufferTerminal implements SerialBackend {
     if (!this.port) throw new Error("buffer terminal: not connected to a UART");
     const bytes = typeof input === "string" ? new TextEncoder().encode(input) : input;
     return this.port.receive(bytes);
+  }
+
+  /** Calls `listener` after every byte the guest transmits (tests waiting for output). */
+  onOutput(listener: () => void): void {
+    this.listeners.push(listener);
   }
 
   /** The output kept so far (a copy). */
@@ -53,5 +86,18 @@ export class BufferTerminal implements SerialBackend {
   /** The output kept so far, decoded as UTF-8. */
   text(): string {
     return new TextDecoder().decode(this.out.subarray(0, this.outLength));
+  }
+
+  private pump(): void {
+    const port = this.port;
+    if (!port) return;
+    if (this.script.length > 0) {
+      const n = port.receive(this.script.subarray(0, port.rxFreeBytes()));
+      this.script = this.script.subarray(n);
+    }
+    if (this.script.length === 0 && this.hangupAtEnd) {
+      this.hangupAtEnd = false;
+      port.setCarrier(false);
+    }
   }
 }

@@ -8,7 +8,8 @@
  * sectors.
  */
 
-import { BLOCK_ID_BYTES, type BlockBackend, SECTOR_BYTES } from "../block_device.ts";
+import { type BlockBackend } from "../block_device.ts";
+import { BLOCK_ID_BYTES, SECTOR_BYTES } from "../../abi/devices.ts";
 
 /** Options of a disk image. */
 export interface DiskImageOptions {

@@ -3,7 +3,8 @@
  * read-only, and chosen sectors can be made to fail, so tests can see the device's IOERR path.
  */
 
-import { type BlockBackend, SECTOR_BYTES } from "../block_device.ts";
+import { type BlockBackend } from "../block_device.ts";
+import { SECTOR_BYTES } from "../../abi/devices.ts";
 
 /** Options of a memory disk. */
 export interface MemoryDiskOptions {

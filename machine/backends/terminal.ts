@@ -1,16 +1,30 @@
 /**
- * The serial back end on the host terminal: the guest's console.
+ * The serial back end on the host terminal: the guest's console (stdin and stdout) or its
+ * second line (stderr, output only).
  *
- * Output goes to Deno.stdout synchronously, byte by byte as the guest writes THR. Input is
- * read from Deno.stdin asynchronously: in raw mode when stdin is a terminal (every key reaches
- * the guest at once, Ctrl-C included, and nothing is echoed: echo is the guest's job), as it
- * comes otherwise (lines from a cooked terminal, chunks from a pipe). Input is paced to the
- * UART's receive FIFO: the back end hands over no more than the FIFO has room for, waits for
- * the guest to drain it, and reads stdin again only once the last chunk is all delivered, so
- * piped input is never dropped and at most one chunk is held.
+ * Output is collected as the guest writes THR and handed to the host stream once the burst
+ * ends (a microtask later) or a buffer fills, so a guest writing a line costs one host write,
+ * not one per byte. Input is read from Deno.stdin asynchronously: in raw mode when stdin is a
+ * terminal (every key reaches the guest at once, Ctrl-C included, and nothing is echoed: echo
+ * is the guest's job), as it comes otherwise (chunks from a pipe). Input is paced to the UART's
+ * receive FIFO: the back end hands over no more than the FIFO has room for, waits for the
+ * guest to drain it, and reads stdin again only once the last chunk is all delivered, so piped
+ * input is never dropped. When stdin ends, the back end drops the line's carrier (a hang-up),
+ * which is how the guest learns that its input has ended.
  */
 
 import type { SerialBackend, SerialPort } from "../uart.ts";
+
+/** Output bytes gathered before a host write is forced. */
+const OUTPUT_BUFFER_BYTES = 16 * 1024;
+
+/** Which host streams a Terminal uses. */
+export interface TerminalOptions {
+  /** Where output goes (default stdout). */
+  output?: "stdout" | "stderr";
+  /** Whether the line receives the host's stdin (default true). */
+  input?: boolean;
+}
 
 /** The host terminal as a serial back end. */
 export class Terminal implements SerialBackend {
@@ -20,22 +34,45 @@ export class Terminal implements SerialBackend {
   private raw = false;
   private closed = false;
   private outputFailed = false;
-  private readonly one = new Uint8Array(1);
+  private readonly out = new Uint8Array(OUTPUT_BUFFER_BYTES);
+  private outLength = 0;
+  private flushQueued = false;
+  private readonly stream: typeof Deno.stdout | typeof Deno.stderr;
+  private readonly input: boolean;
 
-  /** Writes the byte to stdout; once stdout fails (a closed pipe), output is dropped. */
+  constructor(options: TerminalOptions = {}) {
+    this.stream = options.output === "stderr" ? Deno.stderr : Deno.stdout;
+    this.input = options.input ?? true;
+  }
+
+  /** Gathers the byte; it reaches the host when the burst ends. */
   write(byte: number): void {
     if (this.outputFailed) return;
-    this.one[0] = byte;
-    try {
-      Deno.stdout.writeSync(this.one);
-    } catch (e) {
-      this.outputFailed = true;
-      console.error(`terminal: stdout failed, console output dropped from now on: ${e}`);
+    this.out[this.outLength++] = byte;
+    if (this.outLength === this.out.length) this.flush();
+    else if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(() => this.flush());
     }
   }
 
+  /** Hands the gathered output to the host; once the host stream fails, output is dropped. */
+  flush(): void {
+    this.flushQueued = false;
+    let done = 0;
+    try {
+      while (done < this.outLength) {
+        done += this.stream.writeSync(this.out.subarray(done, this.outLength));
+      }
+    } catch (e) {
+      this.outputFailed = true;
+      console.error(`terminal: host output failed, dropped from now on: ${e}`);
+    }
+    this.outLength = 0;
+  }
+
   connect(port: SerialPort): void {
-    if (this.closed || this.reader) return;
+    if (this.closed || this.reader || !this.input) return;
     if (Deno.stdin.isTerminal()) {
       Deno.stdin.setRaw(true);
       this.raw = true;
@@ -49,9 +86,15 @@ export class Terminal implements SerialBackend {
     this.wakeReader = null;
   }
 
-  /** Stops reading stdin and gives the terminal its normal mode back. */
+  /** Whether the host's stdin is a terminal (the guest then does echo and line editing). */
+  get interactive(): boolean {
+    return this.input && Deno.stdin.isTerminal();
+  }
+
+  /** Flushes, stops reading stdin and gives the terminal its normal mode back. */
   async close(): Promise<void> {
     if (this.closed) return;
+    this.flush();
     this.closed = true;
     if (this.raw) Deno.stdin.setRaw(false);
     this.rxDrained();
@@ -63,7 +106,7 @@ export class Terminal implements SerialBackend {
     try {
       for (;;) {
         const { value, done } = await reader.read();
-        if (done || this.closed) return;
+        if (done || this.closed) break;
         let rest = value;
         while (rest.length > 0 && !this.closed) {
           if (port.rxFreeBytes() === 0) {
@@ -76,5 +119,6 @@ export class Terminal implements SerialBackend {
     } catch (e) {
       if (!this.closed) console.error(`terminal: stdin failed, no more console input: ${e}`);
     }
+    if (!this.closed) port.setCarrier(false);
   }
 }

@@ -29,6 +29,7 @@ import { barrierArrive, signalBits, takeBits } from "../../abi/sync.ts";
 import { Caller, checkOutgoing, LIBRARY_RINGS, pushWaiting } from "./channel.ts";
 import { check, IpcError } from "./errors.ts";
 import type { Transport } from "./transport.ts";
+import type { ServiceConfig } from "../../abi/service.ts";
 import {
   ringDoorbell,
   SPIN_MS,
@@ -101,6 +102,11 @@ export class Ipc {
   /** This service's party id. */
   get partyId(): number {
     return this.transport.partyId;
+  }
+
+  /** The deployment's settings for this service. */
+  get config(): ServiceConfig {
+    return this.transport.config;
   }
 
   private async control(op: number, payload: Uint8Array, what: string) {
@@ -339,6 +345,8 @@ export class Client {
 export interface Request extends Received {
   /** Whether the sender waits for a reply. */
   readonly isCall: boolean;
+  /** The call's tag (0 for a one-way message): what a cancel names. */
+  readonly tag: number;
   reply(label: number, payload?: Uint8Array, handles?: number[]): Promise<void>;
 }
 
@@ -358,6 +366,8 @@ interface Accepted {
   client: number;
   requests: Ring;
   replies: Ring;
+  /** Rung after each reply when the client is on the kernel's side (abi/ipc.ts, "accept"). */
+  replyDoorbell: Int32Array | undefined;
 }
 
 class ServerRequest implements Request {
@@ -415,6 +425,7 @@ export class Server {
         client: a.client,
         requests: channel.requests,
         replies: channel.replies,
+        replyDoorbell: a.replyDoorbell ? new Int32Array(a.replyDoorbell) : undefined,
       });
       ringDoorbell(this.doorbell); // wake receive() to look at the new connection
     }
@@ -543,7 +554,11 @@ export class Server {
     const r = c.replies.push(label, tag, handles, payload, this.ipc.partyId);
     if (r === CLOSED) return undefined; // the caller left
     this.ipc.stats.payloadBytesCopied += payload.length;
-    if (r !== FULL) return undefined;
+    const bell = c.replyDoorbell;
+    if (r !== FULL) {
+      if (bell) ringDoorbell(bell);
+      return undefined;
+    }
     return pushWaiting(
       c.replies,
       label,
@@ -554,7 +569,9 @@ export class Server {
       false,
       this.ipc.spin,
     )
-      .catch((e) => {
+      .then(() => {
+        if (bell) ringDoorbell(bell);
+      }, (e) => {
         if (!(e instanceof IpcError && e.errno === ECONNRESET)) throw e;
       });
   }
@@ -564,25 +581,55 @@ export class Server {
    * payload) for calls; a thrown IpcError becomes -errno.
    */
   async serve(handler: Handler): Promise<void> {
+    for (let req = await this.nextRequest(); req; req = await this.nextRequest()) {
+      await this.run(handler, req);
+    }
+  }
+
+  /**
+   * Like `serve`, but takes the next request without waiting for the last one's answer: a
+   * handler that waits (for input, for a device) holds nobody else up. A handler that answers
+   * later itself (`req.reply`) returns nothing. Resolves when the server is closed; rejects
+   * with the first error that is not an IpcError, as `serve` does.
+   */
+  async serveConcurrently(handler: Handler): Promise<void> {
+    let failure: unknown;
+    for (let req = await this.nextRequest(); req && !failure; req = await this.nextRequest()) {
+      this.run(handler, req).catch((e) => {
+        failure ??= e;
+        this.close();
+      });
+    }
+    if (failure) throw failure;
+  }
+
+  /** The next request with its handles moved in, or undefined once closed. */
+  private async nextRequest(): Promise<ServerRequest | undefined> {
     while (!this.closed) {
       let req = this.poll(Infinity);
       if (req === undefined) {
         const next = await this.next(Infinity);
-        if (next === undefined || next === "timeout") return;
+        if (next === undefined || next === "timeout") return undefined;
         req = next;
       }
       if (req.handles.length > 0 && !(await this.transferHandles(req))) continue;
-      try {
-        const result = handler(req);
-        const out = result instanceof Promise ? await result : result;
-        if (req.isCall && out) {
-          const slow = this.answer(req, out.label, out.payload ?? EMPTY, out.handles ?? NO_HANDLES);
-          if (slow) await slow;
-        }
-      } catch (e) {
-        if (!(e instanceof IpcError)) throw e;
-        if (req.isCall && !req.answered) await this.answer(req, -e.errno, EMPTY, NO_HANDLES);
+      return req;
+    }
+    return undefined;
+  }
+
+  /** Runs `handler` on one request and answers it (a thrown IpcError becomes -errno). */
+  private async run(handler: Handler, req: ServerRequest): Promise<void> {
+    try {
+      const result = handler(req);
+      const out = result instanceof Promise ? await result : result;
+      if (req.isCall && out) {
+        const slow = this.answer(req, out.label, out.payload ?? EMPTY, out.handles ?? NO_HANDLES);
+        if (slow) await slow;
       }
+    } catch (e) {
+      if (!(e instanceof IpcError)) throw e;
+      if (req.isCall && !req.answered) await this.answer(req, -e.errno, EMPTY, NO_HANDLES);
     }
   }
 

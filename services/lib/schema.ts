@@ -10,11 +10,39 @@
  *     const sum = await Echo.client(await ipc.lookup("echo")).add({ a: 1, b: 2 });
  */
 
-import { EINVAL, EMSGSIZE } from "../../abi/errno.ts";
+import {
+  type ByteCopy,
+  type Codec,
+  CodecError,
+  decodePayload,
+  encodePayload,
+  type Operation,
+  Reader as AbiReader,
+  type Value,
+  Writer as AbiWriter,
+} from "../../abi/codec.ts";
+import { EINVAL } from "../../abi/errno.ts";
 import { MSG_PAYLOAD_MAX } from "../../abi/ipc.ts";
 import { copyPayload, poolBytes } from "./channel.ts";
 import { IpcError } from "./errors.ts";
 import type { Client, Request, SendOptions, Server } from "./ipc.ts";
+
+export {
+  bytes,
+  type Codec,
+  empty,
+  i32,
+  i64,
+  list,
+  type Operation,
+  string,
+  struct,
+  u16,
+  u32,
+  u64,
+  u8,
+  type Value,
+} from "../../abi/codec.ts";
 
 /** A payload that does not match its schema. */
 export class SchemaError extends IpcError {
@@ -24,144 +52,30 @@ export class SchemaError extends IpcError {
 }
 
 /**
- * Builds a payload, in bytes taken from the library's payload pool (channel.ts): allocating
- * an ArrayBuffer per message would cost more than sending it.
+ * Builds a payload in bytes taken from the library's payload pool (channel.ts): allocating an
+ * ArrayBuffer per message would cost more than sending it.
  */
-export class Writer {
-  private readonly buf = poolBytes(MSG_PAYLOAD_MAX);
-  private readonly dv = new DataView(this.buf.buffer, this.buf.byteOffset, MSG_PAYLOAD_MAX);
-  private at = 0;
-
-  private room(n: number): number {
-    if (this.at + n > MSG_PAYLOAD_MAX) throw new IpcError(EMSGSIZE, "payload too large");
-    const at = this.at;
-    this.at += n;
-    return at;
-  }
-
-  u8(v: number): void {
-    this.dv.setUint8(this.room(1), v);
-  }
-  u32(v: number): void {
-    this.dv.setUint32(this.room(4), v >>> 0, true);
-  }
-  i32(v: number): void {
-    this.dv.setInt32(this.room(4), v | 0, true);
-  }
-  raw(b: Uint8Array): void {
-    this.buf.set(b, this.room(b.length));
-  }
-
-  /** The payload written (a view: the Writer must not be used after). */
-  finish(): Uint8Array {
-    return this.buf.subarray(0, this.at);
+export class Writer extends AbiWriter {
+  constructor() {
+    super(poolBytes(MSG_PAYLOAD_MAX));
   }
 }
 
-/** Reads a payload, refusing anything short or left over. */
-export class Reader {
-  private readonly dv: DataView;
-  private at = 0;
-
-  constructor(private readonly bytes: Uint8Array) {
-    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-
-  private take(n: number): number {
-    if (this.at + n > this.bytes.length) throw new SchemaError("payload too short");
-    const at = this.at;
-    this.at += n;
-    return at;
-  }
-
-  u8(): number {
-    return this.dv.getUint8(this.take(1));
-  }
-  u32(): number {
-    return this.dv.getUint32(this.take(4), true);
-  }
-  i32(): number {
-    return this.dv.getInt32(this.take(4), true);
-  }
-  /** `n` bytes, copied (into the payload pool). */
-  raw(n: number): Uint8Array {
-    return copyPayload(this.bytes, this.take(n), n);
-  }
-
-  /** Fails if bytes are left over. */
-  end(): void {
-    if (this.at !== this.bytes.length) throw new SchemaError("trailing bytes in payload");
+/** Reads a payload; raw bytes are copied into the payload pool. */
+export class Reader extends AbiReader {
+  constructor(bytes: Uint8Array) {
+    super(bytes, copyPayload as ByteCopy);
   }
 }
 
-/** How a value travels in a payload. */
-export interface Codec<T> {
-  encode(value: T, w: Writer): void;
-  decode(r: Reader): T;
-}
-
-/** The value type a codec carries. */
-export type Value<C> = C extends Codec<infer T> ? T : never;
-
-export const u8: Codec<number> = { encode: (v, w) => w.u8(v), decode: (r) => r.u8() };
-export const u32: Codec<number> = { encode: (v, w) => w.u32(v), decode: (r) => r.u32() };
-export const i32: Codec<number> = { encode: (v, w) => w.i32(v), decode: (r) => r.i32() };
-export const empty: Codec<void> = { encode: () => {}, decode: () => {} };
-
-/** Up to `max` bytes, length-prefixed. */
-export function bytes(max: number): Codec<Uint8Array> {
-  return {
-    encode(v, w) {
-      if (v.length > max) throw new IpcError(EMSGSIZE, `${v.length} bytes, at most ${max}`);
-      w.u32(v.length);
-      w.raw(v);
-    },
-    decode(r) {
-      const n = r.u32();
-      if (n > max) throw new SchemaError(`${n} bytes, at most ${max}`);
-      return r.raw(n);
-    },
-  };
-}
-
-/** A UTF-8 string of at most `max` bytes. */
-export function string(max: number): Codec<string> {
-  const b = bytes(max);
-  return {
-    encode: (v, w) => b.encode(new TextEncoder().encode(v), w),
-    decode(r) {
-      try {
-        return new TextDecoder("utf-8", { fatal: true }).decode(b.decode(r));
-      } catch (e) {
-        if (e instanceof SchemaError) throw e;
-        throw new SchemaError("string is not UTF-8");
-      }
-    },
-  };
-}
-
-/** Fields in a fixed order. */
-export function struct<F extends Record<string, Codec<unknown>>>(
-  fields: F,
-): Codec<{ [K in keyof F]: Value<F[K]> }> {
-  const entries = Object.entries(fields);
-  return {
-    encode(v, w) {
-      for (const [k, c] of entries) c.encode((v as Record<string, unknown>)[k], w);
-    },
-    decode(r) {
-      const out: Record<string, unknown> = {};
-      for (const [k, c] of entries) out[k] = c.decode(r);
-      return out as { [K in keyof F]: Value<F[K]> };
-    },
-  };
-}
-
-/** One operation: its label, and what its request and reply carry. */
-export interface Operation<Req, Rep> {
-  label: number;
-  request: Codec<Req>;
-  reply: Codec<Rep>;
+/** Runs a codec step, turning a CodecError into the library's IpcError. */
+function codec<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (e) {
+    if (e instanceof CodecError) throw new IpcError(e.errno, e.message);
+    throw e;
+  }
 }
 
 /** Operations of a protocol (request and reply types vary per operation). */
@@ -201,17 +115,17 @@ export interface Protocol<O extends Ops> {
   serve(server: Server, handlers: Handlers<O>): Promise<void>;
 }
 
-function encode<T>(codec: Codec<T>, value: T): Uint8Array {
-  const w = new Writer();
-  codec.encode(value, w);
-  return w.finish();
+function encode<T>(c: Codec<T>, value: T): Uint8Array {
+  return codec(() => encodePayload(c, value, poolBytes(MSG_PAYLOAD_MAX)));
 }
 
-function decode<T>(codec: Codec<T>, payload: Uint8Array): T {
-  const r = new Reader(payload);
-  const v = codec.decode(r);
-  r.end();
-  return v;
+function decode<T>(c: Codec<T>, payload: Uint8Array): T {
+  try {
+    return decodePayload(c, payload, copyPayload);
+  } catch (e) {
+    if (e instanceof CodecError) throw new SchemaError(e.message);
+    throw e;
+  }
 }
 
 /** Defines a protocol; labels must be distinct. */

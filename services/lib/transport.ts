@@ -6,7 +6,7 @@
  * flows in channel rings, the same way for both kinds.
  */
 
-import type { InlinePort, ServiceBoot } from "../../abi/service.ts";
+import type { InlinePort, ServiceBoot, ServiceConfig } from "../../abi/service.ts";
 import type { Attachment, Message } from "../../abi/ipc.ts";
 import { Channel } from "../../abi/ring.ts";
 import { Caller, type CallerStats, LIBRARY_RINGS } from "./channel.ts";
@@ -19,6 +19,13 @@ export interface Transport {
   readonly inline: boolean;
   /** Runs a control operation (CTL); resolves with the kernel's reply. */
   control(op: number, payload?: Uint8Array): Promise<Message>;
+  /**
+   * Sends a control operation one-way (a posted register write, an interrupt acknowledge):
+   * it is carried out in order with the others, and nobody waits for it.
+   */
+  post(op: number, payload: Uint8Array): Promise<void> | undefined;
+  /** The deployment's settings for this service. */
+  readonly config: ServiceConfig;
   /** Resolves with the first attachment (past or future) that `match` accepts. */
   attachment<T extends Attachment>(match: (a: Attachment) => a is T): Promise<T>;
   /**
@@ -54,6 +61,7 @@ class Attachments {
 export class WorkerTransport implements Transport {
   readonly partyId: number;
   readonly inline = false;
+  readonly config: ServiceConfig;
   /** Counts for the control channel (kept apart from the service's own IPC counts). */
   readonly stats: CallerStats = { payloadBytesCopied: 0, rejected: 0 };
   private readonly caller: Caller;
@@ -61,6 +69,7 @@ export class WorkerTransport implements Transport {
 
   constructor(boot: ServiceBoot) {
     this.partyId = boot.partyId;
+    this.config = boot.config;
     const channel = new Channel(boot.control, LIBRARY_RINGS);
     this.caller = new Caller(
       0,
@@ -86,6 +95,10 @@ export class WorkerTransport implements Transport {
     return await this.caller.call(op, payload, [], Infinity);
   }
 
+  post(op: number, payload: Uint8Array): Promise<void> | undefined {
+    return this.caller.send(op, payload, [], false);
+  }
+
   onStop(): void {}
 }
 
@@ -93,11 +106,13 @@ export class WorkerTransport implements Transport {
 export class InlineTransport implements Transport {
   readonly partyId: number;
   readonly inline = true;
+  readonly config: ServiceConfig;
   private readonly attachments = new Attachments();
   private nextTag = 1;
 
   constructor(private readonly port: InlinePort) {
     this.partyId = port.partyId;
+    this.config = port.config;
     port.onAttach((a) => this.attachments.deliver(a));
   }
 
@@ -108,6 +123,11 @@ export class InlineTransport implements Transport {
   control(op: number, payload = new Uint8Array(0)): Promise<Message> {
     const request = { label: op, sender: this.partyId, tag: this.nextTag++, handles: [], payload };
     return Promise.resolve(this.port.control(request));
+  }
+
+  post(op: number, payload: Uint8Array): undefined {
+    this.port.control({ label: op, sender: this.partyId, tag: 0, handles: [], payload });
+    return undefined;
   }
 
   onStop(listener: () => void): void {

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { DiskImage } from "../../machine/backends/disk_image.ts";
 import { MemoryDisk } from "../../machine/backends/memory_disk.ts";
+import { type BlockBackend, BlockDevice } from "../../machine/block_device.ts";
 import {
   BLOCK_DEVICE_STATUS,
   BLOCK_FLAG_READ_ONLY,
@@ -20,14 +21,12 @@ import {
   BLOCK_REG,
   BLOCK_STATUS,
   BLOCK_VERSION,
-  type BlockBackend,
-  BlockDevice,
   DESC,
   DESCRIPTOR_BYTES,
   RING,
   RING_HEADER_BYTES,
   SECTOR_BYTES,
-} from "../../machine/block_device.ts";
+} from "../../abi/devices.ts";
 import type { Bus } from "../../machine/bus.ts";
 import { BLOCK0_BASE, BLOCK0_SIZE, IRQ_BLOCK0, RAM_BASE } from "../../machine/memory_map.ts";
 import { deviceFixture, FIXTURE_RAM_BYTES } from "../helpers/device_fixture.ts";

@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { FakeWallClock, HostWallClock } from "../../machine/backends/wall_clock.ts";
 import { IRQ_RTC, RTC_BASE, RTC_SIZE } from "../../machine/memory_map.ts";
-import { Rtc, RTC_REG } from "../../machine/rtc.ts";
+import { Rtc } from "../../machine/rtc.ts";
+import { RTC_REG } from "../../abi/devices.ts";
 import { deviceFixture } from "../helpers/device_fixture.ts";
 
 /** 2023-11-14T22:13:20.123456789Z, in nanoseconds. */

@@ -4,14 +4,15 @@
  */
 
 import assert from "node:assert/strict";
-import { UART_RX_FIFO_BYTES } from "../../machine/uart.ts";
+import { UART_RX_FIFO_BYTES } from "../../abi/devices.ts";
 
 /** Bound on the child's run, so that lost input fails the test instead of hanging it. */
 const CHILD_TIMEOUT_MS = 30_000;
 
 const CHILD = `
 import { Terminal } from "${new URL("../../machine/backends/terminal.ts", import.meta.url)}";
-import { Uart, UART_LSR, UART_REG } from "${new URL("../../machine/uart.ts", import.meta.url)}";
+import { Uart } from "${new URL("../../machine/uart.ts", import.meta.url)}";
+import { UART_LSR, UART_REG } from "${new URL("../../abi/devices.ts", import.meta.url)}";
 const term = new Terminal();
 const uart = new Uart(term, () => {});
 const received = [];

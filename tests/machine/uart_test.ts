@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import { BufferTerminal } from "../../machine/backends/buffer_terminal.ts";
 import { IRQ_UART0, UART0_BASE, UART0_SIZE } from "../../machine/memory_map.ts";
+import { Uart } from "../../machine/uart.ts";
 import {
-  Uart,
   UART_FCR,
   UART_IER,
   UART_IIR,
@@ -15,7 +15,7 @@ import {
   UART_LSR,
   UART_REG,
   UART_RX_FIFO_BYTES,
-} from "../../machine/uart.ts";
+} from "../../abi/devices.ts";
 import { deviceFixture } from "../helpers/device_fixture.ts";
 
 function setup() {

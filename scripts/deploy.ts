@@ -1,0 +1,69 @@
+/**
+ * What a booted system runs: the services of services/deploy.json (their modules, isolation,
+ * devices and privileges), completed with the settings of this boot — which serial lines the
+ * tty driver drives and whether a person is typing at them, what hostfs may read, what the VFS
+ * mounts. The runner, the benchmarks and the tests all boot through here, so they run the same
+ * system.
+ */
+
+import deploy from "../services/deploy.json" with { type: "json" };
+import type { ServiceSpec } from "../kernel/ipc/service_host.ts";
+
+/** The settings of one boot. */
+export interface BootSettings {
+  /** The directory hostfs serves as its root (and may read); undefined: no hostfs. */
+  hostRoot?: string;
+  /** Whether a disk is fitted (the block driver starts). */
+  disk?: boolean;
+  /** What the VFS mounts, root first ("TYPE SOURCE TARGET [ro]"). */
+  mounts: string[];
+  /** Whether the console's host end is a person at a terminal (cooked line discipline). */
+  interactive?: boolean;
+  /** Window size of the terminals. */
+  rows?: number;
+  cols?: number;
+  /** Override every service's isolation (tests, benchmarks: the FlexOS choice). */
+  isolation?: ServiceSpec["isolation"];
+}
+
+/** The mounts of a system whose root is the host's file system (the qemu-like runner). */
+export function hostMounts(disk: boolean): string[] {
+  return [
+    "hostfs / /",
+    "devtmpfs - /dev",
+    "proc - /proc",
+    "tmpfs - /tmp",
+    ...(disk ? ["ext2 block /mnt"] : []),
+  ];
+}
+
+/** The service specs for a boot, in start order. */
+export function services(settings: BootSettings): ServiceSpec[] {
+  const out: ServiceSpec[] = [];
+  for (const base of deploy.services as ServiceSpec[]) {
+    const spec: ServiceSpec = { ...base, isolation: settings.isolation ?? base.isolation };
+    switch (spec.name) {
+      case "tty":
+        spec.config = {
+          lines: spec.devices ?? ["uart0"],
+          interactive: settings.interactive ?? false,
+          rows: settings.rows ?? 24,
+          cols: settings.cols ?? 80,
+        };
+        break;
+      case "block":
+        if (!settings.disk) continue;
+        break;
+      case "hostfs":
+        if (settings.hostRoot === undefined) continue;
+        spec.config = { root: settings.hostRoot };
+        spec.permissions = { read: [settings.hostRoot] };
+        break;
+      case "vfs":
+        spec.config = { mounts: settings.mounts };
+        break;
+    }
+    out.push(spec);
+  }
+  return out;
+}

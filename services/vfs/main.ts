@@ -1,0 +1,181 @@
+/**
+ * The VFS service: the file systems and the namespace, served to the kernel as "vfs"
+ * (abi/vfs.ts; server.ts answers the operations).
+ *
+ * At start it creates its buffer cache in a region of its own (cache.ts), mounts what its
+ * configuration lists, and registers. Configuration (services/deploy.json, completed at
+ * boot): `mounts`, a list of "TYPE SOURCE TARGET [ro]" lines, the root first —
+ *
+ *   ext2 block /           the block driver's disk
+ *   hostfs / /             the host's files through the hostfs service (read-only)
+ *   devtmpfs - /dev        devfs: the device nodes
+ *   proc - /proc           procfs: the kernel's tables
+ *   tmpfs - /tmp           memory
+ *
+ * and `cacheMiB`, the buffer cache's size. Operations are carried out one at a time; dirty
+ * blocks are written back every WRITEBACK_MS (and by fsync, sync, and before the system
+ * stops), so a crash loses at most the writes of the last few seconds that nobody synced.
+ */
+
+import { ENODEV } from "../../abi/errno.ts";
+import { CTL, RIGHT } from "../../abi/ipc.ts";
+import { HOSTFS, HOSTFS_ENDPOINT } from "../../abi/hostfs.ts";
+import { RTC, RTC_ENDPOINT } from "../../abi/rtc.ts";
+import { VFS_ENDPOINT } from "../../abi/vfs.ts";
+import { cacheRegionBytes } from "../../abi/vfs_cache.ts";
+import type { Ipc, Region } from "../lib/ipc.ts";
+import { defineProtocol } from "../lib/schema.ts";
+import { service } from "../lib/service.ts";
+import { connectBlock } from "./block_io.ts";
+import { BufferCache } from "./cache.ts";
+import { Devfs } from "./devfs.ts";
+import { mountExt2 } from "./ext2/ext2.ts";
+import { type FileSystem, type FsContext, FsError } from "./fs.ts";
+import { HostFs } from "./hostfs/backend.ts";
+import { MountTable } from "./mounts.ts";
+import { Procfs } from "./procfs.ts";
+import { type FsFactory, VfsServer } from "./server.ts";
+import { Tmpfs } from "./tmpfs.ts";
+
+/** How often dirty blocks are written back, in ms. */
+export const WRITEBACK_MS = 5000;
+/** Dirty blocks written back per round. */
+const WRITEBACK_BLOCKS = 1024;
+/** Default buffer cache size, in MiB. */
+const CACHE_MIB_DEFAULT = 32;
+/** Bytes of the region procfs reads the kernel's tables into. */
+const SYSINFO_BYTES = 256 * 1024;
+
+const Hostfs = defineProtocol(HOSTFS_ENDPOINT, HOSTFS);
+const Rtc = defineProtocol(RTC_ENDPOINT, RTC);
+
+/** A clock in ns since the epoch: the rtc driver's time if it answers, else the host's. */
+async function wallClock(ipc: Ipc): Promise<FsContext> {
+  let baseNs = BigInt(Date.now()) * 1_000_000n;
+  try {
+    const rtc = Rtc.client(await ipc.lookup(RTC_ENDPOINT));
+    baseNs = await rtc.time(undefined, { timeoutMs: 1000 });
+  } catch {
+    // No rtc: the host's clock (Date needs no permission) is the next best.
+  }
+  const start = performance.now();
+  return { now: () => baseNs + BigInt(Math.round((performance.now() - start) * 1e6)) };
+}
+
+/** Runs the VFS. */
+async function main(ipc: Ipc): Promise<void> {
+  const config = ipc.config;
+  const cacheMiB = typeof config.cacheMiB === "number" ? config.cacheMiB : CACHE_MIB_DEFAULT;
+  const slots = Math.floor((cacheMiB * 1024 * 1024) / 4096);
+  const cacheRegion = await ipc.createRegion(cacheRegionBytes(slots));
+  const cache = new BufferCache({ bytes: cacheRegion.write() });
+  const ctx = await wallClock(ipc);
+  const mounts = new MountTable();
+  let sysinfoRegion: Region | undefined;
+  let kernelCacheHandle: number | undefined;
+
+  const sysinfo = async (kind: number, args: number[]): Promise<string> => {
+    sysinfoRegion ??= await ipc.createRegion(SYSINFO_BYTES);
+    const payload = new Uint8Array(16 + 4 * args.length);
+    const dv = new DataView(payload.buffer);
+    [kind, sysinfoRegion.handle, 0, SYSINFO_BYTES, ...args].forEach((v, i) =>
+      dv.setUint32(4 * i, v >>> 0, true)
+    );
+    const reply = await ipc.transport.control(CTL.SYSINFO, payload);
+    if (reply.label < 0) throw new FsError(-reply.label, "the kernel refused its table");
+    const bytes = sysinfoRegion.read().slice(0, Math.min(reply.label, SYSINFO_BYTES));
+    return new TextDecoder().decode(bytes);
+  };
+
+  const makeFs: FsFactory = async (type, source, readOnly) => {
+    switch (type) {
+      case "ext2": {
+        if (source !== "block" && source !== "/dev/vda") {
+          throw new FsError(ENODEV, `no block device ${source}`);
+        }
+        const io = await connectBlock(ipc, cacheRegion);
+        return await mountExt2(cache.device(io), ctx, { readOnly: readOnly || io.readOnly });
+      }
+      case "tmpfs":
+        return new Tmpfs(cache, ctx, Math.floor(cacheMiB / 2) * 1024 * 1024);
+      case "devtmpfs":
+      case "devfs": {
+        const devfs = new Devfs(cache, ctx);
+        await devfs.populate();
+        return devfs;
+      }
+      case "proc":
+        return new Procfs(sysinfo, cache, ctx, () => mounts.text());
+      case "hostfs": {
+        const client = await ipc.lookup(HOSTFS_ENDPOINT);
+        const host = Hostfs.client(client);
+        const handle = await cacheRegion.grant(RIGHT.READ | RIGHT.WRITE | RIGHT.GRANT);
+        const root = await host.hello(undefined, { handles: [handle] });
+        return new HostFs(host, client, cache, root) as FileSystem;
+      }
+      default:
+        throw new FsError(ENODEV, `unknown file-system type ${type}`);
+    }
+  };
+
+  const server = new VfsServer({
+    cache,
+    mounts,
+    ctx,
+    makeFs,
+    cacheHandle: async () =>
+      kernelCacheHandle ??= await cacheRegion.grant(RIGHT.READ | RIGHT.GRANT),
+    openRegion: (handle) => ipc.openRegion(handle),
+    log: (line) => console.error(line),
+  });
+
+  // The VFS's lock: one operation at a time, each a cache operation. What a READ replies is
+  // built after the operation has ended (every slot stable) and before the next one starts.
+  let tail: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T | (() => T)>): Promise<T> => {
+    const run = tail.then(async () => {
+      let result: T | (() => T);
+      cache.beginOp();
+      try {
+        result = await fn();
+      } finally {
+        cache.endOp();
+      }
+      return typeof result === "function" ? (result as () => T)() : result;
+    });
+    tail = run.catch(() => {});
+    return run;
+  };
+
+  await exclusive(() => mountAll(config.mounts, server, makeFs));
+  const flusher = setInterval(() => {
+    exclusive(() => cache.writeback(WRITEBACK_BLOCKS)).catch(() => {});
+  }, WRITEBACK_MS);
+  const endpoint = await ipc.register(VFS_ENDPOINT);
+  try {
+    await endpoint.serveConcurrently(async (req) => {
+      const a = await exclusive(() => server.handle(req));
+      return { label: 0, payload: a?.payload, handles: a?.handles };
+    });
+  } finally {
+    clearInterval(flusher);
+  }
+}
+
+/** Mounts the configured file systems, the root first. */
+async function mountAll(list: unknown, server: VfsServer, makeFs: FsFactory): Promise<void> {
+  const lines = Array.isArray(list) ? list.map(String) : ["tmpfs - /"];
+  for (const [i, line] of lines.entries()) {
+    const [type, source, target, opts] = line.trim().split(/\s+/);
+    if (!type || !source || !target) throw new Error(`vfs: bad mount line "${line}"`);
+    const fs = await makeFs(type, source, opts === "ro");
+    if (i === 0) {
+      if (target !== "/") throw new Error("vfs: the first mount must be /");
+      server.attach(fs, source, "/", undefined);
+      continue;
+    }
+    await server.mountAt(fs, source, target);
+  }
+}
+
+export default service(main, import.meta.main);

@@ -1,0 +1,88 @@
+/**
+ * Booting the whole system in a test: the machine with in-memory consoles (what a program
+ * writes is kept; its input is scripted and ends with a hang-up, the end of file), the kernel,
+ * the services of services/deploy.json — in-line by default, which is quicker, or as workers —
+ * and init running a program, as `deno task rv32` does.
+ */
+
+import { BufferTerminal } from "../../machine/backends/buffer_terminal.ts";
+import { HostWallClock } from "../../machine/backends/wall_clock.ts";
+import type { BlockBackend } from "../../machine/block_device.ts";
+import { System } from "../../kernel/boot.ts";
+import type { ServiceSpec } from "../../kernel/ipc/service_host.ts";
+import type { ExitInfo, HartMode, Kernel, KernelOptions } from "../../kernel/kernel.ts";
+import { hostMounts, services } from "../../scripts/deploy.ts";
+
+const INIT = new URL("../../userland/bin/init.elf", import.meta.url);
+
+/** How to boot. */
+export interface BootSettings extends Omit<KernelOptions, "devices" | "workers"> {
+  mode?: HartMode;
+  /** What the program reads on stdin (then end of file). */
+  input?: string | Uint8Array;
+  /** Where services run (default in-line). */
+  isolation?: ServiceSpec["isolation"];
+  /** hostfs's root (default "/": the host's files, read-only). */
+  hostRoot?: string;
+  /** A disk: its ext2 file system is mounted at /mnt unless `mounts` says otherwise. */
+  disk?: BlockBackend;
+  /** What the VFS mounts (default: the runner's). */
+  mounts?: string[];
+  /** The working directory (default: the test's). */
+  cwd?: string;
+  envp?: string[];
+}
+
+/** What a run left behind. */
+export interface Run {
+  out: string;
+  err: string;
+  exit: ExitInfo;
+  /** The kernel's diagnostic lines. */
+  log: string[];
+  kernel: Kernel;
+}
+
+/** Boots a system whose init runs `argv` (argv[0]: the program's path). */
+export async function bootProgram(argv: string[], settings: BootSettings = {}) {
+  const console0 = new BufferTerminal();
+  const console1 = new BufferTerminal();
+  if (settings.input !== undefined) console0.feed(settings.input, { hangup: true });
+  else console0.hangup();
+  const log: string[] = [];
+  const system = await System.boot({
+    mode: settings.mode ?? "inline",
+    harts: settings.harts ?? 2,
+    ramSizeBytes: settings.ramSizeBytes,
+    trace: settings.trace,
+    verbose: settings.verbose,
+    maxProcesses: settings.maxProcesses,
+    memoryLimitBytes: settings.memoryLimitBytes,
+    log: settings.log ?? ((l) => log.push(l)),
+    devices: {
+      console: console0,
+      serial1: console1,
+      disk: settings.disk,
+      wallClock: new HostWallClock(),
+    },
+    services: services({
+      hostRoot: settings.hostRoot ?? "/",
+      disk: settings.disk !== undefined,
+      mounts: settings.mounts ?? hostMounts(settings.disk !== undefined),
+      isolation: settings.isolation ?? "inline",
+    }),
+    init: Deno.readFileSync(INIT),
+    args: argv,
+    envp: settings.envp ?? ["LANG=C"],
+    cwd: settings.cwd ?? Deno.cwd(),
+    stderrTerminal: 1,
+  });
+  return { system, console0, console1, log };
+}
+
+/** Runs `argv` to the end on a fresh system. */
+export async function runProgram(argv: string[], settings: BootSettings = {}): Promise<Run> {
+  const { system, console0, console1, log } = await bootProgram(argv, settings);
+  const exit = await system.run();
+  return { out: console0.text(), err: console1.text(), exit, log, kernel: system.kernel };
+}
