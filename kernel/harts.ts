@@ -79,6 +79,12 @@ export async function runInline(k: Kernel): Promise<void> {
     }
     if (busy) {
       clock.advance(Math.max(1, Math.round(longest * TICKS_PER_INSTRUCTION)));
+    } else if (k.client.pending > 0 && !k.halted) {
+      // A service is working for a process: its answer is a host event, and time stands
+      // still (on the machine's clock) until it comes.
+      await new Promise<void>((resolve) => (kick = resolve));
+      kick = undefined;
+      lastYield = performance.now();
     } else if (k.timers.next() !== Infinity) {
       const idle = k.timers.next() - clock.now();
       if (idle > 0) {

@@ -29,6 +29,7 @@ import { buildStack, loadImage } from "./exec.ts";
 import { FdTable, type OpenFile } from "./file.ts";
 import { FrameAllocator } from "./frames.ts";
 import { FutexTable } from "./futex.ts";
+import { LockTable } from "./locks.ts";
 import type { ControlHost } from "./ipc/control.ts";
 import { DeviceTable } from "./ipc/devices.ts";
 import { KernelClient, type WatchedWord } from "./ipc/kernel_client.ts";
@@ -137,6 +138,8 @@ export class Kernel {
   readonly sched: Scheduler;
   readonly timers = new TimerQueue();
   readonly futexes = new FutexTable();
+  /** POSIX record locks (fcntl). */
+  readonly locks = new LockTable();
   readonly ipc: IpcManager;
   /** The devices drivers hold (kernel/ipc/devices.ts). */
   readonly devices: DeviceTable;
@@ -172,6 +175,7 @@ export class Kernel {
   onTimerChange: () => void = () => {};
   /** Set once the root process has exited: the hart loops stop. */
   halted = false;
+  private deviceInterruptQueued = false;
   /** CLOCK_REALTIME minus the machine's monotonic clock, in ns (set from the rtc at boot). */
   realtimeOffsetNs = 0n;
   /**
@@ -691,9 +695,25 @@ export class Kernel {
     }
   }
 
-  /** A device raised its line: an idle hart loop looks at it (threads mode: the WAKE word). */
+  /**
+   * A device raised its line. A hart that is running takes the interrupt at its next sample;
+   * the kernel does not wait for that: it claims the interrupt on hart 0's context at once, on
+   * its own thread (a microtask later, outside the device model's code), so a driver hears of
+   * its device whether or not any hart runs — during boot and shutdown none does. Whichever
+   * claims first handles it; the other finds nothing to claim.
+   */
   private onDeviceInterrupt(): void {
-    if (this.mode === "inline") this.wakeHart(0);
+    if (this.deviceInterruptQueued) return;
+    this.deviceInterruptQueued = true;
+    queueMicrotask(() => {
+      this.deviceInterruptQueued = false;
+      for (let src = this.machine.plic.claim(0); src !== 0; src = this.machine.plic.claim(0)) {
+        this.hartCounters[0].externalInterrupts++;
+        this.machine.plic.complete(0, src);
+        this.devices.interrupt(src);
+      }
+      if (this.mode === "inline") this.wakeHart(0);
+    });
   }
 
   /** What services' control requests act on (kernel/ipc/control.ts). */

@@ -297,6 +297,7 @@ function releaseVforkParent(k: Kernel, child: Process): void {
 
 /** The last thread of group `g` is gone: the leader becomes a zombie for its parent. */
 function groupExited(k: Kernel, g: ThreadGroup): void {
+  for (const q of k.locks.releaseAll(g)) k.wake(q);
   const party = k.ipc.parties.get(g.tgid);
   if (party?.group === g) k.ipc.partyDied(party);
   const leader = k.procs.get(g.tgid);

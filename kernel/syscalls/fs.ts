@@ -9,7 +9,18 @@
  */
 
 import { ACCESS_WRITE } from "../../machine/mmu.ts";
-import { EBADF, EFAULT, EINVAL, EISDIR, EPIPE, ESPIPE, SyscallError } from "../errno.ts";
+import {
+  EAGAIN,
+  EBADF,
+  EFAULT,
+  EINVAL,
+  EISDIR,
+  EOVERFLOW,
+  EPIPE,
+  ESPIPE,
+  SyscallError,
+} from "../errno.ts";
+import { F_RDLCK, F_UNLCK, F_WRLCK } from "../locks.ts";
 import { O_CLOEXEC, O_NONBLOCK, O_SETFL_MASK, type OpenFile } from "../file.ts";
 import type { Kernel, SyscallResult } from "../kernel.ts";
 import { Pipe, PipeEnd } from "../pipe.ts";
@@ -19,6 +30,81 @@ import { SI_USER, SIGPIPE } from "../signals.ts";
 import { IO_CHUNK_MAX, VfsFile } from "../vfs_file.ts";
 import { BLOCKED } from "../wait.ts";
 import type { SyscallArgs } from "./numbers.ts";
+
+/** The key of a file's record locks: its VFS node. */
+function lockKey(file: VfsFile): string {
+  return `${file.vnode.mount}:${file.vnode.ino}`;
+}
+
+/** struct flock (32-bit offsets) and struct flock64, as rv32 lays them out. */
+const FLOCK = { bytes: 16, start: 4, len: 8, pid: 12 } as const;
+const FLOCK64 = { bytes: 32, start: 8, len: 16, pid: 24 } as const;
+
+/** F_GETLK, F_SETLK, F_SETLKW (and their 64-bit forms) on `file`. */
+function recordLock(
+  k: Kernel,
+  p: Process,
+  file: OpenFile,
+  cmd: number,
+  ptr: number,
+): SyscallResult {
+  if (!(file instanceof VfsFile) || file.isDirectory) throw new SyscallError(EINVAL);
+  const wide = cmd >= F_GETLK64;
+  const layout = wide ? FLOCK64 : FLOCK;
+  const raw = p.as.copyIn(ptr, layout.bytes);
+  const dv = new DataView(raw.buffer);
+  const type = dv.getInt16(0, true);
+  const whence = dv.getInt16(2, true);
+  const start = wide ? Number(dv.getBigInt64(layout.start, true)) : dv.getInt32(layout.start, true);
+  const len = wide ? Number(dv.getBigInt64(layout.len, true)) : dv.getInt32(layout.len, true);
+  if (type !== F_RDLCK && type !== F_WRLCK && type !== F_UNLCK) throw new SyscallError(EINVAL);
+  const setting = cmd !== F_GETLK && cmd !== F_GETLK64;
+  if (setting && type === F_RDLCK && !file.readable) throw new SyscallError(EBADF);
+  if (setting && type === F_WRLCK && !file.writable) throw new SyscallError(EBADF);
+  let base: number;
+  if (whence === 0) base = 0;
+  else if (whence === 1) base = file.offset;
+  else if (whence === 2) {
+    const st = file.stat(k, p);
+    if (st === BLOCKED) return BLOCKED;
+    base = st.size;
+  } else throw new SyscallError(EINVAL, `l_whence ${whence}`);
+  let from = base + start;
+  let to = len === 0 ? Infinity : from + len;
+  if (len < 0) [from, to] = [from + len, from];
+  if (from < 0) throw new SyscallError(EINVAL, "lock before the start of the file");
+  const key = lockKey(file);
+  const want = { owner: p.group, type, start: from, end: to };
+  if (!setting) {
+    const blocker = k.locks.conflict(key, want);
+    if (!blocker) dv.setInt16(0, F_UNLCK, true);
+    else {
+      dv.setInt16(0, blocker.type, true);
+      dv.setInt16(2, 0, true);
+      const l = blocker.end === Infinity ? 0 : blocker.end - blocker.start;
+      if (wide) {
+        dv.setBigInt64(layout.start, BigInt(blocker.start), true);
+        dv.setBigInt64(layout.len, BigInt(l), true);
+      } else {
+        if (blocker.start > 0x7fff_ffff || l > 0x7fff_ffff) throw new SyscallError(EOVERFLOW);
+        dv.setInt32(layout.start, blocker.start, true);
+        dv.setInt32(layout.len, l, true);
+      }
+      dv.setInt32(layout.pid, blocker.owner.tgid, true);
+    }
+    p.as.copyOut(ptr, raw);
+    return 0;
+  }
+  k.locks.doneWaiting(p.group);
+  const blocker = k.locks.set(key, want);
+  if (!blocker) {
+    const q = k.locks.waiters(key);
+    if (q) k.wake(q);
+    return 0;
+  }
+  if (cmd === F_SETLK || cmd === F_SETLK64) throw new SyscallError(EAGAIN);
+  return k.block(p, "BLOCKED", [k.locks.waitOn(key, p.group, blocker.owner)]);
+}
 
 /** Most iovec entries in readv/writev. */
 const IOV_MAX = 1024;
@@ -156,8 +242,14 @@ export function sysWritev(k: Kernel, p: Process, a: SyscallArgs): SyscallResult 
   }
 }
 
-export function sysClose(_k: Kernel, p: Process, a: SyscallArgs): number {
+/** close(fd): the process's record locks on the file go with any descriptor of it. */
+export function sysClose(k: Kernel, p: Process, a: SyscallArgs): number {
+  const file = p.fds.get(a[0]);
   p.fds.close(a[0]);
+  if (file instanceof VfsFile) {
+    const q = k.locks.releaseFile(p.group, lockKey(file));
+    if (q) k.wake(q);
+  }
   return 0;
 }
 
@@ -244,13 +336,26 @@ const F_GETFD = 1;
 const F_SETFD = 2;
 const F_GETFL = 3;
 const F_SETFL = 4;
+const F_GETLK = 5;
+const F_SETLK = 6;
+const F_SETLKW = 7;
+const F_GETLK64 = 12;
+const F_SETLK64 = 13;
+const F_SETLKW64 = 14;
 const F_DUPFD_CLOEXEC = 1030;
 const FD_CLOEXEC = 1;
 
-export function sysFcntl(_k: Kernel, p: Process, a: SyscallArgs): number {
+export function sysFcntl(k: Kernel, p: Process, a: SyscallArgs): SyscallResult {
   const [fd, cmd, arg] = a;
   const file = p.fds.get(fd);
   switch (cmd) {
+    case F_GETLK:
+    case F_SETLK:
+    case F_SETLKW:
+    case F_GETLK64:
+    case F_SETLK64:
+    case F_SETLKW64:
+      return recordLock(k, p, file, cmd, arg);
     case F_DUPFD:
     case F_DUPFD_CLOEXEC:
       return p.fds.dup(fd, cmd === F_DUPFD_CLOEXEC, arg);

@@ -14,7 +14,7 @@ import { ACCESS_WRITE } from "../../machine/mmu.ts";
 import { MAJOR, MEM_MINOR, minor } from "../../abi/tty.ts";
 import { type Node, OPEN, RESOLVE, SET, VFS, type WireAttr } from "../../abi/vfs.ts";
 import { MemFile, terminalOf, TtyFile } from "../chardev.ts";
-import { EACCES, EINVAL, ENODEV, ENOTDIR, ENXIO, ERANGE, SyscallError } from "../errno.ts";
+import { EACCES, EINVAL, EISDIR, ENODEV, ENOTDIR, ENXIO, ERANGE, SyscallError } from "../errno.ts";
 import {
   type FileStat,
   O_ACCMODE,
@@ -351,12 +351,12 @@ export function sysReadlinkat(k: Kernel, p: Process, a: SyscallArgs): SyscallRes
   const room = Math.min(bufsiz >>> 0, PATH_MAX);
   p.as.checkAccess(buf, room, ACCESS_WRITE);
   const path = readPath(p, pathPtr, true);
-  const stage = stagePaths(path);
   const r = k.vfs.call(
     p,
     VFS.readlink,
     (data) => ({ base: baseNode(p, dirfd), flags: path.length === 0 ? RESOLVE.EMPTY : 0, data }),
-    { bytes: Math.max(room, stage.bytes), fill: stage.fill },
+    // The path, NUL-terminated, in a slot with room for the answer.
+    { bytes: Math.max(room, path.length + 1), fill: (slot) => slot.set([...path, 0]) },
   );
   if (r === BLOCKED) return BLOCKED;
   const n = Math.min(r.value, room);
@@ -391,7 +391,7 @@ export function sysTruncate(k: Kernel, p: Process, a: SyscallArgs): SyscallResul
   if (hi < 0 || !Number.isSafeInteger(size)) throw new SyscallError(EINVAL);
   const attr = resolve(k, p, AT_FDCWD, pathPtr, RESOLVE.FOLLOW);
   if (attr === BLOCKED) return BLOCKED;
-  if ((attr.mode & S_IFMT) === S_IFDIR) throw new SyscallError(EINVAL);
+  if ((attr.mode & S_IFMT) === S_IFDIR) throw new SyscallError(EISDIR);
   return setattr(k, p, nodeOf(attr), { set: SET.SIZE, size });
 }
 

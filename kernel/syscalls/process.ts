@@ -60,7 +60,7 @@ export function sysGetsid(k: Kernel, p: Process, a: SyscallArgs): number {
  */
 export function sysSetpgid(k: Kernel, p: Process, a: SyscallArgs): number {
   const [pid, pgid] = a;
-  if (pgid < 0) throw new SyscallError(EINVAL);
+  if (pid < 0 || pgid < 0) throw new SyscallError(EINVAL);
   const g = groupOf(k, p, pid);
   if (g !== p.group && k.procs.get(g.tgid)?.ppid !== p.pid) throw new SyscallError(ESRCH);
   if (g.sid !== p.group.sid || g.sid === g.tgid) throw new SyscallError(EPERM);

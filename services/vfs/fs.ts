@@ -10,8 +10,10 @@
  *   else may escape (anything else is a back-end bug, which the VFS contains and reports as
  *   EIO). A back end validates what it reads from its medium: a corrupt disk gives EIO (or
  *   EUCLEAN-like EIO with a message), never an exception of another kind or a hang.
- * - Names are byte strings of 1..255 bytes without "/" or NUL, never "." or ".." (the VFS
- *   resolves those); a back end still checks (EINVAL, ENAMETOOLONG).
+ * - Names are byte strings of 1..255 bytes without "/" or NUL; a back end checks (EINVAL,
+ *   ENAMETOOLONG). "." and ".." are never created, removed or renamed (EINVAL), but `lookup`
+ *   answers them for a directory: itself and its parent (the root's parent is the root) —
+ *   the VFS walks up a file system with "..", and finds a mount's way out itself.
  * - Times are nanoseconds since the Unix epoch, as bigint. `now()` comes from the VFS
  *   (FsContext), so every back end stamps the same clock.
  * - File data reaches the VFS as views (`Uint8Array`) that stay valid until the next call into

@@ -254,6 +254,7 @@ export class VfsServer {
     if (path === "") {
       if (!(flags & RESOLVE.EMPTY)) throw new FsError(ENOENT);
       const attr = await this.fs(base).getattr(base.ino);
+      if (flags & RESOLVE.DIRECTORY && !isDir(attr)) throw new FsError(ENOTDIR);
       const parts = keepPath ? await this.resolver.pathOf(base) : undefined;
       return { node: base, attr, parts };
     }

@@ -111,8 +111,11 @@ async function main(ipc: Ipc): Promise<void> {
   (async () => {
     for (;;) {
       await notification.wait();
+      // Acknowledge first, then look at the ring: a completion after the look raises the
+      // line again. The acknowledgement is a posted write; the read after it flushes it.
       const status = await dev.read(BLOCK_REG.INT_STATUS);
       dev.write(BLOCK_REG.INT_ACK, 4, status);
+      const deviceStatus = await dev.read(BLOCK_REG.DEVICE_STATUS);
       const nowUsed = Atomics.load(words, RING.USED >> 2) >>> 0;
       while (used < nowUsed) {
         const at = RING_HEADER_BYTES + (used % BLOCK_QUEUE_SIZE) * DESCRIPTOR_BYTES;
@@ -121,10 +124,7 @@ async function main(ipc: Ipc): Promise<void> {
         used++;
         job?.done(ring.getUint8(at + DESC.STATUS));
       }
-      if (
-        status & BLOCK_INT.ERROR ||
-        (await dev.read(BLOCK_REG.DEVICE_STATUS)) & BLOCK_DEVICE_STATUS.ERROR
-      ) {
+      if (status & BLOCK_INT.ERROR || deviceStatus & BLOCK_DEVICE_STATUS.ERROR) {
         for (const job of inFlight.values()) job.done(BLOCK_STATUS.IOERR);
         inFlight.clear();
         reset();

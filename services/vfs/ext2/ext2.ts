@@ -350,6 +350,11 @@ class Ext2Fs implements FileSystem {
 
   lookup(dir: number, name: string): Promise<number> {
     return guard(async () => {
+      if (name === ".") {
+        await this.dirInode(dir); // ENOTDIR for a file
+        return dir;
+      }
+      if (name === "..") return await this.dirs.parent(await this.dirInode(dir));
       const bytes = nameBytes(name);
       const slot = await this.dirs.find(await this.dirInode(dir), bytes);
       if (!slot) throw new FsError(ENOENT);
