@@ -316,6 +316,8 @@ export const CTL = {
    * (privilege "sysinfo", procfs).
    */
   SYSINFO: 23,
+  /** UTF-8 text -> 0: a line for the kernel's log (dmesg), prefixed with the service's name. */
+  LOG: 24,
 } as const;
 
 /** SYSINFO kinds. */

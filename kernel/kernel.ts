@@ -724,6 +724,7 @@ export class Kernel {
       signal: (_party, target, signal) => this.signalFromService(target, signal),
       sysinfo: (party, kind, args, region, offset, max) =>
         writeSysinfo(this, party, kind, args, region, offset, max),
+      log: (party, line) => this.log(`${party.name}: ${line}`),
     };
   }
 

@@ -32,6 +32,8 @@ export interface ControlHost {
     offset: number,
     max: number,
   ): number;
+  /** Adds a line to the kernel's log. */
+  log(party: Party, line: string): void;
 }
 
 /** Runs one control request for `party`; returns the reply (same tag). */
@@ -150,6 +152,9 @@ function run(
       for (let at = 16; at + 4 <= p.byteLength; at += 4) args.push(u32(at));
       return { result: host.sysinfo(party, u32(0), args, u32(4), u32(8), u32(12)) };
     }
+    case CTL.LOG:
+      host.log(party, decodeName(name));
+      return { result: 0 };
     default:
       throw new Malformed(`unknown control operation ${request.label}`);
   }

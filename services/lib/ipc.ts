@@ -23,7 +23,14 @@
  */
 
 import { EBADF, ECONNRESET, EINVAL, EPERM, ETIMEDOUT } from "../../abi/errno.ts";
-import { type Attachment, BARRIER, CTL, REGION_REVOKED, RIGHT } from "../../abi/ipc.ts";
+import {
+  type Attachment,
+  BARRIER,
+  CTL,
+  MSG_PAYLOAD_MAX,
+  REGION_REVOKED,
+  RIGHT,
+} from "../../abi/ipc.ts";
 import { Channel, CLOSED, FULL, type Ring } from "../../abi/ring.ts";
 import { barrierArrive, signalBits, takeBits } from "../../abi/sync.ts";
 import { Caller, checkOutgoing, LIBRARY_RINGS, pushWaiting } from "./channel.ts";
@@ -107,6 +114,13 @@ export class Ipc {
   /** The deployment's settings for this service. */
   get config(): ServiceConfig {
     return this.transport.config;
+  }
+
+  /** Adds a line to the kernel's log (dmesg); posted, cut to what one message carries. */
+  log(line: string): void {
+    const bytes = new Uint8Array(MSG_PAYLOAD_MAX);
+    const { written } = new TextEncoder().encodeInto(line, bytes); // whole characters only
+    this.transport.post(CTL.LOG, bytes.subarray(0, written));
   }
 
   private async control(op: number, payload: Uint8Array, what: string) {

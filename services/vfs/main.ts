@@ -23,6 +23,7 @@ import { HOSTFS, HOSTFS_ENDPOINT } from "../../abi/hostfs.ts";
 import { RTC, RTC_ENDPOINT } from "../../abi/rtc.ts";
 import { VFS_ENDPOINT } from "../../abi/vfs.ts";
 import { cacheRegionBytes } from "../../abi/vfs_cache.ts";
+import { IpcError } from "../lib/errors.ts";
 import type { Ipc, Region } from "../lib/ipc.ts";
 import { defineProtocol } from "../lib/schema.ts";
 import { service } from "../lib/service.ts";
@@ -126,7 +127,7 @@ async function main(ipc: Ipc): Promise<void> {
     cacheHandle: async () =>
       kernelCacheHandle ??= await cacheRegion.grant(RIGHT.READ | RIGHT.GRANT),
     openRegion: (handle) => ipc.openRegion(handle),
-    log: (line) => console.error(line),
+    log: (line) => ipc.log(line),
   });
 
   // The VFS's lock: one operation at a time, each a cache operation. What a READ replies is
@@ -147,7 +148,7 @@ async function main(ipc: Ipc): Promise<void> {
     return run;
   };
 
-  await exclusive(() => mountAll(config.mounts, server, makeFs));
+  await exclusive(() => mountAll(config.mounts, server, makeFs, (line) => ipc.log(line)));
   const flusher = setInterval(() => {
     exclusive(() => cache.writeback(WRITEBACK_BLOCKS)).catch(() => {});
   }, WRITEBACK_MS);
@@ -162,19 +163,33 @@ async function main(ipc: Ipc): Promise<void> {
   }
 }
 
-/** Mounts the configured file systems, the root first. */
-async function mountAll(list: unknown, server: VfsServer, makeFs: FsFactory): Promise<void> {
+/**
+ * Mounts the configured file systems, the root first. Without a root there is no VFS (the
+ * error says why); any other mount that fails — a corrupt disk, a service that is not there —
+ * is reported on `log` and left out, and the rest of the system comes up.
+ */
+async function mountAll(
+  list: unknown,
+  server: VfsServer,
+  makeFs: FsFactory,
+  log: (line: string) => void,
+): Promise<void> {
   const lines = Array.isArray(list) ? list.map(String) : ["tmpfs - /"];
   for (const [i, line] of lines.entries()) {
-    const [type, source, target, opts] = line.trim().split(/\s+/);
-    if (!type || !source || !target) throw new Error(`vfs: bad mount line "${line}"`);
-    const fs = await makeFs(type, source, opts === "ro");
+    const [type, given, target, opts] = line.trim().split(/\s+/);
+    if (!type || !given || !target) throw new Error(`vfs: bad mount line "${line}"`);
+    const source = given === "-" ? type : given; // what /proc/mounts shows for a virtual one
     if (i === 0) {
       if (target !== "/") throw new Error("vfs: the first mount must be /");
-      server.attach(fs, source, "/", undefined);
+      server.attach(await makeFs(type, source, opts === "ro"), source, "/", undefined);
       continue;
     }
-    await server.mountAt(fs, source, target);
+    try {
+      await server.mountAt(await makeFs(type, source, opts === "ro"), source, target);
+    } catch (e) {
+      if (!(e instanceof FsError || e instanceof IpcError)) throw e;
+      log(`vfs: ${type} ${source} not mounted on ${target}: ${e.message}`);
+    }
   }
 }
 
