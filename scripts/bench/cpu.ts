@@ -6,8 +6,8 @@
  * start-up time (measured on bench_empty.elf).
  */
 
-import { Kernel } from "../../kernel/kernel.ts";
-import { CapturedConsole } from "../../kernel/console.ts";
+import { basename } from "node:path/posix";
+import { timeProgram } from "./system.ts";
 import { type Bench, type BenchResult, higherIsBetter } from "./types.ts";
 
 /** Program and argument chosen so the emulator runs each for a few hundred million instructions. */
@@ -19,17 +19,12 @@ const PROGRAMS: Array<[string, string]> = [
 ];
 const QEMU_REPEATS = 3;
 
+/** Runs `elf arg` under init on one in-line hart: its time, instructions retired and output. */
 async function runEmulated(elf: string, arg: string) {
-  const io = new CapturedConsole();
-  const kernel = new Kernel({ console: io, harts: 1, mode: "inline" });
-  const proc = kernel.spawn(elf, [elf, arg], []);
-  const t0 = performance.now();
-  const exit = await kernel.run();
-  const ms = performance.now() - t0;
-  if (exit.status !== 0 || exit.signal !== 0) {
-    throw new Error(`${elf} failed: ${JSON.stringify(exit)}`);
-  }
-  return { ms, instructions: proc.counters.instructions, out: io.out };
+  const { ms, out, kernel } = await timeProgram([elf, arg], { harts: 1, mode: "inline" });
+  const program = kernel.history.find((p) => p.name === basename(elf));
+  if (!program) throw new Error(`${elf}: no record of its run`);
+  return { ms, instructions: program.instructions, out };
 }
 
 async function runQemu(elf: string, args: string[]) {

@@ -5,29 +5,28 @@
  * that does not survive, or contains a kernel bug, fails the benchmark.
  */
 
-import { CapturedConsole } from "../../kernel/console.ts";
-import { type HartMode, Kernel } from "../../kernel/kernel.ts";
+import type { HartMode } from "../../kernel/kernel.ts";
+import { timeProgram } from "./system.ts";
 import { type Bench, type BenchResult, higherIsBetter } from "./types.ts";
 
 const FUZZ_CALLS = 1_000_000;
 const GETPID_CALLS = 200_000;
 
-/** Runs `program args` on a fresh two-hart kernel: wall-clock seconds and output. */
+/** Runs `program args` under init on a fresh two-hart system: wall-clock seconds and output. */
 async function run(mode: HartMode, program: string, args: string[]) {
-  const io = new CapturedConsole();
   const log: string[] = [];
-  const kernel = new Kernel({ mode, harts: 2, console: io, log: (l) => log.push(l) });
-  kernel.boot(`userland/bin/${program}.elf`, args, []);
-  const t0 = performance.now();
-  const exit = await kernel.run();
-  const seconds = (performance.now() - t0) / 1000;
-  if (exit.status !== 0 || kernel.containedFaults !== 0) {
+  const { ms, out, kernel } = await timeProgram([`userland/bin/${program}.elf`, ...args], {
+    mode,
+    harts: 2,
+    log: (l) => log.push(l),
+  });
+  if (kernel.containedFaults !== 0) {
     throw new Error(
-      `${program} ${args.join(" ")}: ${JSON.stringify(exit)}, ${kernel.containedFaults} ` +
-        `kernel faults contained\n${io.out}${log.slice(-20).join("\n")}`,
+      `${program} ${args.join(" ")}: ${kernel.containedFaults} kernel faults contained\n` +
+        `${out}${log.slice(-20).join("\n")}`,
     );
   }
-  return { seconds, out: io.out };
+  return { seconds: ms / 1000, out };
 }
 
 export const fuzzBench: Bench = {

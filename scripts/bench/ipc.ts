@@ -25,8 +25,8 @@ import {
   type Latency,
 } from "./services/bench_protocol.ts";
 import { latency, throughput } from "./services/bench_client.ts";
+import { timeProgram } from "./system.ts";
 import type { PeerJob, ToPeer } from "./services/postmessage_peer.ts";
-import { CapturedConsole } from "../../kernel/console.ts";
 import { type Bench, type BenchResult, higherIsBetter, lowerIsBetter } from "./types.ts";
 import { embedded } from "../../services/lib/service.ts";
 
@@ -113,26 +113,19 @@ async function benchHome(kernel: Kernel) {
 
 // ------------------------------------------------------------------ RISC-V
 
-/** ms for `program arg` booted under init, with echo started first if `echo` is given. */
+/** ms for `program arg` booted under init, with echo started after the system's services. */
 async function timeBoot(
   mode: HartMode,
   program: string,
   arg: string,
   echo?: "worker" | "inline",
 ): Promise<number> {
-  const io = new CapturedConsole();
-  const kernel = new Kernel({ mode, harts: 2, console: io });
-  if (echo) {
-    await kernel.services.start({ name: "echo", module: "services/echo/main.ts", isolation: echo });
-  }
-  kernel.boot(`userland/bin/${program}.elf`, [arg], []);
-  const t0 = performance.now();
-  const exit = await kernel.run();
-  const ms = performance.now() - t0;
-  if (exit.status !== 0 || exit.signal !== 0) {
-    throw new Error(`${program} ${arg} failed: ${JSON.stringify(exit)}: ${io.out}${io.err}`);
-  }
-  return ms;
+  const run = await timeProgram([`userland/bin/${program}.elf`, arg], {
+    mode,
+    harts: 2,
+    extraServices: echo ? [{ name: "echo", module: "services/echo/main.ts", isolation: echo }] : [],
+  });
+  return run.ms;
 }
 
 /** µs per operation: the best of three (time(n) − time(0)) / n. */

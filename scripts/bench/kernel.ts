@@ -9,25 +9,13 @@
  * Each figure is (time for N operations − time for 0) / N, so start-up cost cancels out.
  */
 
-import { type HartMode, Kernel } from "../../kernel/kernel.ts";
-import { CapturedConsole } from "../../kernel/console.ts";
+import type { HartMode } from "../../kernel/kernel.ts";
+import { timeProgram } from "./system.ts";
 import { type Bench, type BenchResult, higherIsBetter, lowerIsBetter } from "./types.ts";
 
-/** Wall-clock ms of one run of `program args` on a fresh kernel. */
+/** Wall-clock ms of one run of `program args` under init on a freshly booted system. */
 async function timeKernel(mode: HartMode, harts: number, program: string, args: string[]) {
-  const io = new CapturedConsole();
-  const kernel = new Kernel({ mode, harts, console: io });
-  const path = `userland/bin/${program}.elf`;
-  kernel.spawn(path, [path, ...args], []);
-  const t0 = performance.now();
-  const exit = await kernel.run();
-  const ms = performance.now() - t0;
-  if (exit.status !== 0 || exit.signal !== 0) {
-    throw new Error(
-      `${program} ${args.join(" ")} failed: ${JSON.stringify(exit)}: ${io.out}${io.err}`,
-    );
-  }
-  return ms;
+  return (await timeProgram([`userland/bin/${program}.elf`, ...args], { mode, harts })).ms;
 }
 
 /** Wall-clock ms of `qemu-riscv32 program args`, or undefined if qemu cannot run it. */

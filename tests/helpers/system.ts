@@ -16,7 +16,7 @@ import { hostMounts, services } from "../../scripts/deploy.ts";
 const INIT = new URL("../../userland/bin/init.elf", import.meta.url);
 
 /** How to boot. */
-export interface BootSettings extends Omit<KernelOptions, "devices" | "workers"> {
+export interface BootSettings extends Omit<KernelOptions, "devices"> {
   mode?: HartMode;
   /** What the program reads on stdin (then end of file). */
   input?: string | Uint8Array;
@@ -31,6 +31,8 @@ export interface BootSettings extends Omit<KernelOptions, "devices" | "workers">
   /** The working directory (default: the test's). */
   cwd?: string;
   envp?: string[];
+  /** Services to start after the system's own (a test's fixtures, echo). */
+  extraServices?: ServiceSpec[];
 }
 
 /** What a run left behind. */
@@ -47,8 +49,8 @@ export interface Run {
 export async function bootProgram(argv: string[], settings: BootSettings = {}) {
   const console0 = new BufferTerminal();
   const console1 = new BufferTerminal();
-  if (settings.input !== undefined) console0.feed(settings.input, { hangup: true });
-  else console0.hangup();
+  // Not hangup(): the terminal is not connected to its UART yet, so that would do nothing.
+  console0.feed(settings.input ?? "", { hangup: true });
   const log: string[] = [];
   const system = await System.boot({
     mode: settings.mode ?? "inline",
@@ -59,18 +61,22 @@ export async function bootProgram(argv: string[], settings: BootSettings = {}) {
     maxProcesses: settings.maxProcesses,
     memoryLimitBytes: settings.memoryLimitBytes,
     log: settings.log ?? ((l) => log.push(l)),
+    workers: settings.workers,
     devices: {
       console: console0,
       serial1: console1,
       disk: settings.disk,
       wallClock: new HostWallClock(),
     },
-    services: services({
-      hostRoot: settings.hostRoot ?? "/",
-      disk: settings.disk !== undefined,
-      mounts: settings.mounts ?? hostMounts(settings.disk !== undefined),
-      isolation: settings.isolation ?? "inline",
-    }),
+    services: [
+      ...services({
+        hostRoot: settings.hostRoot ?? "/",
+        disk: settings.disk !== undefined,
+        mounts: settings.mounts ?? hostMounts(settings.disk !== undefined),
+        isolation: settings.isolation ?? "inline",
+      }),
+      ...settings.extraServices ?? [],
+    ],
     init: Deno.readFileSync(INIT),
     args: argv,
     envp: settings.envp ?? ["LANG=C"],

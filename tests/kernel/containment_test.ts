@@ -7,9 +7,9 @@
  */
 
 import assert from "node:assert/strict";
-import { CapturedConsole } from "../../kernel/console.ts";
 import { EINVAL, EIO, ENOMEM } from "../../kernel/errno.ts";
-import { executeControl } from "../../kernel/ipc/control.ts";
+import { type ControlHost, executeControl } from "../../kernel/ipc/control.ts";
+import type { DeviceTable } from "../../kernel/ipc/devices.ts";
 import { type IpcHost, IpcManager, SERVICE_REGION_BYTES_MAX } from "../../kernel/ipc/manager.ts";
 import { CTL, type Message, REGION_SIZE_MAX } from "../../abi/ipc.ts";
 import { type HartMode, Kernel } from "../../kernel/kernel.ts";
@@ -18,18 +18,25 @@ import { RamBank } from "../../machine/bus.ts";
 import { SHARED_BASE, SHARED_WINDOW_SIZE } from "../../machine/memory_map.ts";
 import { SharedWindow } from "../../machine/shared_window.ts";
 import { assertLines } from "../helpers/lines.ts";
+import { bootProgram } from "../helpers/system.ts";
 
 const MODES: HartMode[] = ["inline", "threads"];
 const MiB = 1024 * 1024;
 
+/**
+ * Boots `program` under init on a fresh two-hart system, lets `prepare` tamper with the kernel
+ * before anything runs, and runs it to the end.
+ */
 async function boot(mode: HartMode, program: string, prepare: (k: Kernel) => void = () => {}) {
-  const io = new CapturedConsole("");
-  const log: string[] = [];
-  const kernel = new Kernel({ mode, harts: 2, console: io, log: (l) => log.push(l) });
-  prepare(kernel);
-  kernel.boot(`userland/bin/${program}.elf`, [], ["LANG=C"]);
-  const exit = await kernel.run();
-  return { out: io.out, err: io.err, exit, log, kernel };
+  const { system, console0, console1, log } = await bootProgram(
+    [`userland/bin/${program}.elf`],
+    { mode, harts: 2 },
+  );
+  // The system's own regions, made while booting (the kernel's staging slots, the VFS's cache).
+  const booted = [...system.kernel.ipc.regions.values()];
+  prepare(system.kernel);
+  const exit = await system.run();
+  return { out: console0.text(), err: console1.text(), exit, log, kernel: system.kernel, booted };
 }
 
 for (const mode of MODES) {
@@ -52,10 +59,12 @@ for (const mode of MODES) {
       "hostile: the kernel survived",
     ]);
     assert.equal(r.kernel.containedFaults, 0, r.log.join("\n"));
-    assert.equal(r.kernel.ipc.regions.size, 0);
-    assert.equal(r.kernel.machine.sharedBanks.length, 0);
+    // Every region the program made is gone: what is left is what the system booted with.
+    assert.deepEqual([...r.kernel.ipc.regions.values()], r.booted);
+    assert.deepEqual(r.kernel.machine.sharedBanks, r.booted.map((region) => region.bank));
     const window = r.kernel.machine.window;
-    assert.equal(window.freeBytes + window.quarantinedBytes, SHARED_WINDOW_SIZE);
+    const system = r.booted.reduce((bytes, region) => bytes + region.size, 0);
+    assert.equal(window.freeBytes + window.quarantinedBytes + system, SHARED_WINDOW_SIZE);
   });
 
   Deno.test(`a kernel bug in a system call kills only its caller, ${mode} harts`, async () => {
@@ -128,6 +137,7 @@ function manager(windowBytes = SHARED_WINDOW_SIZE) {
     chargeProcess: () => {},
     unmapRegion: () => {},
     kernelBug: (what, e) => bugs.push(`${what}: ${e}`),
+    replyDoorbell: new Int32Array(new SharedArrayBuffer(4)),
   };
   return { ipc: new IpcManager(host), host, bugs, live, window };
 }
@@ -188,11 +198,21 @@ Deno.test("control path: a kernel bug is -EIO and counted; a short payload is EI
   host.newSharedBank = () => {
     throw new TypeError("injected");
   };
-  const reply = executeControl(ipc, svc, control(CTL.REGION_CREATE, 4096));
+  // Region operations reach only the IPC manager; the rest of the host must not be touched.
+  const untouched = () => {
+    throw new Error("not a region operation");
+  };
+  const controlHost: ControlHost = {
+    ipc,
+    devices: new Proxy({}, { get: untouched }) as DeviceTable,
+    signal: untouched,
+    sysinfo: untouched,
+  };
+  const reply = executeControl(controlHost, svc, control(CTL.REGION_CREATE, 4096));
   assert.equal(reply.label, -EIO);
   assert.equal(reply.tag, 7);
   assert.deepEqual(bugs, [`control operation ${CTL.REGION_CREATE} of svc: TypeError: injected`]);
-  const short = executeControl(ipc, svc, control(CTL.REGION_CREATE));
+  const short = executeControl(controlHost, svc, control(CTL.REGION_CREATE));
   assert.equal(short.label, -EINVAL);
   assert.equal(ipc.rejected, 1);
   assert.equal(bugs.length, 1);

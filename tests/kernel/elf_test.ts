@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { ElfError, parseElf, PF_R, PF_W, PF_X } from "../../kernel/elf.ts";
 import { Kernel, SpawnError } from "../../kernel/kernel.ts";
 import * as A from "../helpers/asm.ts";
-import { CapturedConsole } from "../../kernel/console.ts";
 import { buildElf } from "../helpers/elf_builder.ts";
+import { bootProgram, runProgram } from "../helpers/system.ts";
 
 const GOOD = Deno.readFileSync("userland/bin/hello.elf");
 
@@ -89,26 +89,42 @@ Deno.test("parseElf accepts a toolchain-built program and a hand-built one", () 
 });
 
 Deno.test("a bad ELF is a SpawnError naming the file; the kernel stays usable", async () => {
+  // The files are served as the root of the system's file system (the host's /tmp is hidden
+  // under the system's own /tmp); exec wants them executable.
   const dir = await Deno.makeTempDir();
   try {
-    const bad = `${dir}/bad.elf`;
-    await Deno.writeFile(bad, GOOD.slice(0, 30));
-    const io = new CapturedConsole();
-    const kernel = new Kernel({ console: io, mode: "inline" });
-    const freeAtBoot = kernel.frames.available;
-    assert.throws(() => kernel.spawn(bad, [bad], []), (e: unknown) => {
-      assert.ok(e instanceof SpawnError);
-      assert.match(e.message, new RegExp(`^${bad}: truncated ELF header`));
-      return true;
-    });
-    const ok = `${dir}/ok.elf`;
+    await Deno.writeFile(`${dir}/bad.elf`, GOOD.slice(0, 30), { mode: 0o755 });
     await Deno.writeFile(
-      ok,
+      `${dir}/ok.elf`,
       buildElf(0x10000, [{ vaddr: 0x10000, bytes: code, flags: PF_R | PF_X }]),
+      { mode: 0o755 },
     );
-    kernel.spawn(ok, [ok], []);
-    assert.deepEqual(await kernel.run(), { status: 0, signal: 0 });
+    const settings = { mode: "inline", hostRoot: dir, cwd: "/" } as const;
+    // What a kernel that has run nothing holds: every frame but the sigreturn trampoline's.
+    const fresh = new Kernel({ mode: "inline" });
+    const freeAtBoot = fresh.frames.available;
+    fresh.machine.close();
+    // A booted system (init, to run ok.elf) asked to spawn the bad image beside it.
+    const { system } = await bootProgram(["/ok.elf"], settings);
+    const kernel = system.kernel;
+    const init = kernel.root!;
+    const stdio = [init.fds.get(0), init.fds.get(1), init.fds.get(2)] as const;
+    const before = kernel.frames.available;
+    assert.throws(
+      () => kernel.spawn(GOOD.slice(0, 30), "/bad.elf", ["/bad.elf"], [], [...stdio], init.cwd),
+      (e: unknown) => {
+        assert.ok(e instanceof SpawnError);
+        assert.match(e.message, /^\/bad\.elf: truncated ELF header/);
+        return true;
+      },
+    );
+    assert.equal(kernel.frames.available, before, "the refused image took no frame");
+    assert.deepEqual(await system.run(), { status: 0, signal: 0 });
     assert.equal(kernel.frames.available, freeAtBoot, "every frame was freed");
+    // A program's execve of the bad file is ENOEXEC: init says so and exits 127.
+    const exec = await runProgram(["/bad.elf"], settings);
+    assert.deepEqual(exec.exit, { status: 127, signal: 0 });
+    assert.equal(exec.err, "init: /bad.elf: Exec format error\n");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

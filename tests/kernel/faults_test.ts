@@ -10,8 +10,8 @@ import { PF_R, PF_W, PF_X } from "../../kernel/elf.ts";
 import { STACK_SIZE_MAX, STACK_TOP } from "../../kernel/exec.ts";
 import { Kernel } from "../../kernel/kernel.ts";
 import * as A from "../helpers/asm.ts";
-import { CapturedConsole } from "../../kernel/console.ts";
 import { buildElf } from "../helpers/elf_builder.ts";
+import { runProgram } from "../helpers/system.ts";
 
 const A0 = 10;
 const A1 = 11;
@@ -23,31 +23,36 @@ const SP = 2;
 /** exit(a0) */
 const EXIT = [A.addi(A7, 0, 93), A.ecall()];
 
-/** Builds `code` into an ELF (plus a data page at 0x20000), runs it, returns exit and log. */
+/** Exit status init reports for a program killed by signal `sig`. */
+const killedBy = (sig: number) => ({ status: 128 + sig, signal: 0 });
+
+/**
+ * Builds `code` into an ELF (plus a data page at 0x20000) and runs it under init on a one-hart
+ * system whose file system is the directory holding it; returns the exit, the log, the kernel
+ * and the free frames of a kernel that has run nothing (what a finished run must give back).
+ */
 async function run(code: number[], options: { ramSizeBytes?: number; verbose?: boolean } = {}) {
   const dir = await Deno.makeTempDir();
   try {
-    const path = `${dir}/prog.elf`;
     await Deno.writeFile(
-      path,
+      `${dir}/prog.elf`,
       buildElf(0x10000, [
         { vaddr: 0x10000, bytes: A.toBytes(code), flags: PF_R | PF_X },
         { vaddr: 0x20000, bytes: new Uint8Array(16), memSize: 4096, flags: PF_R | PF_W },
       ]),
+      { mode: 0o755 },
     );
-    const log: string[] = [];
-    const kernel = new Kernel({
-      harts: 1,
-      mode: "inline",
-      ramSizeBytes: options.ramSizeBytes,
-      console: new CapturedConsole(),
-      log: (l) => log.push(l),
+    const settings = { harts: 1, mode: "inline", ramSizeBytes: options.ramSizeBytes } as const;
+    const fresh = new Kernel(settings);
+    const freeAtBoot = fresh.frames.available;
+    fresh.machine.close();
+    const r = await runProgram(["/prog.elf"], {
+      ...settings,
       verbose: options.verbose,
+      hostRoot: dir,
+      cwd: "/",
     });
-    const freeAtBoot = kernel.frames.available;
-    kernel.spawn(path, ["prog"], []);
-    const exit = await kernel.run();
-    return { exit, log, kernel, freeAtBoot };
+    return { exit: r.exit, log: r.log, kernel: r.kernel, freeAtBoot };
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -55,28 +60,28 @@ async function run(code: number[], options: { ramSizeBytes?: number; verbose?: b
 
 Deno.test("a store to an unmapped address kills the program with SIGSEGV and says where", async () => {
   const r = await run([...A.li(T0, 0x0dead000), A.sw(0, T0, 0), ...EXIT]);
-  assert.deepEqual(r.exit, { status: 0, signal: 11 });
+  assert.deepEqual(r.exit, killedBy(11));
   assert.match(r.log.join("\n"), /killed by SIGSEGV \(store page fault at 0x0dead000, pc 0x000100/);
   assert.equal(r.kernel.frames.available, r.freeAtBoot, "every frame was freed");
 });
 
 Deno.test("a write to read-only code is SIGSEGV; executing data is SIGSEGV", async () => {
   const write = await run([...A.li(T0, 0x10000), A.sw(0, T0, 0), ...EXIT]);
-  assert.equal(write.exit.signal, 11);
+  assert.deepEqual(write.exit, killedBy(11));
   assert.match(write.log[0], /store page fault at 0x00010000/);
   const exec = await run([...A.li(T0, 0x20000), A.jalr(0, T0, 0)]);
-  assert.equal(exec.exit.signal, 11);
+  assert.deepEqual(exec.exit, killedBy(11));
   assert.match(exec.log[0], /instruction page fault at 0x00020000/);
 });
 
 Deno.test("an illegal instruction is SIGILL, ebreak is SIGTRAP, a misaligned AMO is SIGBUS", async () => {
   const ill = await run([0xffff_ffff, ...EXIT]);
-  assert.equal(ill.exit.signal, 4);
+  assert.deepEqual(ill.exit, killedBy(4));
   assert.match(ill.log[0], /illegal instruction 0xffffffff/);
   const trap = await run([A.ebreak(), ...EXIT]);
-  assert.equal(trap.exit.signal, 5);
+  assert.deepEqual(trap.exit, killedBy(5));
   const bus = await run([...A.li(T0, 0x20002), A.amoaddW(T1, T0, 0), ...EXIT]);
-  assert.equal(bus.exit.signal, 7);
+  assert.deepEqual(bus.exit, killedBy(7));
   assert.match(bus.log[0], /misaligned store\/AMO at 0x00020002/);
 });
 
@@ -95,7 +100,7 @@ Deno.test("the stack grows on demand to 8 MiB; the page below it is a guard", as
   const ok = await run([...touch(1 << 20), ...touch(7 << 20), A.addi(A0, 0, 0), ...EXIT]);
   assert.deepEqual(ok.exit, { status: 0, signal: 0 });
   const guard = await run([...A.li(T0, STACK_TOP - STACK_SIZE_MAX - 4), A.sw(0, T0, 0), ...EXIT]);
-  assert.equal(guard.exit.signal, 11);
+  assert.deepEqual(guard.exit, killedBy(11));
 });
 
 Deno.test("brk grows the heap on demand and refuses to run into the stack", async () => {
@@ -146,7 +151,7 @@ Deno.test("running out of physical memory kills the program, not the kernel", as
     A.jal(0, -16),
   ];
   const r = await run(prog, { ramSizeBytes: 2 * 1024 * 1024 });
-  assert.deepEqual(r.exit, { status: 0, signal: 9 });
+  assert.deepEqual(r.exit, killedBy(9));
   assert.match(r.log.join("\n"), /killed by SIGKILL \(out of memory/);
   assert.equal(r.kernel.frames.available, r.freeAtBoot, "every frame was freed");
 });

@@ -6,20 +6,15 @@
  */
 
 import assert from "node:assert/strict";
-import { CapturedConsole } from "../../kernel/console.ts";
-import { type HartMode, Kernel } from "../../kernel/kernel.ts";
+import type { HartMode } from "../../kernel/kernel.ts";
 import { IMPLEMENTED_SYSCALLS } from "../../kernel/syscall.ts";
 import { assertLines } from "../helpers/lines.ts";
+import { runProgram } from "../helpers/system.ts";
 
 const CALLS = 200_000;
 
-async function fuzz(mode: HartMode, args: string[]) {
-  const io = new CapturedConsole("");
-  const log: string[] = [];
-  const kernel = new Kernel({ mode, harts: 2, console: io, log: (l) => log.push(l) });
-  kernel.boot("userland/bin/fuzz.elf", args, ["LANG=C"]);
-  const exit = await kernel.run();
-  return { out: io.out, exit, log, kernel };
+function fuzz(mode: HartMode, args: string[]) {
+  return runProgram(["userland/bin/fuzz.elf", ...args], { mode, harts: 2 });
 }
 
 function seed(): number {

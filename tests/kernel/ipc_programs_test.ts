@@ -14,10 +14,10 @@ import assert from "node:assert/strict";
 import { EBADF, EPERM } from "../../kernel/errno.ts";
 import { RING_SLOTS } from "../../abi/ipc.ts";
 import type { ServiceSpec } from "../../kernel/ipc/service_host.ts";
-import { type HartMode, Kernel } from "../../kernel/kernel.ts";
+import type { HartMode, Kernel } from "../../kernel/kernel.ts";
 import { Echo } from "../../services/echo/protocol.ts";
-import { CapturedConsole } from "../../kernel/console.ts";
 import { assertLines } from "../helpers/lines.ts";
+import { bootProgram } from "../helpers/system.ts";
 import { embedded } from "../../services/lib/service.ts";
 
 const MODES: HartMode[] = ["inline", "threads"];
@@ -25,8 +25,9 @@ const ISOLATIONS: ServiceSpec["isolation"][] = ["worker", "inline"];
 const BIN = "userland/bin";
 
 /**
- * Starts echo (`isolation`), lets `setup` prepare the kernel (it returns what to do while the
- * system runs), boots `program` under init and runs it to the end.
+ * Boots `program` under init with echo (`isolation`) started after the system's services, lets
+ * `setup` prepare the kernel (it returns what to do while the system runs) and runs it to the
+ * end.
  */
 async function boot(
   mode: HartMode,
@@ -37,19 +38,25 @@ async function boot(
     setup?: (kernel: Kernel) => Promise<() => Promise<void>>;
   } = {},
 ) {
-  const io = new CapturedConsole();
-  const log: string[] = [];
-  const kernel = new Kernel({ mode, harts: 2, console: io, log: (l) => log.push(l) });
-  const echo = await kernel.services.start({
-    name: "echo",
-    module: "services/echo/main.ts",
-    isolation: options.isolation ?? "inline",
-  });
+  const { system, console0, console1, log } = await bootProgram(
+    [`${BIN}/${program}.elf`, ...options.args ?? []],
+    {
+      mode,
+      harts: 2,
+      extraServices: [{
+        name: "echo",
+        module: "services/echo/main.ts",
+        isolation: options.isolation ?? "inline",
+      }],
+    },
+  );
+  const kernel = system.kernel;
+  const echo = kernel.services.running.get("echo")!;
   const during = await options.setup?.(kernel);
-  kernel.boot(`${BIN}/${program}.elf`, options.args ?? [], ["LANG=C"]);
-  const [exit] = await Promise.all([kernel.run(), during?.()]);
-  const report = io.out + io.err + log.join("\n");
-  return { out: io.out, exit, report, kernel, echo };
+  const [exit] = await Promise.all([system.run(), during?.()]);
+  const out = console0.text();
+  const report = out + console1.text() + log.join("\n");
+  return { out, exit, report, kernel, echo };
 }
 
 /** Lines a program must print, in order (strings exactly, patterns matched). */

@@ -6,21 +6,16 @@
  */
 
 import assert from "node:assert/strict";
-import { type HartMode, Kernel } from "../../kernel/kernel.ts";
-import { CapturedConsole } from "../../kernel/console.ts";
+import type { HartMode } from "../../kernel/kernel.ts";
 import { assertLines } from "../helpers/lines.ts";
+import { runProgram } from "../helpers/system.ts";
 
 const MODES: HartMode[] = ["inline", "threads"];
 const BIN = "userland/bin";
 
-/** Boots `program` under init on a fresh two-hart kernel; returns its output and status. */
-async function boot(mode: HartMode, program: string, args: string[] = [], input = "") {
-  const io = new CapturedConsole(input);
-  const log: string[] = [];
-  const kernel = new Kernel({ mode, harts: 2, console: io, log: (l) => log.push(l) });
-  kernel.boot(`${BIN}/${program}.elf`, args, ["LANG=C"]);
-  const exit = await kernel.run();
-  return { out: io.out, err: io.err, exit, log, kernel };
+/** Boots `program` under init on a fresh two-hart system; returns its output and status. */
+function boot(mode: HartMode, program: string, args: string[] = [], input = "") {
+  return runProgram([`${BIN}/${program}.elf`, ...args], { mode, harts: 2, input });
 }
 
 /** Lines a program must print, in order (strings exactly, patterns matched). */

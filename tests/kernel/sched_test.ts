@@ -5,7 +5,8 @@
 
 import assert from "node:assert/strict";
 import { FdTable } from "../../kernel/file.ts";
-import { newThreadGroup, Process } from "../../kernel/proc.ts";
+import type { Kernel } from "../../kernel/kernel.ts";
+import { type Cwd, newThreadGroup, Process } from "../../kernel/proc.ts";
 import { AGING_BOOST, Scheduler } from "../../kernel/sched.ts";
 import { SignalDispositions } from "../../kernel/signals.ts";
 import type { AddressSpace } from "../../kernel/vm.ts";
@@ -16,8 +17,8 @@ function proc(tid: number, nice = 0, affinity = 0b11): Process {
     0,
     `p${tid}`,
     {} as AddressSpace,
-    new FdTable(),
-    "/",
+    new FdTable({} as Kernel),
+    { path: "/" } as Cwd,
     newThreadGroup(tid),
     new SignalDispositions(),
     2,

@@ -7,12 +7,12 @@
 
 import assert from "node:assert/strict";
 import { RIGHT } from "../../abi/ipc.ts";
-import { CapturedConsole } from "../../kernel/console.ts";
 import { Kernel } from "../../kernel/kernel.ts";
 import { Echo } from "../../services/echo/protocol.ts";
 import { embedded } from "../../services/lib/service.ts";
 import { localWorkers, type WorkerFactory } from "../../machine/workers.ts";
 import { TEST_PROBE } from "./fixtures/probe.ts";
+import { bootProgram } from "../helpers/system.ts";
 
 Deno.test("a service worker is refused every Deno permission", async () => {
   const kernel = new Kernel({ mode: "inline" });
@@ -54,8 +54,8 @@ function sharedBuffers(value: unknown, out = new Set<SharedArrayBuffer>()): Set<
 
 Deno.test("no service is handed the user-memory bank; hart workers are", async () => {
   const posted = new Map<string, Set<SharedArrayBuffer>>();
-  const spying: WorkerFactory = (url) => {
-    const worker = localWorkers(url);
+  const spying: WorkerFactory = (url, permissions) => {
+    const worker = localWorkers(url, permissions);
     const name = url.pathname.split("/").slice(-2).join("/");
     const seen = posted.get(name) ?? new Set();
     posted.set(name, seen);
@@ -66,12 +66,14 @@ Deno.test("no service is handed the user-memory bank; hart workers are", async (
     };
     return worker;
   };
-  const kernel = new Kernel({ mode: "threads", workers: spying, console: new CapturedConsole("") });
-  await kernel.services.start({
-    name: "echo",
-    module: "services/echo/main.ts",
+  // The system's services (drivers, hostfs, the VFS) and echo, all as workers.
+  const { system } = await bootProgram(["userland/bin/hello.elf", "x"], {
+    mode: "threads",
+    workers: spying,
     isolation: "worker",
+    extraServices: [{ name: "echo", module: "services/echo/main.ts", isolation: "worker" }],
   });
+  const kernel = system.kernel;
   try {
     // A region handed to the service, and RISC-V programs run on threaded harts meanwhile.
     const ipc = embedded(kernel.services.embeddedPort("tester"));
@@ -80,14 +82,23 @@ Deno.test("no service is handed the user-memory bank; hart workers are", async (
     region.write().fill(2, 0, 10);
     const handle = await region.grant(RIGHT.READ | RIGHT.WRITE | RIGHT.GRANT);
     assert.equal(await echo.checksum({ offset: 0, length: 10 }, { handles: [handle] }), 20);
-    kernel.boot("userland/bin/hello.elf", ["x"], []);
-    assert.deepEqual(await kernel.run(), { status: 0, signal: 0 });
-  } finally {
-    kernel.services.stopAll();
+  } catch (e) {
+    await system.stop();
+    throw e;
   }
+  assert.deepEqual(await system.run(), { status: 0, signal: 0 });
   const user = kernel.machine.ram.buffer;
-  const service = posted.get("echo/main.ts");
-  assert.ok(service && service.size > 0, "the spy saw what echo was sent");
-  assert.equal(service.has(user), false, "echo was never sent the user bank");
+  const services = [
+    "echo/main.ts",
+    "tty/main.ts",
+    "rtc/main.ts",
+    "hostfs/main.ts",
+    "vfs/main.ts",
+  ];
+  for (const name of services) {
+    const sent = posted.get(name);
+    assert.ok(sent && sent.size > 0, `the spy saw what ${name} was sent`);
+    assert.equal(sent.has(user), false, `${name} was never sent the user bank`);
+  }
   assert.ok(posted.get("machine/hart_worker.ts")?.has(user), "hart workers were (the spy works)");
 });

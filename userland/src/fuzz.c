@@ -44,11 +44,17 @@
 
 /* The numbers kernel/syscall.ts implements (a test checks this list against it). */
 static const int implemented[] = {
-	17,  23,  24,  25,  29,  49,  56,  57,  59,  62,  63,  64,  65,  66,  93,  94,
-	95,  96,  122, 123, 124, 129, 130, 131, 133, 134, 135, 136, 139, 140, 141, 153,
-	160, 165, 168, 172, 173, 174, 175, 176, 177, 178, 214, 215, 220, 221, 222, 226,
-	291, 403, 406, 407, 422, 0x1000, 0x1001, 0x1002, 0x1003, 0x1004, 0x1005, 0x1006,
-	0x1007, 0x1008, 0x1009, 0x100a, 0x100b, 0x100c, 0x100d, 0x100e, 0x100f, 0x1010,
+	17,     23,     24,     25,     29,     33,     34,     35,     36,     37,
+	39,     40,     43,     44,     45,     46,     48,     49,     50,     52,
+	53,     56,     57,     59,     61,     62,     63,     64,     65,     66,
+	67,     68,     78,     81,     82,     83,     93,     94,     95,     96,
+	122,    123,    124,    129,    130,    131,    133,    134,    135,    136,
+	139,    140,    141,    153,    154,    155,    156,    157,    160,    165,
+	166,    168,    172,    173,    174,    175,    176,    177,    178,    214,
+	215,    220,    221,    222,    226,    267,    276,    291,    403,    406,
+	407,    412,    422,    439,    0x1000, 0x1001, 0x1002, 0x1003, 0x1004, 0x1005,
+	0x1006, 0x1007, 0x1008, 0x1009, 0x100a, 0x100b, 0x100c, 0x100d, 0x100e, 0x100f,
+	0x1010,
 };
 #define IMPLEMENTED (int)(sizeof implemented / sizeof implemented[0])
 
@@ -61,8 +67,9 @@ struct shared {
 static struct shared *shared;
 static uint32_t rng;
 static unsigned char scratch[SCRATCH_BYTES] __attribute__((aligned(4096)));
-static const char *const paths[] = { "/", ".", "..", "userland/bin/hello.elf", "/tmp",
-				     "no/such/file", "" };
+static const char *const paths[] = {
+	"/", ".", "..", "userland/bin/hello.elf", "/tmp", "/tmp/fuzz", "no/such/file", "",
+};
 
 static uint32_t next_random(void)
 {
