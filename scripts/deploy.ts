@@ -15,7 +15,7 @@ export interface BootSettings {
   hostRoot?: string;
   /** Whether a disk is fitted (the block driver starts). */
   disk?: boolean;
-  /** What the VFS mounts, root first ("TYPE SOURCE TARGET [ro]"). */
+  /** What the VFS mounts, root first ("TYPE SOURCE TARGET [OPTIONS]"). */
   mounts: string[];
   /** Whether the console's host end is a person at a terminal (cooked line discipline). */
   interactive?: boolean;

@@ -4,7 +4,8 @@
  *
  * At start it creates its buffer cache in a region of its own (cache.ts), mounts what its
  * configuration lists, and registers. Configuration (services/deploy.json, completed at
- * boot): `mounts`, a list of "TYPE SOURCE TARGET [ro]" lines, the root first —
+ * boot): `mounts`, a list of "TYPE SOURCE TARGET [OPTIONS]" lines (OPTIONS as mount -o takes
+ * them: ro, and tmpfs's size= and nr_inodes=), the root first —
  *
  *   ext2 block /           the block driver's disk
  *   hostfs / /             the host's files through the hostfs service (read-only)
@@ -17,7 +18,7 @@
  * stops), so a crash loses at most the writes of the last few seconds that nobody synced.
  */
 
-import { ENODEV } from "../../abi/errno.ts";
+import { EINVAL, ENODEV } from "../../abi/errno.ts";
 import { CTL, RIGHT } from "../../abi/ipc.ts";
 import { HOSTFS, HOSTFS_ENDPOINT } from "../../abi/hostfs.ts";
 import { RTC, RTC_ENDPOINT } from "../../abi/rtc.ts";
@@ -35,8 +36,8 @@ import { type FileSystem, type FsContext, FsError } from "./fs.ts";
 import { HostFs } from "./hostfs/backend.ts";
 import { MountTable } from "./mounts.ts";
 import { Procfs } from "./procfs.ts";
-import { type FsFactory, VfsServer } from "./server.ts";
-import { Tmpfs } from "./tmpfs.ts";
+import { type FsFactory, mountOptions, VfsServer } from "./server.ts";
+import { INODES_MAX, Tmpfs } from "./tmpfs.ts";
 
 /** How often dirty blocks are written back, in ms. */
 export const WRITEBACK_MS = 5000;
@@ -44,6 +45,16 @@ export const WRITEBACK_MS = 5000;
 const WRITEBACK_BLOCKS = 1024;
 /** Default buffer cache size, in MiB. */
 const CACHE_MIB_DEFAULT = 32;
+const MIB = 1024 * 1024;
+
+/** A size with an optional k, m or g suffix (tmpfs's size=). */
+function bytesOf(text: string): number {
+  const m = /^(\d+)([kmg]?)$/i.exec(text);
+  if (!m) throw new FsError(EINVAL, `bad size ${text}`);
+  const unit = { "": 1, k: 1024, m: MIB, g: 1024 * MIB }[m[2].toLowerCase()] ?? 1;
+  return Number(m[1]) * unit;
+}
+
 /** Bytes of the region procfs reads the kernel's tables into. */
 const SYSINFO_BYTES = 256 * 1024;
 
@@ -88,7 +99,7 @@ async function main(ipc: Ipc): Promise<void> {
     return new TextDecoder().decode(bytes);
   };
 
-  const makeFs: FsFactory = async (type, source, readOnly) => {
+  const makeFs: FsFactory = async (type, source, { readOnly, settings }) => {
     switch (type) {
       case "ext2": {
         if (source !== "block" && source !== "/dev/vda") {
@@ -97,8 +108,12 @@ async function main(ipc: Ipc): Promise<void> {
         const io = await connectBlock(ipc, cacheRegion);
         return await mountExt2(cache.device(io), ctx, { readOnly: readOnly || io.readOnly });
       }
-      case "tmpfs":
-        return new Tmpfs(cache, ctx, Math.floor(cacheMiB / 2) * 1024 * 1024);
+      case "tmpfs": {
+        const size = settings.size ? bytesOf(settings.size) : Math.floor(cacheMiB / 2) * MIB;
+        const inodes = settings.nr_inodes ? Number(settings.nr_inodes) : INODES_MAX;
+        if (!(inodes >= 1 && inodes <= INODES_MAX)) throw new FsError(EINVAL, "nr_inodes");
+        return new Tmpfs(cache, ctx, Math.min(size, Math.floor(cacheMiB / 2) * MIB), inodes);
+      }
       case "devtmpfs":
       case "devfs": {
         const devfs = new Devfs(cache, ctx);
@@ -181,11 +196,11 @@ async function mountAll(
     const source = given === "-" ? type : given; // what /proc/mounts shows for a virtual one
     if (i === 0) {
       if (target !== "/") throw new Error("vfs: the first mount must be /");
-      server.attach(await makeFs(type, source, opts === "ro"), source, "/", undefined);
+      server.attach(await makeFs(type, source, mountOptions(opts)), source, "/", undefined);
       continue;
     }
     try {
-      await server.mountAt(await makeFs(type, source, opts === "ro"), source, target);
+      await server.mountAt(await makeFs(type, source, mountOptions(opts)), source, target);
     } catch (e) {
       if (!(e instanceof FsError || e instanceof IpcError)) throw e;
       log(`vfs: ${type} ${source} not mounted on ${target}: ${e.message}`);

@@ -62,8 +62,33 @@ import {
 import type { Mount, MountPoint, MountTable } from "./mounts.ts";
 import { Resolver } from "./namei.ts";
 
+/** Mount options: "ro", and key=value settings (tmpfs's size=, nr_inodes=). */
+export interface MountOptions {
+  readOnly: boolean;
+  settings: Record<string, string>;
+}
+
+/** Parses a comma-separated option list ("ro,size=1m"). */
+export function mountOptions(text: string | undefined, readOnly = false): MountOptions {
+  const settings: Record<string, string> = {};
+  for (const item of (text ?? "").split(",").filter((x) => x !== "")) {
+    if (item === "ro") readOnly = true;
+    else if (item === "rw") readOnly = false;
+    else {
+      const eq = item.indexOf("=");
+      if (eq <= 0) throw new FsError(EINVAL, `bad mount option ${item}`);
+      settings[item.slice(0, eq)] = item.slice(eq + 1);
+    }
+  }
+  return { readOnly, settings };
+}
+
 /** Makes a file system of a type, for mount(2). */
-export type FsFactory = (type: string, source: string, readOnly: boolean) => Promise<FileSystem>;
+export type FsFactory = (
+  type: string,
+  source: string,
+  options: MountOptions,
+) => Promise<FileSystem>;
 
 /** What the server is given. */
 export interface VfsHost {
@@ -569,7 +594,7 @@ export class VfsServer {
   private async mount(r: { base: Node; flags: number; data: Data }): Promise<void> {
     const [target, type, source] = strings(this.staged(r.data), 3);
     const at = await this.mountPoint(r.base, target);
-    const fs = await this.host.makeFs(type, source, (r.flags & 1) !== 0);
+    const fs = await this.host.makeFs(type, source, mountOptions("", (r.flags & 1) !== 0));
     this.attach(fs, source, at.path, at);
   }
 

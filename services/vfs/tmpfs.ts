@@ -4,7 +4,8 @@
  * extents of the cache, with no copy, exactly as ext2's do. Everything is lost at restart or
  * power-off, as with Linux's tmpfs.
  *
- * Limits: `maxBytes` of file data (ENOSPC past it) and INODES_MAX inodes.
+ * Limits: `maxBytes` of file data and `maxInodes` inodes (ENOSPC past either; Linux's
+ * tmpfs options size= and nr_inodes=), at most INODES_MAX.
  */
 
 import {
@@ -39,7 +40,7 @@ import {
   S_IFREG,
 } from "./fs.ts";
 
-/** Most inodes a tmpfs holds. */
+/** Most inodes a tmpfs may be given. */
 export const INODES_MAX = 65536;
 /** Largest file. */
 const FILE_BYTES_MAX = 2 ** 40;
@@ -82,6 +83,7 @@ export class Tmpfs implements FileSystem {
     private readonly cache: BufferCache,
     private readonly ctx: FsContext,
     private readonly maxBytes: number,
+    private readonly maxInodes = INODES_MAX,
   ) {
     this.nodes.set(1, this.newNode(1, S_IFDIR | 0o1777, 0));
     this.nodes.get(1)!.entries = new Map();
@@ -208,7 +210,7 @@ export class Tmpfs implements FileSystem {
     this.checkName(name);
     const d = this.dir(dir);
     if (d.entries.has(name)) throw new FsError(EEXIST);
-    if (this.nodes.size >= INODES_MAX) throw new FsError(ENOSPC, "no free inode");
+    if (this.nodes.size >= this.maxInodes) throw new FsError(ENOSPC, "no free inode");
     const n = this.newNode(this.nextIno++, mode, rdev);
     this.nodes.set(n.ino, n);
     d.entries.set(name, n.ino);
@@ -428,8 +430,8 @@ export class Tmpfs implements FileSystem {
       blocks,
       blocksFree: blocks - this.pagesUsed,
       blocksAvailable: blocks - this.pagesUsed,
-      inodes: INODES_MAX,
-      inodesFree: INODES_MAX - this.nodes.size,
+      inodes: this.maxInodes,
+      inodesFree: this.maxInodes - this.nodes.size,
       magic: TMPFS_MAGIC,
       nameMax: NAME_MAX,
     });
