@@ -203,7 +203,7 @@ async function mountAll(
       await server.mountAt(await makeFs(type, source, mountOptions(opts)), source, target);
     } catch (e) {
       if (!(e instanceof FsError || e instanceof IpcError)) throw e;
-      log(`vfs: ${type} ${source} not mounted on ${target}: ${e.message}`);
+      log(`${type} ${source} not mounted on ${target}: ${e.message}`);
     }
   }
 }

@@ -20,6 +20,8 @@ export interface BootSettings extends Omit<KernelOptions, "devices"> {
   mode?: HartMode;
   /** What the program reads on stdin (then end of file). */
   input?: string | Uint8Array;
+  /** No end of file after the input: a read waits for more (for ever). */
+  keepInputOpen?: boolean;
   /** Where services run (default in-line). */
   isolation?: ServiceSpec["isolation"];
   /** hostfs's root (default "/": the host's files, read-only). */
@@ -50,7 +52,7 @@ export async function bootProgram(argv: string[], settings: BootSettings = {}) {
   const console0 = new BufferTerminal();
   const console1 = new BufferTerminal();
   // Not hangup(): the terminal is not connected to its UART yet, so that would do nothing.
-  console0.feed(settings.input ?? "", { hangup: true });
+  console0.feed(settings.input ?? "", { hangup: !settings.keepInputOpen });
   const log: string[] = [];
   const system = await System.boot({
     mode: settings.mode ?? "inline",
