@@ -60,11 +60,6 @@ export class VfsClient {
     });
   }
 
-  /** Whether the VFS is up (it is started before init). */
-  get ready(): boolean {
-    return this.k.client.serving(VFS_ENDPOINT);
-  }
-
   private hello(payload: Uint8Array, handles: number[]): void {
     this.root = decodePayload(nodeCodec, payload);
     if (handles.length !== 1) throw new Error("the VFS sent no cache region");

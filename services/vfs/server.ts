@@ -611,17 +611,16 @@ export class VfsServer {
   private async mountPoint(base: Node, target: string) {
     const parent = await this.resolver.parent(base, target);
     if (parent.name === "." || parent.name === "..") throw new FsError(EBUSY);
-    let exists = true;
     try {
       const n = await this.resolver.child(parent.dir, parent.name);
       if (!isDir(await this.resolver.attr(n))) throw new FsError(ENOTDIR);
     } catch (e) {
+      // Absent, or hidden from us (hostfs may not look at the host's /dev): a name will do.
       if (!(e instanceof FsError && (e.errno === ENOENT || e.errno === EACCES))) throw e;
-      exists = false;
     }
     const dirParts = await this.resolver.pathOf(parent.dir);
     const path = "/" + [...dirParts, parent.name].join("/");
-    return { dir: parent.dir, name: parent.name, path, exists };
+    return { dir: parent.dir, name: parent.name, path };
   }
 
   /** Adds a mounted file system at `at`. */

@@ -47,8 +47,6 @@ export class Terminal {
   rows: number;
   cols: number;
   readonly readers: PendingRead[] = [];
-  /** Output bytes put on the line so far. */
-  transmitted = 0;
   /** The last transmission (they complete in order: awaiting it awaits them all). */
   private sent: Promise<void> = Promise.resolve();
 
@@ -69,7 +67,6 @@ export class Terminal {
   }
 
   private transmit(bytes: Uint8Array): void {
-    this.transmitted += bytes.length;
     this.sent = this.line.transmit(bytes);
   }
 
