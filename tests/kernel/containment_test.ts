@@ -207,6 +207,7 @@ Deno.test("control path: a kernel bug is -EIO and counted; a short payload is EI
     devices: new Proxy({}, { get: untouched }) as DeviceTable,
     signal: untouched,
     sysinfo: untouched,
+    log: untouched,
   };
   const reply = executeControl(controlHost, svc, control(CTL.REGION_CREATE, 4096));
   assert.equal(reply.label, -EIO);
