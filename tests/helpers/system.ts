@@ -24,6 +24,8 @@ export interface BootSettings extends Omit<KernelOptions, "devices"> {
   keepInputOpen?: boolean;
   /** Where services run (default in-line). */
   isolation?: ServiceSpec["isolation"];
+  /** The console is a person at a terminal: it starts cooked (echo, editing, signals). */
+  interactive?: boolean;
   /** hostfs's root (default "/": the host's files, read-only). */
   hostRoot?: string;
   /** A disk: its ext2 file system is mounted at /mnt unless `mounts` says otherwise. */
@@ -76,6 +78,7 @@ export async function bootProgram(argv: string[], settings: BootSettings = {}) {
         disk: settings.disk !== undefined,
         mounts: settings.mounts ?? hostMounts(settings.disk !== undefined),
         isolation: settings.isolation ?? "inline",
+        interactive: settings.interactive ?? false,
       }),
       ...settings.extraServices ?? [],
     ],
