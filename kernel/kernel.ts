@@ -630,7 +630,7 @@ export class Kernel {
   mustReschedule(h: number, p: Process): boolean {
     if (p.state !== "RUNNING") return true;
     if (this.reschedule[h] || p.group.exiting || p.group.stopped) return true;
-    return ((p.sigPending | p.group.pending) & ~p.sigBlocked) !== 0n;
+    return this.signalPending(p);
   }
 
   /** `p` leaves hart `h` (it blocked, died, or is preempted and re-queued). */
@@ -819,7 +819,16 @@ export class Kernel {
     p.blocking = blocking;
     p.restarting = false;
     this.setBlocked(p, state);
+    // A signal that arrived between the trap and this sleep (on threaded harts the kernel may
+    // have taken it while the call was on its way) ends an interruptible sleep at once, as
+    // Linux checks signal_pending() before sleeping.
+    if (!blocking.uninterruptible && this.signalPending(p)) this.unblock(p, "signal");
     return BLOCKED;
+  }
+
+  /** Whether `p` has a signal pending that it does not block. */
+  signalPending(p: Process): boolean {
+    return ((p.sigPending | p.group.pending) & ~p.sigBlocked) !== 0n;
   }
 
   /** Takes `p` off its hart into a waiting state (it is not on any ready queue). */

@@ -118,8 +118,12 @@ export class LineDiscipline {
         if (t.iflag & IGNCR) continue;
         if (t.iflag & ICRNL) c = 0x0a;
       } else if (c === 0x0a && t.iflag & INLCR) c = 0x0d;
-      if (t.lflag & ISIG && this.signalChar(c, echo)) {
-        flushRaw();
+      if (t.lflag & ISIG && this.signalOf(c) !== 0) {
+        // What came before the signal character is input like any other: flushed with the
+        // rest unless NOFLSH keeps it.
+        if (t.lflag & NOFLSH) flushRaw();
+        else raw = [];
+        this.signalChar(c, echo);
         continue;
       }
       if (this.canonical && this.editChar(c, echo)) continue;
@@ -133,22 +137,34 @@ export class LineDiscipline {
     if (echo.length > 0) this.out(Uint8Array.from(echo));
   }
 
-  /** A typed VINTR/VQUIT/VSUSP: signals the foreground group; true if `c` was one. */
-  private signalChar(c: number, echo: number[]): boolean {
+  /** The signal a typed character sends (VINTR, VQUIT, VSUSP), or 0. */
+  private signalOf(c: number): number {
     const cc = this.termios.cc;
-    const sig = c === cc[VINTR]
-      ? SIGINT
-      : c === cc[VQUIT]
-      ? SIGQUIT
-      : c === cc[VSUSP]
-      ? SIGTSTP
-      : 0;
-    if (sig === 0 || c === 0) return false;
+    if (c === 0) return 0;
+    if (c === cc[VINTR]) return SIGINT;
+    if (c === cc[VQUIT]) return SIGQUIT;
+    return c === cc[VSUSP] ? SIGTSTP : 0;
+  }
+
+  /** A typed VINTR/VQUIT/VSUSP: flushes the input (unless NOFLSH) and signals the foreground. */
+  private signalChar(c: number, echo: number[]): void {
     if (!(this.termios.lflag & NOFLSH)) this.flushInput();
     this.echoChar(c, echo);
     if (this.termios.lflag & ECHO) echo.push(0x0a);
-    if (this.foreground > 0) this.port.signal(this.foreground, sig);
-    return true;
+    if (this.foreground > 0) this.port.signal(this.foreground, this.signalOf(c));
+  }
+
+  /**
+   * New settings (TCSETS). Leaving canonical mode makes the line being edited readable, as
+   * Linux does: typed text is never stranded.
+   */
+  setTermios(t: Termios): void {
+    const wasCanonical = this.canonical;
+    this.termios = t;
+    if (wasCanonical && !this.canonical && this.line.length > 0) {
+      this.push(Uint8Array.from(this.line), false);
+      this.line = [];
+    }
   }
 
   /** Canonical editing characters; true if `c` was one. */

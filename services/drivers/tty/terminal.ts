@@ -184,7 +184,7 @@ export class Terminal {
         const t = decodeTermios(arg);
         if (!t) throw new IpcError(EINVAL, "bad termios");
         if (cmd === TIOC.TCSETSF) this.ldisc.flushInput();
-        this.ldisc.termios = t;
+        this.ldisc.setTermios(t);
         this.serveReaders();
         return new Uint8Array(0);
       }

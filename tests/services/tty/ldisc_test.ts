@@ -469,3 +469,12 @@ Deno.test("ldisc: a read that frees room reports it", () => {
   assert.equal(ldisc.room, 100);
   assert.equal(ldisc.available, INPUT_MAX - 100);
 });
+
+Deno.test("ldisc: leaving canonical mode makes the line being typed readable", () => {
+  const { ldisc, type, read } = setup(cookedTermios());
+  type("ab");
+  assert.equal(read(), undefined, "an unfinished line waits in canonical mode");
+  ldisc.setTermios({ ...ldisc.termios, lflag: ldisc.termios.lflag & ~ICANON });
+  assert.equal(ldisc.available, 2);
+  assert.equal(read(10), "ab");
+});
