@@ -7,7 +7,7 @@ import { EINTR, EINVAL, ESRCH, SyscallError } from "../errno.ts";
 import type { Kernel, SyscallResult } from "../kernel.ts";
 import type { Process, ThreadGroup } from "../proc.ts";
 import { sendSignal, shieldsInit, sigreturn } from "../signal_delivery.ts";
-import { NSIG, SI_USER, SIG_DFL, sigbit, SIGKILL, SIGSTOP, UNBLOCKABLE } from "../signals.ts";
+import { NSIG, SI_USER, sigbit, SIGKILL, SIGSTOP, UNBLOCKABLE } from "../signals.ts";
 import type { SyscallArgs } from "./numbers.ts";
 
 const SIGSET_SIZE = 8;
