@@ -5,6 +5,7 @@
  * and init running a program, as `deno task rv32` does.
  */
 
+import { isAbsolute, relative } from "node:path/posix";
 import { BufferTerminal } from "../../machine/backends/buffer_terminal.ts";
 import { HostWallClock } from "../../machine/backends/wall_clock.ts";
 import type { BlockBackend } from "../../machine/block_device.ts";
@@ -32,7 +33,7 @@ export interface BootSettings extends Omit<KernelOptions, "devices"> {
   disk?: BlockBackend;
   /** What the VFS mounts (default: the runner's). */
   mounts?: string[];
-  /** The working directory (default: the test's). */
+  /** The working directory (default: the test's, as seen inside hostRoot; / if outside it). */
   cwd?: string;
   envp?: string[];
   /** Services to start after the system's own (a test's fixtures, echo). */
@@ -85,10 +86,20 @@ export async function bootProgram(argv: string[], settings: BootSettings = {}) {
     init: Deno.readFileSync(INIT),
     args: argv,
     envp: settings.envp ?? ["LANG=C"],
-    cwd: settings.cwd ?? Deno.cwd(),
+    cwd: settings.cwd ?? defaultCwd(settings.hostRoot ?? "/"),
     stderrTerminal: 1,
   });
   return { system, console0, console1, log };
+}
+
+/**
+ * The test's working directory as the system sees it through hostfs rooted at `hostRoot`; "/"
+ * when it is outside that root (as `deno task rv32 --root` starts programs).
+ */
+function defaultCwd(hostRoot: string): string {
+  const root = Deno.realPathSync(hostRoot);
+  const rel = relative(root, Deno.realPathSync(Deno.cwd()));
+  return rel.startsWith("..") || isAbsolute(rel) ? "/" : `/${rel}`;
 }
 
 /** Runs `argv` to the end on a fresh system. */
