@@ -130,7 +130,10 @@ export class Machine {
   readonly window = new SharedWindow(SHARED_BASE, SHARED_WINDOW_SIZE);
   /** The devices fitted, by name (uart0, uart1, block0, rtc0). */
   readonly devices = new Map<string, FittedDevice>();
-  /** Called when a device raises its interrupt line (the kernel wakes an idle hart loop). */
+  /**
+   * Called when a device interrupt may be claimable: a line went high, or a pending source was
+   * enabled again (the kernel claims it).
+   */
   onDeviceInterrupt: () => void = () => {};
   /** Bumped by every change to the set of shared banks. */
   bankVersion = 0;

@@ -188,8 +188,14 @@ export class DeviceTable {
     for (let ctx = 0; ctx < plic.contexts; ctx++) plic.setEnabled(ctx, src, false);
   }
 
+  /**
+   * Enables the source again. A device that raised its line while the source was masked (a
+   * completion that came while its driver was busy) left it pending, and nothing raises the
+   * line anew: the kernel is told, as when a line goes high, so that it claims it.
+   */
   private unmask(src: number): void {
     const plic = this.machine.plic;
     for (let ctx = 0; ctx < plic.contexts; ctx++) plic.setEnabled(ctx, src, true);
+    if (plic.isPending(src)) this.machine.onDeviceInterrupt();
   }
 }
