@@ -68,7 +68,20 @@ export class Waiter {
 
   /** Ends the wait (once): by a change, a timeout, or whoever knows better (a close). */
   settle(result: WaitResult): void {
-    if (this.settled) return;
+    if (this.drop()) this.resolve(result);
+  }
+
+  /**
+   * Ends the wait without settling its promise: whoever awaits it never runs again, and it
+   * keeps nothing alive (the code of a stopped in-line service, as a terminated worker's).
+   */
+  abandon(): void {
+    this.drop();
+  }
+
+  /** Takes the wait off this thread's list and timer; false if it had ended already. */
+  private drop(): boolean {
+    if (this.settled) return false;
     this.settled = true;
     const i = waiters.indexOf(this);
     if (i >= 0) waiters.splice(i, 1);
@@ -76,7 +89,7 @@ export class Waiter {
       this.armed = false;
       if (--armedCount === 0) lingerThenDropTimer();
     }
-    this.resolve(result);
+    return true;
   }
 }
 
@@ -137,9 +150,28 @@ export function startWait(
 }
 
 /**
- * Resolves once `words[index]` leaves `value` ("changed", possibly spuriously) or after
- * `timeoutMs` ("timeout"), spinning first if `spin`. The guard, if given, is watched too.
+ * A wait until `words[index]` leaves `value` ("changed", possibly spuriously) or `timeoutMs`
+ * passes ("timeout"), spinning first if `spin` (settled already when the spin saw the change).
+ * The guard, if given, is watched too.
  */
+export function spinThenWait(
+  words: Int32Array,
+  index: number,
+  value: number,
+  timeoutMs: number,
+  spin: boolean,
+  guard = -1,
+  guardValue = 0,
+): Waiter {
+  if (spin) {
+    const now = performance.now();
+    spinUntil(words, index, value, guard, guardValue, now + Math.min(SPIN_MS, timeoutMs));
+    if (timeoutMs !== Infinity) timeoutMs -= performance.now() - now;
+  }
+  return startWait(words, index, value, timeoutMs, spin, guard, guardValue);
+}
+
+/** `spinThenWait`'s outcome, as a promise. */
 export function waitChange(
   words: Int32Array,
   index: number,
@@ -149,14 +181,7 @@ export function waitChange(
   guard = -1,
   guardValue = 0,
 ): Promise<WaitResult> {
-  if (spin) {
-    const now = performance.now();
-    if (spinUntil(words, index, value, guard, guardValue, now + Math.min(SPIN_MS, timeoutMs))) {
-      return Promise.resolve("changed");
-    }
-    if (timeoutMs !== Infinity) timeoutMs -= performance.now() - now;
-  }
-  return startWait(words, index, value, timeoutMs, spin, guard, guardValue).promise;
+  return spinThenWait(words, index, value, timeoutMs, spin, guard, guardValue).promise;
 }
 
 /**

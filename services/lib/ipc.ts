@@ -40,9 +40,9 @@ import type { ServiceConfig } from "../../abi/service.ts";
 import {
   ringDoorbell,
   SPIN_MS,
+  spinThenWait,
   spinUntil,
   startWait,
-  waitChange,
   type Waiter,
 } from "../../abi/wait.ts";
 
@@ -98,12 +98,30 @@ export class Ipc {
   private readonly servers = new Set<Server>();
   private stopped = false;
 
+  /** Waits on notifications and barriers in progress (abandoned when the service stops). */
+  private readonly sleeps = new Set<Waiter>();
+
   constructor(readonly transport: Transport) {
     this.spin = !transport.inline;
     transport.onStop(() => {
       this.stopped = true;
       for (const s of this.servers) s.close();
+      for (const w of this.sleeps) w.abandon();
+      this.sleeps.clear();
     });
+  }
+
+  /**
+   * Resolves once `words[index]` leaves `value` (possibly spuriously) or after `timeoutMs`.
+   * Once the service has stopped it never resolves: the waiting code stops, as a terminated
+   * worker's does, and keeps nothing of the thread alive (an in-line service's).
+   */
+  waitWord(words: Int32Array, index: number, value: number, timeoutMs: number): Promise<unknown> {
+    if (this.stopped) return new Promise(() => {});
+    const w = spinThenWait(words, index, value, timeoutMs, this.spin);
+    if (w.settled) return w.promise;
+    this.sleeps.add(w);
+    return w.promise.finally(() => this.sleeps.delete(w));
   }
 
   /** This service's party id. */
@@ -244,7 +262,7 @@ export class Ipc {
       (a): a is Extract<Attachment, { type: "notification" }> =>
         a.type === "notification" && a.handle === handle,
     );
-    return new Notification(handle, new Int32Array(a.buffer), this.spin);
+    return new Notification(handle, new Int32Array(a.buffer), this);
   }
 
   async createBarrier(parties: number): Promise<Barrier> {
@@ -262,7 +280,7 @@ export class Ipc {
       (a): a is Extract<Attachment, { type: "barrier" }> =>
         a.type === "barrier" && a.handle === handle,
     );
-    return new Barrier(handle, a.parties, new Int32Array(a.buffer), this.spin);
+    return new Barrier(handle, a.parties, new Int32Array(a.buffer), this);
   }
 }
 
@@ -715,7 +733,7 @@ export class Notification {
   constructor(
     readonly handle: number,
     private readonly word: Int32Array,
-    private readonly spin: boolean,
+    private readonly ipc: Ipc,
   ) {}
 
   signal(bits: number): void {
@@ -730,7 +748,7 @@ export class Notification {
       if (bits !== 0) return bits;
       const left = end === Infinity ? Infinity : end - performance.now();
       if (left <= 0) throw new IpcError(ETIMEDOUT, "no notification");
-      await waitChange(this.word, 0, 0, left, this.spin);
+      await this.ipc.waitWord(this.word, 0, 0, left);
     }
   }
 }
@@ -741,7 +759,7 @@ export class Barrier {
     readonly handle: number,
     readonly parties: number,
     private readonly words: Int32Array,
-    private readonly spin: boolean,
+    private readonly ipc: Ipc,
   ) {}
 
   /** Waits until all parties have arrived; true for the one arrival that completed the round. */
@@ -749,7 +767,7 @@ export class Barrier {
     const { round, last } = barrierArrive(this.words, this.parties);
     if (last) return true;
     while (Atomics.load(this.words, BARRIER.ROUND) === round) {
-      await waitChange(this.words, BARRIER.ROUND, round, Infinity, this.spin);
+      await this.ipc.waitWord(this.words, BARRIER.ROUND, round, Infinity);
     }
     return false;
   }
