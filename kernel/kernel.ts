@@ -240,6 +240,9 @@ export class Kernel {
       sleepOn: (p, q) => this.block(p, "BLOCKED", [q]),
       wake: (p) => this.unblock(p, "woken"),
       wakeQueue: (q) => this.wake(q),
+      callEnded: () => {
+        if (this.mode === "inline") this.wakeHart(0);
+      },
       kernelBug: (what, e) => this.kernelBug(what, e),
     });
     this.vfs = new VfsClient(this);

@@ -74,6 +74,11 @@ export interface ClientHost {
   wake(p: Process): void;
   /** Wakes the processes sleeping on `q`. */
   wakeQueue(q: Queue): void;
+  /**
+   * A call ended without waking a process (the kernel's own, or one a killed process left):
+   * whoever waits for the calls in flight to end (the in-line hart loop) looks again.
+   */
+  callEnded(): void;
   /** Counts and logs a kernel bug. */
   kernelBug(what: string, e: unknown): void;
 }
@@ -544,11 +549,13 @@ export class KernelClient {
   private complete(call: KernelCall, reply: Message | undefined, errno: number): void {
     if (call.settle) {
       call.settle(reply, errno);
+      this.host.callEnded();
       return;
     }
     const p = call.process;
     if (!p) {
       this.orphaned(call, reply);
+      this.host.callEnded();
       return;
     }
     call.reply = reply;

@@ -41,7 +41,6 @@ import {
   TIMEOUT_INFINITE,
 } from "../../abi/ipc.ts";
 import { takeBits } from "../../abi/sync.ts";
-import { watchWord } from "../../abi/wait.ts";
 import type { Kernel, SyscallResult } from "../kernel.ts";
 import type { Process } from "../proc.ts";
 import { boundedDeadline, type WaitQueue } from "../wait.ts";
@@ -107,17 +106,7 @@ function sleep(
   watch?: { words: Int32Array; index: number; value: number },
 ): SyscallResult {
   if (p.restarting && p.wakeReason === "timeout") throw new SyscallError(ETIMEDOUT);
-  const result: SyscallResult = k.block(p, "BLOCKED", [queue], until);
-  if (watch) {
-    const stopWatching = watchWord(watch.words, watch.index, watch.value, () => k.wake(queue));
-    const blocking = p.blocking!;
-    const stopSleeping = blocking.cancel;
-    blocking.cancel = () => {
-      stopSleeping();
-      stopWatching();
-    };
-  }
-  return result;
+  return k.block(p, "BLOCKED", [queue], until, { watch });
 }
 
 export function sysIpcRegister(k: Kernel, p: Process, a: SyscallArgs): number {
