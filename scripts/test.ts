@@ -7,7 +7,8 @@
  *
  * Every test is bounded: Deno prints a test's name when it starts and its result when it ends,
  * so when nothing is printed for TEST_BOUND_MS (env DENIX_TEST_BOUND_MS) a test is stuck (an
- * await that never settles). The run is then killed and reported as failed, naming that test
+ * await that never settles) — Deno's notes that a test "has been running for over" a while do
+ * not count. The run is then killed and reported as failed, naming that test
  * and counting the results printed so far, rather than hanging CI. The slowest test takes
  * about 12 s on a 2-core VM.
  */
@@ -17,6 +18,8 @@ import { ensureDebianPackages } from "./deps.ts";
 await ensureDebianPackages();
 
 const TEST_BOUND_MS = Number(Deno.env.get("DENIX_TEST_BOUND_MS") ?? 120_000);
+/** The note Deno prints about a slow test, which must not count as progress. */
+const RUNNING_FOR_OVER = /^.*has been running for over.*$/gm;
 
 const args = Deno.args.length > 0 ? Deno.args : ["tests/"];
 const child = new Deno.Command(Deno.execPath(), {
@@ -34,10 +37,14 @@ let stuck = false;
 const decoder = new TextDecoder();
 let watchdog = setTimeout(kill, TEST_BOUND_MS);
 for await (const chunk of child.stdout) {
-  clearTimeout(watchdog);
-  watchdog = setTimeout(kill, TEST_BOUND_MS);
   await Deno.stdout.write(chunk);
-  pending += decoder.decode(chunk, { stream: true });
+  const text = decoder.decode(chunk, { stream: true });
+  // Deno's own "… has been running for over …" notes are not progress.
+  if (stripAnsi(text).replace(RUNNING_FOR_OVER, "").trim() !== "") {
+    clearTimeout(watchdog);
+    watchdog = setTimeout(kill, TEST_BOUND_MS);
+  }
+  pending += text;
   const lines = pending.split("\n");
   pending = lines.pop()!;
   for (const raw of lines) {
