@@ -53,6 +53,8 @@ export interface BlockCache {
   setBlockSize(bytes: number): Promise<void>;
   /** Block `block`, read from the disk unless cached (EIO past the end or on a disk error). */
   read(block: number): Promise<Buf>;
+  /** Reads the uncached blocks among `blocks` concurrently (a hint: errors wait for `read`). */
+  prefetch(blocks: number[]): Promise<void>;
   /** Block `block` filled with zeros, not read: for a block about to be written whole. */
   zero(block: number): Promise<Buf>;
   /** Announces a change to `buf` (call before writing into `buf.data`): it becomes dirty. */
@@ -265,22 +267,35 @@ export class BufferCache {
     return out.sort((a, b) => this.blockOf(a) - this.blockOf(b));
   }
 
-  /** Writes back up to `max` dirty blocks, oldest first (the periodic flusher). */
+  /**
+   * Writes back up to `max` dirty blocks, oldest first (the periodic flusher), IO_DEPTH at a
+   * time. A block that fails stays dirty; the next fsync reports it.
+   */
   async writeback(max: number): Promise<number> {
-    let done = 0;
-    for (const slot of [...this.lru]) {
-      if (done >= max) break;
+    const dirty: { slot: number; use: SlotUse & { kind: "block" } }[] = [];
+    for (const slot of this.lru) {
+      if (dirty.length >= max) break;
       const use = this.uses[slot];
-      if (use.kind !== "block" || !use.dirty) continue;
-      try {
-        await use.cache.writeSlot(slot, use.block);
-        done++;
-      } catch {
-        // kept dirty; the next fsync reports it
-      }
+      if (use.kind === "block" && use.dirty) dirty.push({ slot, use });
     }
-    return done;
+    const results = await inBatches(dirty, ({ slot, use }) => use.cache.writeSlot(slot, use.block));
+    return results.filter((r) => r.status === "fulfilled").length;
   }
+}
+
+/** Disk requests a flush, writeback or prefetch keeps in flight at once. */
+export const IO_DEPTH = 16;
+
+/** Runs `work` on every item, at most IO_DEPTH at a time, and settles them all. */
+async function inBatches<T>(
+  items: readonly T[],
+  work: (item: T) => Promise<void>,
+): Promise<PromiseSettledResult<void>[]> {
+  const results: PromiseSettledResult<void>[] = [];
+  for (let i = 0; i < items.length; i += IO_DEPTH) {
+    results.push(...await Promise.allSettled(items.slice(i, i + IO_DEPTH).map(work)));
+  }
+  return results;
 }
 
 /** The cached blocks of one device. */
@@ -334,6 +349,34 @@ export class DeviceCache implements BlockCache {
       throw new FsError(EIO, `reading block ${block}: ${e instanceof Error ? e.message : e}`);
     }
     return this.buf(block, slot);
+  }
+
+  /**
+   * Reads the blocks given that are not cached, IO_DEPTH at a time, so that a file system
+   * reading a range waits for one round of disk requests instead of one per block. Errors are
+   * left for `read` to meet and report.
+   */
+  async prefetch(blocks: number[]): Promise<void> {
+    const wanted = [...new Set(blocks)].filter((b) =>
+      Number.isInteger(b) && b > 0 && (b + 1) * this.blockSize <= this.deviceBytes &&
+      !this.blocks.has(b)
+    );
+    if (wanted.length < 2) return;
+    const taken: { block: number; slot: number }[] = [];
+    for (const block of wanted) {
+      const slot = await this.cache.take({ kind: "block", cache: this, block, dirty: false });
+      this.blocks.set(block, slot);
+      taken.push({ block, slot });
+    }
+    const spb = this.blockSize / 512;
+    const results = await inBatches(
+      taken,
+      ({ block, slot }) => this.io.read(block * spb, spb, this.cache.offset(slot)),
+    );
+    results.forEach((r, i) => {
+      if (r.status === "rejected") this.cache.release(taken[i].slot);
+      else this.cache.stats.misses++;
+    });
   }
 
   async zero(block: number): Promise<Buf> {
@@ -393,15 +436,12 @@ export class DeviceCache implements BlockCache {
     const slots = this.cache.dirtySlots(this).filter((s) =>
       wanted === undefined || wanted.has(this.cache.blockOf(s))
     );
-    let failed: unknown;
-    for (const slot of slots) {
-      try {
-        await this.writeSlot(slot, this.cache.blockOf(slot));
-      } catch (e) {
-        failed ??= e;
-      }
-    }
-    if (failed) throw failed;
+    const results = await inBatches(
+      slots,
+      (slot) => this.writeSlot(slot, this.cache.blockOf(slot)),
+    );
+    const failed = results.find((r) => r.status === "rejected");
+    if (failed) throw failed.reason;
     if (slots.length > 0 || blocks === undefined) {
       try {
         await this.io.flush();

@@ -64,11 +64,15 @@ export class FileData {
   async read(inode: Inode, offset: number, length: number): Promise<ReadResult> {
     const bs = this.vol.geo.blockSize;
     const end = Math.min(inode.size, offset + length);
+    const first = Math.floor(offset / bs);
+    const blocks: number[] = [];
+    for (let l = first; l * bs < end; l++) blocks.push(await this.bmap.lookup(inode, l));
+    await this.vol.cache.prefetch(blocks);
     const pieces: ReadResult["pieces"] = [];
     for (let pos = offset; pos < end;) {
       const at = pos % bs;
       const n = Math.min(bs - at, end - pos);
-      const block = await this.bmap.lookup(inode, Math.floor(pos / bs));
+      const block = blocks[Math.floor(pos / bs) - first];
       const last = pieces.at(-1);
       if (block !== 0) {
         pieces.push((await this.vol.cache.read(block)).data.subarray(at, at + n));
