@@ -8,12 +8,13 @@
 
 import { ensureDebianPackages } from "./deps.ts";
 import { cpuBench } from "./bench/cpu.ts";
+import { fsBench } from "./bench/fs.ts";
 import { fuzzBench } from "./bench/fuzz.ts";
 import { ipcBench } from "./bench/ipc.ts";
 import { kernelBench } from "./bench/kernel.ts";
 import type { Bench, BenchResult } from "./bench/types.ts";
 
-const BENCHES: Bench[] = [cpuBench, kernelBench, ipcBench, fuzzBench];
+const BENCHES: Bench[] = [cpuBench, kernelBench, ipcBench, fsBench, fuzzBench];
 
 function parse(args: string[]) {
   const filters: string[] = [];
