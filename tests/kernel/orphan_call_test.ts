@@ -57,8 +57,7 @@ function program(): Uint8Array {
 
 for (const mode of ["inline", "threads"] as const) {
   Deno.test(`a service call a killed process left in flight does not stop the system (${mode})`, async () => {
-    // Not under /tmp: the VFS mounts a tmpfs there.
-    const dir = await Deno.makeTempDir({ dir: Deno.cwd(), prefix: ".orphan-" });
+    const dir = await Deno.makeTempDir({ prefix: "denix-orphan-" }); // hostfs's root
     try {
       await Deno.writeFile(`${dir}/prog.elf`, program(), { mode: 0o755 });
       const r = await runProgram(["/prog.elf"], { mode, hostRoot: dir, cwd: "/" });
