@@ -23,8 +23,8 @@
  *   cancelled wait (settled early) drops out at once, so it keeps no thread alive.
  *
  * `watchWord` is the kernel's form (a callback, cancellable: how it notices what a worker or an
- * in-line service wrote into a ring, a doorbell, a hart's wake word); `waitChange` the
- * services' (a promise). A wait may also watch a guard word (a ring's state): it settles when
+ * in-line service wrote into a ring, a doorbell, a hart's wake word); `spinThenWait` the
+ * services' (a Waiter, whose promise they await). A wait may also watch a guard word (a ring's state): it settles when
  * either word changes. Arming is "arm, then check", so a change made by another thread between
  * a caller's check and the arming is never missed. Waits may settle spuriously: callers
  * re-check.
@@ -169,19 +169,6 @@ export function spinThenWait(
     if (timeoutMs !== Infinity) timeoutMs -= performance.now() - now;
   }
   return startWait(words, index, value, timeoutMs, spin, guard, guardValue);
-}
-
-/** `spinThenWait`'s outcome, as a promise. */
-export function waitChange(
-  words: Int32Array,
-  index: number,
-  value: number,
-  timeoutMs: number,
-  spin: boolean,
-  guard = -1,
-  guardValue = 0,
-): Promise<WaitResult> {
-  return spinThenWait(words, index, value, timeoutMs, spin, guard, guardValue).promise;
 }
 
 /**

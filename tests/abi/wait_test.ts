@@ -1,11 +1,12 @@
 /**
  * abi/wait.ts: waiting for a shared word without blocking the thread — changes from another
  * thread and from this one (a local wake) end a wait; a cancelled wait never calls back and
- * ends at once, or it would keep its thread alive; timeouts.
+ * ends at once, or it would keep its thread alive; an abandoned one never settles and keeps
+ * nothing alive; timeouts.
  */
 
 import assert from "node:assert/strict";
-import { ringDoorbell, startWait, waitChange, watchWord } from "../../abi/wait.ts";
+import { ringDoorbell, spinThenWait, startWait, watchWord } from "../../abi/wait.ts";
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -58,15 +59,29 @@ Deno.test("watch: a thread whose watches are cancelled can end", async () => {
   assert.equal(status, 0);
 });
 
+Deno.test("wait: an abandoned wait never settles, and its thread can end", async () => {
+  const wait = new URL("../../abi/wait.ts", import.meta.url).href;
+  const code = `import { startWait } from "${wait}";
+    const words = new Int32Array(new SharedArrayBuffer(4));
+    const w = startWait(words, 0, 0, Infinity, true);
+    w.promise.then(() => Deno.exit(3));
+    setTimeout(() => { w.abandon(); Atomics.store(words, 0, 1); Atomics.notify(words, 0); }, 10);`;
+  const { code: status } = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", code],
+    signal: AbortSignal.timeout(60_000), // a wait left pending would keep it alive for ever
+  }).output();
+  assert.equal(status, 0);
+});
+
 Deno.test("wait: a timeout ends a wait, settling it early ends it at once, a change ends it", async () => {
   const words = new Int32Array(new SharedArrayBuffer(4));
-  assert.equal(await waitChange(words, 0, 0, 5, false), "timeout");
+  assert.equal(await spinThenWait(words, 0, 0, 5, false).promise, "timeout");
   const w = startWait(words, 0, 0, Infinity, true);
   await tick();
   w.settle("timeout");
   assert.equal(await w.promise, "timeout");
   Atomics.store(words, 0, 2);
-  assert.equal(await waitChange(words, 0, 0, Infinity, false), "changed");
+  assert.equal(await spinThenWait(words, 0, 0, Infinity, false).promise, "changed");
 });
 
 Deno.test("wait: a doorbell rung on this thread wakes this thread's watch without a notify", async () => {

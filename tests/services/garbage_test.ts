@@ -13,7 +13,7 @@ import { Channel, type Ring } from "../../abi/ring.ts";
 import type { ServiceBoot, ToService } from "../../abi/service.ts";
 import type { WorkerLike } from "../../machine/workers.ts";
 import { Writer } from "../../services/lib/schema.ts";
-import { waitChange } from "../../abi/wait.ts";
+import { spinThenWait } from "../../abi/wait.ts";
 import { Test, TEST_SERVER } from "./fixtures/protocol.ts";
 import { SERVER_MODULE, TestSystem } from "./system.ts";
 import { embedded } from "../../services/lib/service.ts";
@@ -40,7 +40,9 @@ async function collect(ring: Ring, count: number): Promise<Message[]> {
   while (got.length < count && performance.now() < end) {
     const seen = ring.tail;
     for (let m = ring.pop(); m; m = ring.pop()) got.push(m);
-    if (got.length < count) await waitChange(ring.words, ring.tailIndex, seen, 100, false);
+    if (got.length < count) {
+      await spinThenWait(ring.words, ring.tailIndex, seen, 100, false).promise;
+    }
   }
   return got;
 }
