@@ -19,7 +19,11 @@ const into = struct({ at: u32, room: u32 });
 export const HOSTFS = {
   /** The VFS's cache region comes as handle 0 (WRITE); the reply is the root inode. */
   hello: { label: 1, request: empty, reply: u32 },
-  lookup: { label: 2, request: struct({ dir: u32, name: string(255) }), reply: attr },
+  /**
+   * The entry of directory `dir` whose name (UTF-8, at most 255 bytes: more than a message
+   * holds) the VFS wrote into its region at `at`.
+   */
+  lookup: { label: 2, request: struct({ dir: u32, at: u32, length: u16 }), reply: attr },
   getattr: { label: 3, request: u32, reply: attr },
   /**
    * Writes directory entries from `cookie` on into the region, each as u32 ino, u8 type,

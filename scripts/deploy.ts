@@ -32,7 +32,7 @@ export function hostMounts(disk: boolean): string[] {
     "hostfs / /",
     "devtmpfs - /dev",
     "proc - /proc",
-    "tmpfs - /tmp",
+    "tmpfs - /tmp union", // the host's /tmp shows through: a program may live there
     ...(disk ? ["ext2 block /mnt"] : []),
   ];
 }

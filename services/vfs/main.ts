@@ -200,7 +200,8 @@ async function mountAll(
       continue;
     }
     try {
-      await server.mountAt(await makeFs(type, source, mountOptions(opts)), source, target);
+      const options = mountOptions(opts);
+      await server.mountAt(await makeFs(type, source, options), source, target, options.union);
     } catch (e) {
       if (!(e instanceof FsError || e instanceof IpcError)) throw e;
       log(`${type} ${source} not mounted on ${target}: ${e.message}`);

@@ -5,6 +5,10 @@
  * can be mounted where its parent has no such directory — /dev and /proc over the host's files,
  * which hostfs may not even look at. Ids are given in mount order from 1, so a VFS that mounts
  * the same table again after a restart gives every node the same name it had.
+ *
+ * A union mount (Plan 9's `bind -a`) lets the directory it covers show through its root: a
+ * name its own file system lacks is looked up there (namei.ts), and a listing shows both. That
+ * is how the tmpfs on /tmp leaves a host directory under /tmp reachable.
  */
 
 import { EBUSY, EINVAL } from "../../abi/errno.ts";
@@ -24,6 +28,8 @@ export interface Mount {
   readOnly: boolean;
   /** Where it sits: a directory of the parent and a name in it (undefined for the root). */
   at: MountPoint | undefined;
+  /** The directory it covers shows through its root. */
+  union: boolean;
 }
 
 /** A name in a directory. */
@@ -61,7 +67,13 @@ export class MountTable {
   }
 
   /** Adds a mount at `at` (undefined: the root, which must come first). */
-  add(fs: FileSystem, source: string, path: string, at: MountPoint | undefined): Mount {
+  add(
+    fs: FileSystem,
+    source: string,
+    path: string,
+    at: MountPoint | undefined,
+    union = false,
+  ): Mount {
     if (this.mounts.size >= MOUNTS_MAX) throw new FsError(EINVAL, "too many mounts");
     if ((at === undefined) !== (this.mounts.size === 0)) {
       throw new FsError(EINVAL, "the root is mounted first, and only once");
@@ -69,7 +81,7 @@ export class MountTable {
     if (at && this.covered.has(key(at.dir, at.name))) {
       throw new FsError(EBUSY, "already mounted on");
     }
-    const m: Mount = { id: this.nextId++, fs, source, path, readOnly: fs.readOnly, at };
+    const m: Mount = { id: this.nextId++, fs, source, path, readOnly: fs.readOnly, at, union };
     this.mounts.set(m.id, m);
     if (at) this.covered.set(key(at.dir, at.name), m);
     return m;
@@ -97,7 +109,11 @@ export class MountTable {
   /** /proc/mounts. */
   text(): string {
     return this.all()
-      .map((m) => `${m.source} ${m.path} ${m.fs.type} ${m.readOnly ? "ro" : "rw"} 0 0`)
+      .map((m) =>
+        `${m.source} ${m.path} ${m.fs.type} ${m.readOnly ? "ro" : "rw"}${
+          m.union ? ",union" : ""
+        } 0 0`
+      )
       .join("\n") + "\n";
   }
 }

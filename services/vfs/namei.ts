@@ -12,9 +12,12 @@
  *   must be a directory (ENOTDIR), and so must the last one if the path ends with "/".
  * - The walk keeps the canonical path of where it is (no ".", "..", or links), which realpath
  *   and chdir report.
+ * - In the root of a union mount, a name its file system lacks is looked up in the directory the
+ *   mount covers; what is found there keeps its own mount, so ".." from it leads back through
+ *   the covered file system.
  */
 
-import { EEXIST, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR } from "../../abi/errno.ts";
+import { EACCES, EEXIST, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR } from "../../abi/errno.ts";
 import type { Node } from "../../abi/vfs.ts";
 import { type Attr, FsError, NAME_MAX, S_IFDIR, S_IFLNK, S_IFMT } from "./fs.ts";
 import type { MountTable } from "./mounts.ts";
@@ -57,7 +60,57 @@ export class Resolver {
   async child(dir: Node, name: string): Promise<Node> {
     const m = this.mounts.over(dir, name);
     if (m) return { mount: m.id, ino: m.fs.root() };
-    return { mount: dir.mount, ino: await this.mounts.get(dir.mount).fs.lookup(dir.ino, name) };
+    return await this.entry(dir, name);
+  }
+
+  /** `name` in `dir`'s file system or, in a union mount's root, in the directory below. */
+  private async entry(dir: Node, name: string): Promise<Node> {
+    try {
+      return { mount: dir.mount, ino: await this.mounts.get(dir.mount).fs.lookup(dir.ino, name) };
+    } catch (e) {
+      const absent = e instanceof FsError && e.errno === ENOENT && name !== "." && name !== "..";
+      const below = absent ? await this.below(dir) : undefined;
+      if (!below) throw e;
+      return await this.child(below, name);
+    }
+  }
+
+  /**
+   * The directory that shows through `dir`: the one a union mount covers, when `dir` is that
+   * mount's root (undefined for any other directory, or when the mount covers no directory).
+   */
+  async below(dir: Node): Promise<Node | undefined> {
+    const m = this.mounts.get(dir.mount);
+    if (!m.union || !m.at || dir.ino !== m.fs.root()) return undefined;
+    try {
+      const n = await this.entry(m.at.dir, m.at.name);
+      return isDir(await this.attr(n)) ? n : undefined;
+    } catch (e) {
+      if (e instanceof FsError && (e.errno === ENOENT || e.errno === EACCES)) return undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * Whether `name` in `dir` is found only below a union mount: it belongs to the covered
+   * directory, which the mount's file system cannot change (EROFS for removing or replacing it).
+   */
+  async onlyBelow(dir: Node, name: string): Promise<boolean> {
+    const below = await this.below(dir);
+    if (!below) return false;
+    try {
+      await this.mounts.get(dir.mount).fs.lookup(dir.ino, name);
+      return false;
+    } catch (e) {
+      if (!(e instanceof FsError && e.errno === ENOENT)) throw e;
+    }
+    try {
+      await this.child(below, name);
+      return true;
+    } catch (e) {
+      if (e instanceof FsError && e.errno === ENOENT) return false;
+      throw e;
+    }
   }
 
   /** The parent directory of directory `n`. */

@@ -50,6 +50,8 @@ import type { BufferCache } from "./cache.ts";
 import {
   type Attr,
   type AttrChange,
+  type DirEntry,
+  type DirPage,
   type FileSystem,
   type FsContext,
   FsError,
@@ -62,25 +64,34 @@ import {
 import type { Mount, MountPoint, MountTable } from "./mounts.ts";
 import { Resolver } from "./namei.ts";
 
-/** Mount options: "ro", and key=value settings (tmpfs's size=, nr_inodes=). */
+/** Cookies of a union mount's listing from here on are the directory below's (plus this). */
+const BELOW_COOKIE = 2 ** 31;
+
+/**
+ * Mount options: "ro", "union" (the covered directory shows through: mounts.ts), and key=value
+ * settings (tmpfs's size=, nr_inodes=).
+ */
 export interface MountOptions {
   readOnly: boolean;
+  union: boolean;
   settings: Record<string, string>;
 }
 
 /** Parses a comma-separated option list ("ro,size=1m"). */
 export function mountOptions(text: string | undefined, readOnly = false): MountOptions {
   const settings: Record<string, string> = {};
+  let union = false;
   for (const item of (text ?? "").split(",").filter((x) => x !== "")) {
     if (item === "ro") readOnly = true;
     else if (item === "rw") readOnly = false;
+    else if (item === "union") union = true;
     else {
       const eq = item.indexOf("=");
       if (eq <= 0) throw new FsError(EINVAL, `bad mount option ${item}`);
       settings[item.slice(0, eq)] = item.slice(eq + 1);
     }
   }
-  return { readOnly, settings };
+  return { readOnly, union, settings };
 }
 
 /** Makes a file system of a type, for mount(2). */
@@ -315,14 +326,14 @@ export class VfsServer {
 
   private async openOrCreate(base: Node, path: string, flags: number, mode: number) {
     const parent = await this.resolver.parent(base, path);
-    const fs = this.fs(parent.dir);
-    let ino: number | undefined;
+    let exists = true;
     try {
-      ino = await fs.lookup(parent.dir.ino, parent.name);
+      await this.resolver.child(parent.dir, parent.name);
     } catch (e) {
       if (!(e instanceof FsError && e.errno === ENOENT)) throw e;
+      exists = false;
     }
-    if (ino !== undefined) {
+    if (exists) {
       if (flags & OPEN.EXCLUSIVE) throw new FsError(EEXIST);
       return await this.lookup(base, path, flags);
     }
@@ -451,10 +462,9 @@ export class VfsServer {
   private async readdir(
     r: { node: Node; cookie: number; data: Data },
   ): Promise<{ bytes: number; next: number }> {
-    const fs = this.fs(r.node);
     const out = this.staged(r.data);
     const guess = Math.max(1, Math.floor(out.length / direntSize(8)));
-    let page = await fs.readdir(r.node.ino, r.cookie, guess);
+    let page = await this.dirPage(r.node, r.cookie, guess);
     const fits = (entries: typeof page.entries): number => {
       let at = 0;
       let n = 0;
@@ -468,7 +478,7 @@ export class VfsServer {
     };
     const n = fits(page.entries);
     if (n === 0 && page.entries.length > 0) return { bytes: 0, next: r.cookie || 1 };
-    if (n < page.entries.length) page = await fs.readdir(r.node.ino, r.cookie, n);
+    if (n < page.entries.length) page = await this.dirPage(r.node, r.cookie, n);
     const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
     let at = 0;
     for (const e of page.entries) {
@@ -485,12 +495,55 @@ export class VfsServer {
     return { bytes: at, next: page.next };
   }
 
+  /**
+   * Up to `max` entries of directory `node` from `cookie`. A union mount's root lists its own
+   * entries, then those of the directory below that it does not have itself (cookies from
+   * BELOW_COOKIE on); a page is never empty before the end.
+   */
+  private async dirPage(node: Node, cookie: number, max: number): Promise<DirPage> {
+    const fs = this.fs(node);
+    const below = await this.resolver.below(node);
+    if (!below) return await fs.readdir(node.ino, cookie, max);
+    if (cookie < BELOW_COOKIE) {
+      const page = await fs.readdir(node.ino, cookie, max);
+      if (page.next !== 0) return page;
+      if (page.entries.length > 0) return { entries: page.entries, next: BELOW_COOKIE };
+      cookie = BELOW_COOKIE;
+    }
+    const lower = this.fs(below);
+    for (;;) {
+      const page = await lower.readdir(below.ino, cookie - BELOW_COOKIE, max);
+      const entries: DirEntry[] = [];
+      for (const e of page.entries) {
+        if (e.name !== "." && e.name !== ".." && await this.resolver.onlyBelow(node, e.name)) {
+          entries.push(e);
+        }
+      }
+      const next = page.next === 0 ? 0 : page.next + BELOW_COOKIE;
+      if (entries.length > 0 || next === 0) return { entries, next };
+      cookie = next;
+    }
+  }
+
+  /** EEXIST if `name` in `dir` is found below a union mount (a create would hide it). */
+  private async mustBeNew(dir: Node, name: string): Promise<void> {
+    if (await this.resolver.onlyBelow(dir, name)) throw new FsError(EEXIST);
+  }
+
+  /** EROFS if `name` in `dir` is found below a union mount (it cannot be removed from there). */
+  private async mustBeOwn(dir: Node, name: string): Promise<void> {
+    if (await this.resolver.onlyBelow(dir, name)) {
+      throw new FsError(EROFS, "it is in the directory below a union mount");
+    }
+  }
+
   /** mkdir and mknod. */
   private async make(base: Node, data: Data, mode: number, rdev: number): Promise<WireAttr> {
     const [path] = strings(this.staged(data), 1);
     const parent = await this.resolver.parent(base, path);
     if (parent.name === "." || parent.name === "..") throw new FsError(EEXIST);
     const fs = this.writableMount(parent.dir);
+    await this.mustBeNew(parent.dir, parent.name);
     const type = mode & S_IFMT;
     if (type !== S_IFDIR && parent.trailingSlash) throw new FsError(ENOENT);
     const ino = type === S_IFDIR
@@ -506,6 +559,7 @@ export class VfsServer {
     if (parent.name === "..") throw new FsError(r.dir ? ENOTEMPTY : EISDIR);
     if (this.host.mounts.over(parent.dir, parent.name)) throw new FsError(EBUSY);
     const fs = this.writableMount(parent.dir);
+    await this.mustBeOwn(parent.dir, parent.name);
     if (r.dir) await fs.rmdir(parent.dir.ino, parent.name);
     else {
       if (parent.trailingSlash) throw new FsError(ENOTDIR);
@@ -526,6 +580,8 @@ export class VfsServer {
     }
     if (from.dir.mount !== to.dir.mount) throw new FsError(EXDEV);
     const fs = this.writableMount(from.dir);
+    await this.mustBeOwn(from.dir, from.name);
+    await this.mustBeOwn(to.dir, to.name);
     await fs.lookup(from.dir.ino, from.name);
     if (r.flags & 1) { // RENAME_NOREPLACE
       let exists = true;
@@ -547,6 +603,7 @@ export class VfsServer {
     if (src.node.mount !== to.dir.mount) throw new FsError(EXDEV);
     if (isDir(src.attr)) throw new FsError(EPERM, "hard link to a directory");
     const fs = this.writableMount(to.dir);
+    await this.mustBeNew(to.dir, to.name);
     await fs.link(src.node.ino, to.dir.ino, to.name);
     return wire(to.dir.mount, await fs.getattr(src.node.ino));
   }
@@ -558,6 +615,7 @@ export class VfsServer {
       throw new FsError(EEXIST);
     }
     const fs = this.writableMount(parent.dir);
+    await this.mustBeNew(parent.dir, parent.name);
     const ino = await fs.symlink(parent.dir.ino, parent.name, target);
     return wire(parent.dir.mount, await fs.getattr(ino));
   }
@@ -599,9 +657,9 @@ export class VfsServer {
   }
 
   /** Mounts `fs` on `target` (an absolute path), as the start-up table says. */
-  async mountAt(fs: FileSystem, source: string, target: string): Promise<void> {
+  async mountAt(fs: FileSystem, source: string, target: string, union = false): Promise<void> {
     const at = await this.mountPoint(this.host.mounts.rootNode, target);
-    this.attach(fs, source, at.path, at);
+    this.attach(fs, source, at.path, at, union);
   }
 
   /**
@@ -624,8 +682,14 @@ export class VfsServer {
   }
 
   /** Adds a mounted file system at `at`. */
-  attach(fs: FileSystem, source: string, path: string, at: MountPoint | undefined): Mount {
-    const m = this.host.mounts.add(fs, source, path, at);
+  attach(
+    fs: FileSystem,
+    source: string,
+    path: string,
+    at: MountPoint | undefined,
+    union = false,
+  ): Mount {
+    const m = this.host.mounts.add(fs, source, path, at, union);
     fs.setOpenCheck((ino) => this.isOpen(m.id, ino));
     return m;
   }

@@ -87,7 +87,9 @@ export class HostFs implements FileSystem {
   async lookup(dir: number, name: string): Promise<number> {
     if (name === ".") return dir;
     if (name === "..") return this.parents.get(dir) ?? this.rootIno;
-    const a = await ask(this.host.lookup({ dir, name }));
+    const slot = await this.cache.transient();
+    const { written } = new TextEncoder().encodeInto(name, this.cache.view(slot));
+    const a = await ask(this.host.lookup({ dir, at: this.cache.offset(slot), length: written }));
     if ((a.mode & 0o170000) === 0o040000) this.parents.set(a.ino, dir);
     return a.ino;
   }

@@ -10,14 +10,14 @@
  * and resolved by the VFS, not the host.
  */
 
-import { EACCES, EINVAL, EIO, EISDIR, ENOENT, ENOTDIR } from "../../../abi/errno.ts";
+import { EACCES, EINVAL, EIO, EISDIR, ENAMETOOLONG, ENOENT, ENOTDIR } from "../../../abi/errno.ts";
 import { CodecError, decodePayload, encodePayload } from "../../../abi/codec.ts";
 import { HOSTFS, HOSTFS_ENDPOINT } from "../../../abi/hostfs.ts";
 import type { WireAttr } from "../../../abi/vfs.ts";
 import { IpcError } from "../../lib/errors.ts";
 import type { Ipc, Region } from "../../lib/ipc.ts";
 import { service } from "../../lib/service.ts";
-import { DT } from "../fs.ts";
+import { DT, NAME_MAX } from "../fs.ts";
 
 /** Most inodes remembered (paths looked up); past it, the oldest are forgotten. */
 const INODES_MAX = 1 << 20;
@@ -35,6 +35,15 @@ function errnoOf(e: unknown): IpcError {
   if (e instanceof Deno.errors.IsADirectory) return new IpcError(EISDIR);
   if (e instanceof Deno.errors.NotADirectory) return new IpcError(ENOTDIR);
   return new IpcError(EIO, String(e));
+}
+
+/** `bytes` as UTF-8 text (EINVAL if they are not). */
+function utf8(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes.slice());
+  } catch {
+    throw new IpcError(EINVAL, "a name that is not UTF-8");
+  }
 }
 
 function typeBits(info: Deno.FileInfo): number {
@@ -115,7 +124,9 @@ async function main(ipc: Ipc): Promise<void> {
           region = await ipc.openRegion(req.handles[0]);
           return { label: 0, payload: encodePayload(HOSTFS.hello.reply, 1) };
         case HOSTFS.lookup.label: {
-          const { dir, name } = decodePayload(HOSTFS.lookup.request, req.payload);
+          const { dir, at, length } = decodePayload(HOSTFS.lookup.request, req.payload);
+          if (length > NAME_MAX) throw new IpcError(ENAMETOOLONG, "name too long");
+          const name = utf8(out(at, length));
           if (name === "" || name === "." || name === ".." || name.includes("/")) {
             throw new IpcError(EINVAL, "bad name");
           }

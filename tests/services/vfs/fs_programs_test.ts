@@ -1,7 +1,7 @@
 /**
  * The file system programs (userland/src/fs_*.c) on denix itself: each runs under init with a
- * file system of the VFS as its working directory — tmpfs (/tmp) and ext2 on the block device
- * (/mnt) — with the harts in-line and on their own threads, and must print exactly what it
+ * file system of the VFS as its working directory — a tmpfs (/tmp/work) and ext2 on the block
+ * device (/mnt/work) — with the harts in-line and on their own threads, and must print exactly what it
  * prints under qemu-riscv32 on the host's file systems (tests/userland/fs_programs_qemu_test.ts
  * holds the expected lines). After the ext2 runs the disk is synced at shutdown and `e2fsck -fn`
  * must find it clean. One combination runs the services as workers, the others in-line (the
@@ -14,6 +14,7 @@ import { makeExt2Image } from "../../../services/vfs/ext2/mkfs.ts";
 import { assertDiskClean } from "./e2fsprogs.ts";
 import { EXPECT } from "../../userland/fs_expect.ts";
 import { runProgram } from "../../helpers/system.ts";
+import { hostMounts } from "../../../scripts/deploy.ts";
 import type { HartMode } from "../../../kernel/kernel.ts";
 
 const BIN = new URL("../../../userland/bin", import.meta.url).pathname;
@@ -33,7 +34,9 @@ async function run(program: string, where: "tmpfs" | "ext2", mode: HartMode, wor
   const r = await runProgram([`${BIN}/${program}.elf`], {
     mode,
     disk,
-    cwd: where === "ext2" ? "/mnt/work" : "/tmp",
+    // A tmpfs of its own: /tmp also shows the host's /tmp (a union mount), not an empty directory.
+    mounts: where === "tmpfs" ? [...hostMounts(false), "tmpfs - /tmp/work"] : undefined,
+    cwd: where === "ext2" ? "/mnt/work" : "/tmp/work",
     isolation: worker ? "worker" : "inline",
   });
   assert.equal(r.err, "", `${program} wrote to stderr`);
