@@ -31,7 +31,9 @@ static void groups(void)
 	pid_t me = getpid();
 
 	CHECK(getpgrp() == getpgid(0) && getpgid(0) == getpgid(me));
-	CHECK(getsid(0) == getsid(me) && getsid(0) > 0);
+	/* Linux answers 0 when the session's leader is outside the caller's PID namespace (a
+	 * container's CI), so only the agreement is portable; setsid() below checks the value. */
+	CHECK(getsid(0) == getsid(me) && getsid(0) >= 0);
 	printf("getpgrp, getpgid(0), getpgid(self) agree; getsid(0) is getsid(self)\n");
 
 	CHECK(pipe(hold) == 0);
