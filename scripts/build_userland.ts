@@ -1,5 +1,5 @@
-// build_userland.ts: compiles the userland C programs (userland/src, userland/isa,
-// userland/bench) against picolibc with our crt0, glue and linker script into
+// build_userland.ts: compiles the userland C programs (userland/src, userland/coreutils,
+// userland/isa, userland/bench; two sources building one name is an error) against picolibc with our crt0, glue and linker script into
 // userland/bin/*.elf, reproducibly. `--check` rebuilds into a temporary directory
 // and fails naming every committed binary that differs from its sources.
 
@@ -126,13 +126,17 @@ function stem(file: string): string {
 async function listPrograms(): Promise<Program[]> {
   const groups: [string, string, string[]][] = [
     ["userland/src", "", [".c"]],
+    ["userland/coreutils", "", [".c"]],
     ["userland/isa", "isa_", [".c", ".S"]],
     ["userland/bench", "bench_", [".c"]],
   ];
   const programs: Program[] = [];
   for (const [dir, prefix, extensions] of groups) {
     for (const file of await listSources(dir, extensions)) {
-      programs.push({ name: prefix + stem(file), source: `${dir}/${file}` });
+      const name = prefix + stem(file);
+      const twin = programs.find((p) => p.name === name);
+      if (twin) throw new BuildError(`${dir}/${file} and ${twin.source} both build ${name}.elf`);
+      programs.push({ name, source: `${dir}/${file}` });
     }
   }
   return programs;

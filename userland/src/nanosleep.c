@@ -1,5 +1,5 @@
 /*
- * sleep.c: sleeping on CLOCK_MONOTONIC. nanosleep(50 ms) must take at least
+ * nanosleep.c: sleeping on CLOCK_MONOTONIC. nanosleep(50 ms) must take at least
  * 50 ms and less than 5 s; clock_nanosleep(TIMER_ABSTIME) must not return
  * before its deadline; usleep(20000) must take at least 20 ms; a
  * nanosleep with tv_nsec out of range fails with EINVAL. Prints the checks,
