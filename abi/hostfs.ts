@@ -7,7 +7,7 @@
  * Inodes are hostfs's own numbers (1 is the root), stable while it runs.
  */
 
-import { empty, string, struct, u16, u32, u64 } from "./codec.ts";
+import { empty, struct, u16, u32, u64 } from "./codec.ts";
 import { attr, statfs } from "./vfs.ts";
 
 /** The endpoint hostfs serves. */

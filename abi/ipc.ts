@@ -318,11 +318,33 @@ export const CTL = {
   SYSINFO: 23,
   /** UTF-8 text -> 0: a line for the kernel's log (dmesg), prefixed with the service's name. */
   LOG: 24,
+  /**
+   * The process-spawn protocol (abi/process.ts; privilege "spawn"):
+   * u32 notification handle -> the service's session id.
+   */
+  SESSION: 25,
+  /**
+   * u32 region handle, u32 offset, u32 length (a JobRequest, JSON) -> the job's process
+   * group; reply payload: each process's pid (i32).
+   */
+  SPAWN: 26,
+  /** -> 0 and a JobEvent (JOB_EVENT_BYTES) in the payload, or -EAGAIN when there is none. */
+  JOB_EVENT: 27,
+  /**
+   * u32 pgid, u32 region handle, u32 offset, u32 max -> bytes of the job's captured output
+   * moved into the region (0: none yet); reply payload u8: 1 once the output has ended.
+   */
+  CAPTURE_READ: 28,
+  /** u32 status -> 0: ends the system (privilege "power"). */
+  POWEROFF: 29,
 } as const;
 
 /** SYSINFO kinds. */
 export const SYSINFO = {
-  /** One line per process: pid ppid pgid sid state threads nice hart rss cpu_ticks name. */
+  /**
+   * One line per process: pid ppid pgid sid state threads nice hart rss cpu_ticks start_ticks
+   * vm_pages name (rss and vm in pages, cpu and start in mtime ticks, start since boot).
+   */
   PROCS: 1,
   /** One process in detail (arg: pid): key: value lines. */
   PROC: 2,
@@ -342,6 +364,12 @@ export const SYSINFO = {
   SERVICES: 9,
   /** Environment of a process (arg: pid), NUL-separated. */
   ENVIRON: 10,
+  /** Time per hart and process counts, /proc/stat format (ticks of USER_HZ 100). */
+  STAT: 11,
+  /** Load averages, runnable/all threads, last pid: /proc/loadavg format. */
+  LOADAVG: 12,
+  /** The kernel log, /dev/kmsg records: "priority,seq,usec,-;text" lines. */
+  KMSG: 13,
 } as const;
 
 /** What the kernel sends a service by postMessage (set-up only). */

@@ -6,8 +6,8 @@
  * Every request names the terminal (its minor number) and the calling process's ids, which
  * the driver needs for job control: it knows each terminal's session and foreground process
  * group, sends SIGINT/SIGQUIT/SIGTSTP to that group when the user types ^C ^\ ^Z, and refuses
- * a background group's reads (SIGTTIN). Data travels in the kernel's staging region (the
- * kernel hands it over with `hello`, as to the VFS): a write's bytes are there, and a read
+ * a background group's reads (SIGTTIN). Data travels in the client's staging region (the
+ * kernel or the shell hands it over with `hello`, as to the VFS): a write's bytes are there, and a read
  * fills the slot it names. A read that must wait can be cancelled (CANCEL_LABEL, with its tag):
  * the driver then answers it -EINTR, unless it had already answered with data.
  */
@@ -27,6 +27,9 @@ export type Caller = Value<typeof caller>;
 
 /** Bytes of struct termios on rv32 Linux: four u32 flags, c_line, c_cc[19]. */
 export const TERMIOS_BYTES = 36;
+/** Byte offset of c_lflag in struct termios, and the local-mode bits a shell's editor flips. */
+export const TERMIOS_LFLAG = 12;
+export const LFLAG = { ISIG: 0o1, ICANON: 0o2, ECHO: 0o10 } as const;
 /** Bytes of struct winsize. */
 export const WINSIZE_BYTES = 8;
 

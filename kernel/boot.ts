@@ -36,6 +36,10 @@ export interface BootOptions extends KernelOptions {
   cwd: string;
   /** Where descriptor 2 goes: the console (0, default) or the second serial line (1). */
   stderrTerminal?: number;
+  /** The launch program's image: what processes spawned for services start from. */
+  launch?: Uint8Array;
+  /** Told each boot step and how long it took (the boot log). */
+  bootLog?: (line: string) => void;
 }
 
 /** A booted system. */
@@ -44,20 +48,34 @@ export class System {
 
   /** Boots: SpawnError if a service or init cannot start. */
   static async boot(options: BootOptions): Promise<System> {
+    let t = performance.now();
+    const step = (what: string) => {
+      const now = performance.now();
+      options.bootLog?.(`${what} (${(now - t).toFixed(1)} ms)`);
+      t = now;
+    };
     const k = new Kernel(options);
+    k.launcher.setImage(options.launch);
+    step(`machine: ${options.harts ?? 1} harts, ${options.mode ?? "threads"}; kernel`);
     const system = new System(k);
-    try {
-      for (const spec of options.services) {
-        const running = await k.services.start(spec);
-        if (!running.party.alive) {
-          const why = await running.done;
-          throw new SpawnError(`service ${spec.name} did not start: ${why?.message ?? "it ended"}`);
-        }
+    const start = async (spec: ServiceSpec) => {
+      const running = await k.services.start(spec);
+      if (!running.party.alive) {
+        const why = await running.done;
+        throw new SpawnError(`service ${spec.name} did not start: ${why?.message ?? "it ended"}`);
       }
+      step(`service ${spec.name} (${spec.isolation})`);
+      k.info(`service ${spec.name} started (${spec.isolation})`);
+    };
+    try {
+      for (const spec of options.services) if (!spec.afterInit) await start(spec);
       await system.setClock();
       const cwd = await system.resolveCwd(options.cwd);
       const stdio = await system.console(options.stderrTerminal ?? 0);
       k.spawn(options.init, "/sbin/init", ["init", ...options.args], options.envp, stdio, cwd);
+      k.info("run /sbin/init as init process");
+      step("init");
+      for (const spec of options.services) if (spec.afterInit) await start(spec);
     } catch (e) {
       await system.stop();
       throw e;

@@ -47,9 +47,12 @@ export async function runInline(k: Kernel): Promise<void> {
   let kick: (() => void) | undefined;
   k.wakeHart = () => kick?.();
   let lastYield = performance.now();
+  // Ticks each hart ran its process this round (-1: it had none), for the time accounting.
+  const ran = new Array<number>(harts);
   while (!k.halted) {
     let longest = 0;
     let busy = false;
+    ran.fill(-1);
     for (let h = 0; h < harts && !k.halted; h++) {
       let p = running[h];
       if (p && k.mustReschedule(h, p)) { // killed, stopped or signalled between rounds
@@ -68,7 +71,8 @@ export async function runInline(k: Kernel): Promise<void> {
       const exit = cpu.run(INLINE_SLICE_INSTRUCTIONS);
       const n = cpu.instret - before;
       longest = Math.max(longest, n);
-      k.afterRun(h, p, exit, n, Math.round(n * TICKS_PER_INSTRUCTION));
+      ran[h] = Math.round(n * TICKS_PER_INSTRUCTION);
+      k.afterRun(h, p, exit, n, ran[h]);
       if (k.mustReschedule(h, p)) {
         k.leave(h, p);
         running[h] = undefined;
@@ -78,7 +82,13 @@ export async function runInline(k: Kernel): Promise<void> {
       }
     }
     if (busy) {
-      clock.advance(Math.max(1, Math.round(longest * TICKS_PER_INSTRUCTION)));
+      const round = Math.max(1, Math.round(longest * TICKS_PER_INSTRUCTION));
+      clock.advance(round);
+      // A hart that ran for less than the round spent the rest in the kernel (its trap).
+      ran.forEach((t, h) => {
+        if (t < 0) k.hartCounters[h].idleTicks += round;
+        else k.hartCounters[h].systemTicks += round - t;
+      });
     } else if (k.client.pending > 0 && !k.halted) {
       // A service is working for a process: its answer is a host event, and time stands
       // still (on the machine's clock) until it comes.
@@ -153,25 +163,32 @@ async function hartLoop(
   idle: (ms: number) => Promise<void>,
 ): Promise<void> {
   const cpu = k.machine.cpus[h];
+  const counters = k.hartCounters[h];
   let p: Process | undefined;
+  // The end of the last idle wait or run: the time since went to the kernel.
+  let mark = k.mtime();
   while (!k.halted) {
     if (!p) {
       p = pickRunnable(k, h);
       if (!p) {
         const start = k.mtime();
+        counters.systemTicks += start - mark;
         await idle(Math.min(IDLE_SLEEP_MS, k.msUntilNextTimer()));
+        mark = k.mtime();
+        counters.idleTicks += mark - start;
         k.idleInterrupts(h);
-        k.hartCounters[h].idleTicks += k.mtime() - start;
         continue;
       }
       k.enter(h, p);
     }
     const before = cpu.instret;
     const start = k.mtime();
+    counters.systemTicks += start - mark;
     k.executing[h] = true;
     const exit = await thread.run(THREAD_BUDGET);
     k.executing[h] = false;
-    k.afterRun(h, p, exit, cpu.instret - before, k.mtime() - start);
+    mark = k.mtime();
+    k.afterRun(h, p, exit, cpu.instret - before, mark - start);
     if (k.mustReschedule(h, p)) {
       k.leave(h, p);
       p = undefined;

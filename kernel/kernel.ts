@@ -51,6 +51,7 @@ import { Scheduler, SLICE_TICKS } from "./sched.ts";
 import { Shootdown } from "./shootdown.ts";
 import { deliverSignals, forceSignal, sendSignal, shieldsInit } from "./signal_delivery.ts";
 import {
+  defaultAction,
   NSIG,
   SA_RESTART,
   SI_KERNEL,
@@ -66,6 +67,9 @@ import {
 import { SYS } from "./syscalls/numbers.ts";
 import { HISTORY_MAX, type ProcSummary, summarize } from "./stats.ts";
 import { writeSysinfo } from "./sysinfo.ts";
+import { KernelLog, LOG_FACILITY, LOG_LEVEL } from "./klog.ts";
+import { LoadAverage } from "./loadavg.ts";
+import { Launcher } from "./launcher.ts";
 import { TtyClient } from "./chardev.ts";
 import { VfsClient } from "./vfs_client.ts";
 import { MMAP_BASE, MMAP_TOP } from "./syscalls/memory.ts";
@@ -120,6 +124,13 @@ export interface HartCounters {
   syscalls: number;
   /** Time spent idle, in mtime ticks. */
   idleTicks: number;
+  /**
+   * Time running processes (nice <= 0 / nice > 0) and in the kernel, in mtime ticks: with
+   * idleTicks, all of the hart's time since boot (/proc/stat).
+   */
+  userTicks: number;
+  niceTicks: number;
+  systemTicks: number;
 }
 
 /** Why a program could not be started. */
@@ -148,6 +159,8 @@ export class Kernel {
   /** The VFS and the tty driver, as system calls use them. */
   readonly vfs: VfsClient;
   readonly tty: TtyClient;
+  /** Processes spawned for services (the shell), and their sessions. */
+  readonly launcher: Launcher;
   /** The one word every server rings after a reply to the kernel's side. */
   readonly replyDoorbell = new Int32Array(new SharedArrayBuffer(4));
   readonly services: ServiceHost;
@@ -157,6 +170,13 @@ export class Kernel {
   readonly procs = new Map<number, Process>();
   /** Summaries of the threads that have exited (the most recent HISTORY_MAX). */
   readonly history: ProcSummary[] = [];
+  /** The kernel log (dmesg): `log` and `info` lines and the services' (CTL.LOG). */
+  readonly klog = new KernelLog();
+  /** The 1, 5 and 15 minute load averages. */
+  readonly loadavg = new LoadAverage();
+  /** Threads created since boot (/proc/stat's "processes"), and the last thread id given. */
+  tasksCreated = 0;
+  lastTid = 0;
   /** System calls made by every process so far, by number. */
   readonly syscallTotals = new Map<number, number>();
   readonly hartCounters: HartCounters[];
@@ -216,6 +236,9 @@ export class Kernel {
       exceptions: 0,
       syscalls: 0,
       idleTicks: 0,
+      userTicks: 0,
+      niceTicks: 0,
+      systemTicks: 0,
     }));
     this.shootdown = new Shootdown(this.machine, {
       executingAsid: (h) => this.executing[h] ? this.sched.current[h]?.as.asid ?? -1 : -1,
@@ -247,6 +270,7 @@ export class Kernel {
     });
     this.vfs = new VfsClient(this);
     this.tty = new TtyClient(this);
+    this.launcher = new Launcher(this);
     this.foreignPages = {
       mapped: (pa) => this.regionPageMapped(pa, 1),
       unmapped: (pa) => this.regionPageMapped(pa, -1),
@@ -258,6 +282,8 @@ export class Kernel {
     new Uint32Array(this.frames.bytes(tramp).buffer, tramp - this.machine.ram.base, 2)
       .set(TRAMPOLINE_CODE);
     this.trampolineFrame = tramp;
+    const mib = this.machine.ram.size / (1024 * 1024);
+    this.info(`denix: ${harts} harts (${this.mode}), ${mib} MiB of memory`);
   }
 
   /** Current machine time in mtime ticks. */
@@ -265,9 +291,41 @@ export class Kernel {
     return this.machine.clock.now();
   }
 
-  /** Diagnostic output. */
-  log(line: string): void {
+  /** Machine time since boot in µs (the kernel log's timestamps). */
+  uptimeUsec(): number {
+    return Clock.ticksToMs(this.mtime()) * 1000;
+  }
+
+  /** Diagnostic output: to the kernel log and to `log` (stderr by default). */
+  log(line: string, facility: number = LOG_FACILITY.KERN): void {
+    this.klog.add(this.uptimeUsec(), (facility << 3) | LOG_LEVEL.WARNING, line);
     this.syscallOptions.log(line);
+  }
+
+  /** A line for the kernel log only (dmesg): news, not a problem. */
+  info(line: string): void {
+    this.klog.add(this.uptimeUsec(), (LOG_FACILITY.KERN << 3) | LOG_LEVEL.INFO, line);
+  }
+
+  /** Threads running or ready to run. */
+  runnableThreads(): number {
+    let n = 0;
+    for (const p of this.procs.values()) if (p.state === "READY" || p.state === "RUNNING") n++;
+    return n;
+  }
+
+  /** Threads in an uninterruptible sleep (a service call in progress: I/O). */
+  blockedThreads(): number {
+    let n = 0;
+    for (const p of this.procs.values()) {
+      if (p.state === "BLOCKED" && p.blocking?.uninterruptible) n++;
+    }
+    return n;
+  }
+
+  /** Brings the load average up to now; called before the runnable count may change. */
+  sampleLoad(): void {
+    this.loadavg.sample(this.mtime(), () => this.runnableThreads() + this.blockedThreads());
   }
 
   /** Records a thread that has exited, for the statistics. */
@@ -301,13 +359,43 @@ export class Kernel {
       if (e instanceof ElfError) throw new SpawnError(`${path}: ${e.message}`);
       throw e;
     }
-    const tid = this.allocTid();
-    const as = this.newAddressSpace();
     const fds = new FdTable(this);
     fds.install(stdio[0]);
     if (stdio[1] === stdio[0]) fds.dup(0);
     else fds.install(stdio[1]);
     fds.install(stdio[2]);
+    try {
+      const p = this.startProcess(elf, path, argv, envp, fds, cwd, (tid) => newThreadGroup(tid));
+      this.root ??= p;
+      return p;
+    } catch (e) {
+      if (e instanceof SyscallError) throw new SpawnError(`${path}: ${e.message}`);
+      throw e;
+    }
+  }
+
+  /**
+   * Starts a process with no parent (ppid 0) running `elf`, with descriptors `fds` (taken
+   * over: closed if it cannot start), in the thread group `group(tid)` makes: READY. Throws
+   * SyscallError (EAGAIN: the process table is full; ENOMEM).
+   */
+  startProcess(
+    elf: ElfImage,
+    path: string,
+    argv: string[],
+    envp: string[],
+    fds: FdTable,
+    cwd: Cwd,
+    group: (tid: number) => ThreadGroup,
+  ): Process {
+    let tid;
+    try {
+      tid = this.allocTid();
+    } catch (e) {
+      fds.closeAll();
+      throw e;
+    }
+    const as = this.newAddressSpace();
     const p = new Process(
       tid,
       0,
@@ -315,7 +403,7 @@ export class Kernel {
       as,
       fds,
       cwd,
-      newThreadGroup(tid),
+      group(tid),
       new SignalDispositions(),
       this.machine.harts,
     );
@@ -324,14 +412,13 @@ export class Kernel {
     } catch (e) {
       this.releaseAddressSpace(as);
       fds.closeAll();
-      if (e instanceof SyscallError) throw new SpawnError(`${path}: ${e.message}`);
       throw e;
     }
     as.users++;
     fds.users++;
     p.group.members.add(p);
+    p.startTicks = this.mtime();
     this.procs.set(tid, p);
-    this.root ??= p;
     this.makeReady(p);
     return p;
   }
@@ -487,7 +574,11 @@ export class Kernel {
     for (;;) {
       const tid = this.nextTid;
       this.nextTid = tid >= PID_MAX ? 2 : tid + 1;
-      if (!this.procs.has(tid)) return tid;
+      if (!this.procs.has(tid) && !this.launcher.reserved(tid)) {
+        this.tasksCreated++;
+        this.lastTid = tid;
+        return tid;
+      }
     }
   }
 
@@ -503,13 +594,14 @@ export class Kernel {
 
   /** Called by the lifecycle code when the root process's group has exited. */
   rootExited(exit: ExitInfo): void {
+    // Taken first: killing the rest below may end the root too (a power-off), re-entering.
+    const finish = this.finished;
+    this.finished = undefined;
     this.halted = true;
     for (const p of [...this.procs.values()]) {
       if (p.state !== "ZOMBIE") exitGroup(this, p, 0, SIGKILL);
     }
     for (let h = 0; h < this.machine.harts; h++) this.wakeHart(h);
-    const finish = this.finished;
-    this.finished = undefined;
     finish?.(exit);
   }
 
@@ -518,6 +610,7 @@ export class Kernel {
   /** Makes `p` READY on some hart's queue and nudges that hart. */
   makeReady(p: Process): void {
     if (p.state === "ZOMBIE") return;
+    this.sampleLoad();
     const { hart, nudge } = this.sched.enqueue(p);
     if (nudge === "wake") this.wakeHart(hart);
     else if (nudge === "preempt") this.preempt(hart);
@@ -601,9 +694,12 @@ export class Kernel {
   afterRun(h: number, p: Process, exit: number, instructions: number, ticks: number): void {
     const cpu = this.machine.cpus[h];
     this.shootdown.acknowledge(h);
+    this.sampleLoad();
     p.counters.instructions += instructions;
     p.counters.cpuTicks += ticks;
     this.hartCounters[h].instructions += instructions;
+    if (p.nice > 0) this.hartCounters[h].niceTicks += ticks;
+    else this.hartCounters[h].userTicks += ticks;
     p.regs.set(cpu.x);
     p.pc = cpu.pc;
     if (exit !== RUN_TRAP) { // budget spent: the in-line mode's time slice
@@ -727,7 +823,12 @@ export class Kernel {
       signal: (_party, target, signal) => this.signalFromService(target, signal),
       sysinfo: (party, kind, args, region, offset, max) =>
         writeSysinfo(this, party, kind, args, region, offset, max),
-      log: (party, line) => this.log(`${party.name}: ${line}`),
+      log: (party, line) => this.log(`${party.name}: ${line}`, LOG_FACILITY.DAEMON),
+      launcher: this.launcher,
+      poweroff: (party, status) => {
+        this.log(`${party.name}: power off (status ${status})`);
+        this.rootExited({ status: status & 0xff, signal: 0 });
+      },
     };
   }
 
@@ -885,7 +986,11 @@ export interface BlockOptions {
 /** Calls a signal interrupts with EINTR even under SA_RESTART, as on Linux. */
 const NEVER_RESTARTED = new Set<number>([SYS.clock_nanosleep_time64, SYS.rt_sigsuspend]);
 
-/** Whether the signal `p` is about to take has a handler installed with SA_RESTART. */
+/**
+ * Whether the call runs again after the signal `p` is about to take: when no handler of its
+ * runs (a stop, then SIGCONT; an ignored or continuing signal), or its handler asked for
+ * SA_RESTART — as Linux restarts on ERESTARTSYS.
+ */
 function restartsAfterHandler(p: Process): boolean {
   if (NEVER_RESTARTED.has(p.syscallNr)) return false;
   const pending = (p.sigPending | p.group.pending) & ~p.sigBlocked;
@@ -893,8 +998,11 @@ function restartsAfterHandler(p: Process): boolean {
   let sig = 1;
   while (!(pending & sigbit(sig))) sig++;
   const action = p.signals.actions[sig];
-  return action.handler !== SIG_DFL && action.handler !== SIG_IGN &&
-    (action.flags & SA_RESTART) !== 0;
+  if (action.handler === SIG_DFL) {
+    const what = defaultAction(sig);
+    return what === "stop" || what === "ignore" || what === "continue";
+  }
+  return action.handler !== SIG_IGN && (action.flags & SA_RESTART) !== 0;
 }
 
 function basename(path: string): string {

@@ -28,6 +28,7 @@ import {
   SIGCHLD,
 } from "./signals.ts";
 import { sendSignal } from "./signal_delivery.ts";
+import { JOB_EVENT } from "../abi/process.ts";
 import { nodeOf, readPath, stagePaths } from "./vfs_client.ts";
 import { BLOCKED } from "./wait.ts";
 import { type Node, RESOLVE, VFS } from "../abi/vfs.ts";
@@ -109,6 +110,7 @@ export function clone(
   fds.users++;
   group.members.add(child);
   if (!thread) parentGroup?.children.add(child);
+  child.startTicks = k.mtime();
   k.procs.set(tid, child);
   child.state = "READY";
   if (flags & CLONE_VFORK) child.vforkParent = p;
@@ -326,6 +328,10 @@ function groupExited(k: Kernel, g: ThreadGroup): void {
     k.rootExited({ status: leader.exitStatus, signal: leader.killedBy });
     return;
   }
+  if (leader.ppid === 0 && k.launcher.report(leader, ...endOf(leader))) {
+    reap(k, leader);
+    return;
+  }
   const parent = k.procs.get(leader.ppid);
   if (!parent || parent.state === "ZOMBIE" && parent.group.members.size === 0) {
     reap(k, leader);
@@ -343,6 +349,13 @@ function groupExited(k: Kernel, g: ThreadGroup): void {
   }
   if (autoReap) reap(k, leader);
   k.wake(parent.group.childEvents);
+}
+
+/** How a leader ended, as the launcher reports it: killed by a signal, or exited. */
+function endOf(leader: Process): [number, number] {
+  return leader.killedBy
+    ? [JOB_EVENT.KILLED, leader.killedBy]
+    : [JOB_EVENT.EXITED, leader.exitStatus];
 }
 
 /** Removes a zombie leader for good; its usage joins its parent's children's usage. */
@@ -366,6 +379,8 @@ export function reportStopOrContinue(
   if (!leader) return;
   g.stopReport = what;
   g.stopSignal = sig;
+  const kind = what === "stopped" ? JOB_EVENT.STOPPED : JOB_EVENT.CONTINUED;
+  if (leader.ppid === 0 && k.launcher.report(leader, kind, sig)) return;
   const parent = k.procs.get(leader.ppid);
   if (!parent) return;
   sendSignal(k, parent.group, undefined, SIGCHLD, {

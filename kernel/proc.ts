@@ -129,6 +129,8 @@ export class Process {
   waitedSlices = 0;
   /** Order of arrival on a ready queue (ties in priority go to the earliest). */
   enqueuedAt = 0;
+  /** When it was created (mtime ticks; /proc/PID/stat's starttime). */
+  startTicks = 0;
   /** Program break: start (fixed at exec) and current end. */
   brkStart = 0;
   brk = 0;

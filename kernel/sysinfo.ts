@@ -1,12 +1,14 @@
 /**
  * The kernel's tables as text, for procfs (the VFS's /proc) and anything else granted the
  * "sysinfo" privilege: processes, one process's status, argv, environment, memory areas and
- * descriptors, memory and hart totals, uptime, and the service table. The text is written
+ * descriptors, memory and hart totals, uptime, time per hart (stat), the load average, the
+ * kernel log, and the service table. The text is written
  * into a region the asking service holds (CTL.SYSINFO), so a table of any size travels
  * without passing through a message.
  *
- * The formats follow Linux's /proc where one exists (status, maps, meminfo, cpuinfo, uptime),
- * so programs that read /proc find what they expect.
+ * The formats follow Linux's /proc where one exists (status, maps, meminfo, cpuinfo, uptime,
+ * stat, loadavg; the log as /dev/kmsg records), so programs that read /proc find what they
+ * expect.
  */
 
 import { Clock } from "../machine/clock.ts";
@@ -14,7 +16,7 @@ import { PAGE_SIZE } from "../machine/memory_map.ts";
 import { PTE_R, PTE_W, PTE_X } from "../machine/mmu.ts";
 import { EINVAL, ERANGE, ESRCH, SyscallError } from "./errno.ts";
 import type { Party, Region } from "./ipc/objects.ts";
-import type { Kernel } from "./kernel.ts";
+import type { HartCounters, Kernel } from "./kernel.ts";
 import type { Process } from "./proc.ts";
 import { RIGHT, SYSINFO } from "../abi/ipc.ts";
 
@@ -46,6 +48,11 @@ function threadsOf(p: Process): number {
   return Math.max(1, p.group.members.size);
 }
 
+/** Pages of `p`'s address space that are mapped (its virtual size). */
+function vmPagesOf(p: Process): number {
+  return p.as.vmas.reduce((n, v) => n + (v.end - v.start) / PAGE_SIZE, 0);
+}
+
 function cpuTicksOf(p: Process): number {
   let ticks = p.group.usage.cpuTicks;
   for (const t of p.group.members) ticks += t.counters.cpuTicks;
@@ -69,6 +76,8 @@ function procsTable(k: Kernel): string {
         p.hart,
         p.as.residentPages,
         cpuTicksOf(p),
+        p.startTicks,
+        vmPagesOf(p),
         p.name,
       ].join(" "),
     );
@@ -138,6 +147,8 @@ function meminfo(k: Kernel): string {
     `MemFree:        ${kb(free)}`,
     `MemAvailable:   ${kb(free)}`,
     `Shmem:          ${kb(shared)}`,
+    `SwapTotal:      ${kb(0)}`,
+    `SwapFree:       ${kb(0)}`,
     "",
   ].join("\n");
 }
@@ -161,6 +172,53 @@ function uptime(k: Kernel): string {
   const secs = Clock.ticksToMs(k.mtime()) / 1000;
   const idle = k.hartCounters.reduce((n, c) => n + Clock.ticksToMs(c.idleTicks) / 1000, 0);
   return `${secs.toFixed(2)} ${idle.toFixed(2)}\n`;
+}
+
+/** mtime ticks per USER_HZ (100 Hz) tick, the unit of /proc/stat and /proc/PID/stat. */
+const TICKS_PER_USER_HZ = Clock.msToTicks(10);
+
+type HartTimes = Pick<HartCounters, "userTicks" | "niceTicks" | "systemTicks" | "idleTicks">;
+
+/** /proc/stat: each hart's time (and their sum) by kind, then the system's counts. */
+function stat(k: Kernel): string {
+  const hz = (ticks: number) => Math.floor(ticks / TICKS_PER_USER_HZ);
+  // user nice system idle iowait irq softirq steal guest guest_nice
+  const row = (c: HartTimes) =>
+    [hz(c.userTicks), hz(c.niceTicks), hz(c.systemTicks), hz(c.idleTicks), 0, 0, 0, 0, 0, 0]
+      .join(" ");
+  const sum: HartTimes = { userTicks: 0, niceTicks: 0, systemTicks: 0, idleTicks: 0 };
+  let interrupts = 0;
+  let switches = 0;
+  for (const c of k.hartCounters) {
+    sum.userTicks += c.userTicks;
+    sum.niceTicks += c.niceTicks;
+    sum.systemTicks += c.systemTicks;
+    sum.idleTicks += c.idleTicks;
+    interrupts += c.timerInterrupts + c.softwareInterrupts + c.externalInterrupts;
+    switches += c.contextSwitches;
+  }
+  return [
+    `cpu  ${row(sum)}`,
+    ...k.hartCounters.map((c, h) => `cpu${h} ${row(c)}`),
+    `intr ${interrupts}`,
+    `ctxt ${switches}`,
+    `btime ${bootTime(k)}`,
+    `processes ${k.tasksCreated}`,
+    `procs_running ${k.runnableThreads()}`,
+    `procs_blocked ${k.blockedThreads()}`,
+    "",
+  ].join("\n");
+}
+
+/** When the machine started, in seconds since the epoch (CLOCK_REALTIME at mtime 0). */
+function bootTime(k: Kernel): number {
+  return Number(k.realtimeOffsetNs / 1_000_000_000n);
+}
+
+/** /proc/loadavg: the three averages, runnable/all threads, the last thread id given. */
+function loadavg(k: Kernel): string {
+  k.sampleLoad();
+  return `${k.loadavg.text()} ${k.runnableThreads()}/${k.procs.size} ${k.lastTid}\n`;
 }
 
 function services(k: Kernel): string {
@@ -193,6 +251,12 @@ export function sysinfoText(k: Kernel, kind: number, args: number[]): string {
       return uptime(k);
     case SYSINFO.SERVICES:
       return services(k);
+    case SYSINFO.STAT:
+      return stat(k);
+    case SYSINFO.LOADAVG:
+      return loadavg(k);
+    case SYSINFO.KMSG:
+      return k.klog.text();
     default:
       throw new SyscallError(EINVAL, `no table ${kind}`);
   }

@@ -39,6 +39,10 @@ export interface BootRequest {
   diskPort?: MessagePort;
   /** Print per-hart and per-process counters on stderr at the end. */
   stats: boolean;
+  /** The launch program's image (a system whose shell spawns processes). */
+  launch?: Uint8Array;
+  /** Write the boot log on stderr. */
+  bootLog?: boolean;
 }
 
 /** Messages to the kernel worker: boot, then what the workers it asked for say. */
@@ -97,6 +101,8 @@ async function boot(req: BootRequest): Promise<void> {
       envp: req.envp,
       cwd: req.cwd,
       stderrTerminal: 1,
+      launch: req.launch,
+      bootLog: req.bootLog ? (line) => console.error(`boot: ${line}`) : undefined,
     });
     const exit = await system.run();
     if (req.stats) console.error(formatStats(system.kernel));

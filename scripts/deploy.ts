@@ -24,6 +24,8 @@ export interface BootSettings {
   cols?: number;
   /** Override every service's isolation (tests, benchmarks: the FlexOS choice). */
   isolation?: ServiceSpec["isolation"];
+  /** The shell, on the console (none: init runs a program, as `rv32` does). */
+  shell?: { interactive: boolean; env: string[]; history?: string };
 }
 
 /** The mounts of a system whose root is the host's file system (the qemu-like runner). */
@@ -34,6 +36,17 @@ export function hostMounts(disk: boolean): string[] {
     "proc - /proc",
     "tmpfs - /tmp union", // the host's /tmp shows through: a program may live there
     ...(disk ? ["ext2 block /mnt"] : []),
+  ];
+}
+
+/** The mounts of a booted system: the root disk, with /dev, /proc and /tmp over it. */
+export function rootMounts(hostDir: boolean): string[] {
+  return [
+    "ext2 block /",
+    "devtmpfs - /dev",
+    "proc - /proc",
+    "tmpfs - /tmp",
+    ...(hostDir ? ["hostfs / /host"] : []),
   ];
 }
 
@@ -61,6 +74,15 @@ export function services(settings: BootSettings): ServiceSpec[] {
         break;
       case "vfs":
         spec.config = { mounts: settings.mounts };
+        break;
+      case "shell":
+        if (!settings.shell) continue;
+        spec.config = {
+          term: 0,
+          interactive: settings.shell.interactive,
+          env: settings.shell.env,
+          ...settings.shell.history ? { history: settings.shell.history } : {},
+        };
         break;
     }
     out.push(spec);

@@ -21,9 +21,8 @@
 import * as posix from "node:path/posix";
 import { ElfError, parseElf } from "../kernel/elf.ts";
 import { DiskImage } from "../machine/backends/disk_image.ts";
-import { serveDisk } from "../machine/backends/remote_disk.ts";
-import { localWorkers, type WorkerPermissions } from "../machine/workers.ts";
-import type { BootReply, BootRequest, FromKernel, ToKernel } from "../kernel/worker.ts";
+import type { BootRequest } from "../kernel/worker.ts";
+import { runKernel } from "./kernel_host.ts";
 import { hostMounts, services } from "./deploy.ts";
 
 const USAGE = "usage: deno task rv32 [--cores N] [--inline] [--root DIR] [--disk IMG] " +
@@ -118,42 +117,9 @@ async function main(): Promise<number> {
       return 1;
     }
   }
-  const worker = new Worker(new URL("../kernel/worker.ts", import.meta.url), {
-    type: "module",
-    deno: { permissions: "none" },
-  });
-  const workers = new Map<number, Worker>();
-  const reply = new Promise<BootReply>((resolve, reject) => {
-    worker.onmessage = (e: MessageEvent<FromKernel>) => {
-      const msg = e.data;
-      if (msg.type === "spawn") spawn(msg.id, msg.url, msg.permissions);
-      else if (msg.type === "worker-post") workers.get(msg.id)?.postMessage(msg.data);
-      else if (msg.type === "worker-terminate") {
-        workers.get(msg.id)?.terminate();
-        workers.delete(msg.id);
-      } else resolve(msg);
-    };
-    worker.onerror = (e) => {
-      e.preventDefault();
-      reject(new Error(`kernel worker failed: ${e.message}`));
-    };
-  });
-  /** Creates a worker the kernel asked for and relays what it says. */
-  const spawn = (id: number, url: string, permissions: WorkerPermissions) => {
-    const w = localWorkers(new URL(url), permissions) as Worker;
-    workers.set(id, w);
-    w.onmessage = (e) =>
-      worker.postMessage({ type: "worker-message", id, data: e.data } satisfies ToKernel);
-    w.onerror = (e) => {
-      e.preventDefault();
-      worker.postMessage({ type: "worker-error", id, message: e.message } satisfies ToKernel);
-    };
-  };
   const hostRoot = cli.root === undefined ? "/" : Deno.realPathSync(cli.root);
-  const channel = disk ? new MessageChannel() : undefined;
-  if (disk && channel) serveDisk(channel.port1, disk);
   const size = Deno.stdout.isTerminal() ? Deno.consoleSize() : { rows: 24, columns: 80 };
-  const request: BootRequest = {
+  const request: Omit<BootRequest, "disk" | "diskPort"> = {
     type: "boot",
     options: {
       harts: cli.cores,
@@ -173,20 +139,9 @@ async function main(): Promise<number> {
     args: [program, ...cli.args],
     envp: Object.entries(Deno.env.toObject()).map(([k, v]) => `${k}=${v}`),
     cwd: cli.root === undefined ? Deno.cwd() : "/",
-    disk: disk && {
-      capacity_sectors: disk.capacity_sectors,
-      read_only: disk.read_only,
-      id: disk.id,
-    },
-    diskPort: channel?.port2,
     stats: cli.stats,
   };
-  worker.postMessage(request, channel ? [channel.port2] : []);
-  const result = await reply;
-  worker.terminate();
-  for (const w of workers.values()) w.terminate();
-  channel?.port1.close();
-  await disk?.close();
+  const result = await runKernel(request, disk);
   if (result.type === "error") {
     console.error(`rv32: ${result.error}`);
     return 126;

@@ -8,10 +8,11 @@
  * service gets -EIO, the kernel counts and logs it).
  */
 
-import { EINVAL, EIO, EPERM, SyscallError } from "../errno.ts";
+import { EAGAIN, EINVAL, EIO, EPERM, SyscallError } from "../errno.ts";
 import type { DeviceTable } from "./devices.ts";
 import type { IpcManager } from "./manager.ts";
 import type { Party } from "./objects.ts";
+import type { Launcher } from "../launcher.ts";
 import { CTL, type Message, MSG_HANDLES_MAX } from "../../abi/ipc.ts";
 
 /** What the control operations act on. */
@@ -34,6 +35,10 @@ export interface ControlHost {
   ): number;
   /** Adds a line to the kernel's log. */
   log(party: Party, line: string): void;
+  /** Sessions and jobs of services that spawn processes (privilege "spawn"). */
+  launcher: Launcher;
+  /** Ends the system with `status` (privilege "power"). */
+  poweroff(party: Party, status: number): void;
 }
 
 /** Runs one control request for `party`; returns the reply (same tag). */
@@ -154,6 +159,31 @@ function run(
     }
     case CTL.LOG:
       host.log(party, decodeName(name));
+      return { result: 0 };
+    case CTL.SESSION:
+      privileged(party, "spawn");
+      return { result: host.launcher.session(party, u32(0)) };
+    case CTL.SPAWN: {
+      privileged(party, "spawn");
+      const [pgid, ...pids] = host.launcher.spawn(party, u32(0), u32(4), u32(8));
+      const out = new Uint8Array(4 * pids.length);
+      pids.forEach((pid, i) => new DataView(out.buffer).setInt32(4 * i, pid, true));
+      return { result: pgid, payload: out };
+    }
+    case CTL.JOB_EVENT: {
+      privileged(party, "spawn");
+      const event = host.launcher.nextEvent(party);
+      if (!event) throw new SyscallError(EAGAIN, "no event");
+      return { result: 0, payload: event };
+    }
+    case CTL.CAPTURE_READ: {
+      privileged(party, "spawn");
+      const { count, ended } = host.launcher.readCapture(party, u32(0), u32(4), u32(8), u32(12));
+      return { result: count, payload: new Uint8Array([ended ? 1 : 0]) };
+    }
+    case CTL.POWEROFF:
+      privileged(party, "power");
+      host.poweroff(party, u32(0));
       return { result: 0 };
     default:
       throw new Malformed(`unknown control operation ${request.label}`);

@@ -36,8 +36,13 @@ export interface ServiceSpec {
   isolation: "worker" | "inline";
   /** Devices the service may open (a driver's). */
   devices?: string[];
-  /** Kernel privileges: "signal" (send signals to processes), "sysinfo" (read its tables). */
+  /**
+   * Kernel privileges: "signal" (send signals to processes), "sysinfo" (read its tables),
+   * "spawn" (start and follow processes: abi/process.ts), "power" (power the system off).
+   */
   privileges?: string[];
+  /** Start once init runs (the shell: its processes come after PID 1). */
+  afterInit?: boolean;
   /**
    * Deno permissions of its worker: none at all unless given here (hostfs alone reads files,
    * from the directories listed). An in-line service runs with the kernel's, which are none.

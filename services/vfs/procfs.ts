@@ -3,9 +3,14 @@
  * for the table (CTL.SYSINFO, which writes it as text into a region this VFS holds) and cuts
  * the part asked for. The files follow Linux's formats where one exists:
  *
- *   /proc/meminfo  cpuinfo  uptime  mounts  services
+ *   /proc/meminfo  cpuinfo  uptime  stat  loadavg  mounts  services  kmsg
  *   /proc/PID/stat  status  cmdline  environ  maps  fd/N (symbolic links to what N is)
  *
+ * /proc/stat has the `cpu` and `cpuN` lines (user, nice, system and idle time of the harts, in
+ * USER_HZ ticks of 10 ms), btime, processes, procs_running and procs_blocked; /proc/loadavg is
+ * the kernel's load average (Linux's sampling and decay). /proc/kmsg is the kernel log, every
+ * record it holds at each read (not Linux's /proc/kmsg, which a reader drains): one line per
+ * record in Linux's /dev/kmsg format, `PRIORITY,SEQUENCE,MICROSECONDS,-;TEXT` (dmesg's input).
  * /proc/services is denix's own: the service table, one line each: name, state, restarts,
  * uptime in ms, isolation.
  */
@@ -44,6 +49,9 @@ const TOP: Record<string, number> = {
   uptime: 4,
   mounts: 5,
   services: 6,
+  stat: 7,
+  loadavg: 8,
+  kmsg: 9,
 };
 /** Per-process entries: name → offset from the process directory's inode. */
 const PER_PID: Record<string, number> = {
@@ -67,6 +75,8 @@ interface ProcRow {
   hart: number;
   rss: number;
   cpuTicks: number;
+  startTicks: number;
+  vmPages: number;
   name: string;
 }
 
@@ -84,7 +94,9 @@ function parseProcs(text: string): ProcRow[] {
       hart: Number(f[7]),
       rss: Number(f[8]),
       cpuTicks: Number(f[9]),
-      name: f.slice(10).join(" "),
+      startTicks: Number(f[10]),
+      vmPages: Number(f[11]),
+      name: f.slice(12).join(" "),
     };
   });
 }
@@ -256,6 +268,12 @@ export class Procfs implements FileSystem {
         return await this.sysinfo(SYSINFO.UPTIME, []);
       case "services":
         return await this.sysinfo(SYSINFO.SERVICES, []);
+      case "stat":
+        return await this.sysinfo(SYSINFO.STAT, []);
+      case "loadavg":
+        return await this.sysinfo(SYSINFO.LOADAVG, []);
+      case "kmsg":
+        return await this.sysinfo(SYSINFO.KMSG, []);
       case "mounts":
         return this.mounts();
       case "pid.status":
@@ -349,8 +367,12 @@ export class Procfs implements FileSystem {
   }
 }
 
+/** mtime ticks (10 MHz) per USER_HZ tick (100 Hz), the unit of times in /proc/PID/stat. */
+const TICKS_PER_USER_HZ = 100_000;
+
 /** /proc/PID/stat: Linux's field order, with what the kernel's table knows. */
 function statLine(r: ProcRow): string {
+  const hz = (ticks: number) => Math.floor(ticks / TICKS_PER_USER_HZ);
   const fields = [
     r.pid,
     `(${r.name})`,
@@ -365,16 +387,16 @@ function statLine(r: ProcRow): string {
     0,
     0,
     0, // minflt, cminflt, majflt, cmajflt
-    r.cpuTicks, // utime (mtime ticks)
+    hz(r.cpuTicks), // utime (all of it: the kernel's time is not charged to processes)
     0, // stime
     0,
     0, // cutime, cstime
-    20 - r.nice, // priority
+    20 + r.nice, // priority (Linux's for a normal process: 20 + nice)
     r.nice,
     r.threads,
     0, // itrealvalue
-    0, // starttime
-    r.rss * 4096, // vsize (resident: no separate figure)
+    hz(r.startTicks), // starttime, since boot
+    r.vmPages * 4096, // vsize
     r.rss,
   ];
   return fields.join(" ") + "\n";

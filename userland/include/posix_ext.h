@@ -146,6 +146,17 @@ int sched_getaffinity(pid_t pid, size_t size, cpu_set_t *set);
 #define UTIME_OMIT ((1l << 30) - 2l)
 
 int lstat(const char *restrict path, struct stat *restrict st);
+
+/*
+ * statx with the kernel's own record (<linux_syscall.h>'s struct linux_statx:
+ * 64-bit inode numbers and sizes, 32-bit ids and link counts, device major
+ * and minor numbers, the birth time), for what the small struct stat cannot
+ * hold. flags: AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH (picolibc's values); mask:
+ * Linux's STATX_* bits (LINUX_STATX_BASIC_STATS | LINUX_STATX_BTIME).
+ */
+struct linux_statx;
+int statx(int dirfd, const char *restrict path, int flags, unsigned int mask,
+	  struct linux_statx *restrict buf);
 int renameat(int old_dirfd, const char *old_path, int new_dirfd, const char *new_path);
 
 #endif

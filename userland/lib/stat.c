@@ -1,10 +1,10 @@
 /*
  * stat.c: a file's attributes. stat, fstat, lstat and fstatat read statx
  * (rv32 has no stat, fstat or newfstatat) and convert its record into
- * picolibc's struct stat; chmod, fchmod and fchmodat set the mode, umask the
- * creation mask, access and faccessat test permissions, and utimensat and
- * futimens set the times through utimensat_time64 (rv32 has only the 64-bit
- * time call).
+ * picolibc's struct stat, and statx hands over the kernel's record itself;
+ * chmod, fchmod and fchmodat set the mode, umask the creation mask, access
+ * and faccessat test permissions, and utimensat and futimens set the times
+ * through utimensat_time64 (rv32 has only the 64-bit time call).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -82,6 +82,18 @@ int fstatat(int dirfd, const char *restrict path, struct stat *restrict st, int 
 	if (linux_flags < 0)
 		return -1;
 	return do_statx(glue_at_fd(dirfd), path, linux_flags, st);
+}
+
+/* The kernel's full record; flags: AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH. */
+int statx(int dirfd, const char *restrict path, int flags, unsigned int mask,
+	  struct linux_statx *restrict buf)
+{
+	long linux_flags = glue_at_flags(flags, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH);
+
+	if (linux_flags < 0)
+		return -1;
+	return glue_result(syscall5(SYS_statx, glue_at_fd(dirfd), (long)path, linux_flags,
+				    (long)mask, (long)buf));
 }
 
 int chmod(const char *path, mode_t mode)

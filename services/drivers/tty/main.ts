@@ -59,7 +59,8 @@ async function main(ipc: Ipc): Promise<void> {
   }
   serveInterrupts(notification, terminals);
   const server = await ipc.register(TTY_ENDPOINT);
-  let staging: Region | undefined;
+  /** Each client's staging region (the kernel's; the shell's), by its party id. */
+  const staging = new Map<number, Region>();
 
   const terminal = (term: number, sid: number): Terminal => {
     const t = term === TERM.CONTROLLING
@@ -68,17 +69,18 @@ async function main(ipc: Ipc): Promise<void> {
     if (!t) throw new IpcError(ENXIO, `no terminal ${term}`);
     return t;
   };
-  const slot = (at: number, len: number): Uint8Array => {
-    if (!staging) throw new IpcError(EPERM, "no staging region yet");
-    if (at + len > staging.size) throw new IpcError(EINVAL, "data outside the staging region");
-    return staging.write().subarray(at, at + len);
+  const slot = (client: number, at: number, len: number): Uint8Array => {
+    const region = staging.get(client);
+    if (!region) throw new IpcError(EPERM, "no staging region yet");
+    if (at + len > region.size) throw new IpcError(EINVAL, "data outside the staging region");
+    return region.write().subarray(at, at + len);
   };
 
   const handle = async (req: Request): Promise<Uint8Array | "later" | undefined> => {
     switch (req.label) {
       case TTY.hello.label:
         if (req.handles.length !== 1) throw new IpcError(EINVAL, "no staging region");
-        staging = await ipc.openRegion(req.handles[0]);
+        staging.set(req.sender, await ipc.openRegion(req.handles[0]));
         return encodePayload(TTY.hello.reply, undefined);
       case TTY.open.label: {
         const { term, caller, noctty } = decodePayload(TTY.open.request, req.payload);
@@ -89,7 +91,7 @@ async function main(ipc: Ipc): Promise<void> {
       case TTY.read.label: {
         const { term, caller, nonblock, data } = decodePayload(TTY.read.request, req.payload);
         const t = terminal(term, caller.sid);
-        const into = slot(data.at, data.len);
+        const into = slot(req.sender, data.at, data.len);
         t.read(caller, {
           tag: req.tag,
           max: data.len,
@@ -104,7 +106,10 @@ async function main(ipc: Ipc): Promise<void> {
       }
       case TTY.write.label: {
         const { term, caller, data } = decodePayload(TTY.write.request, req.payload);
-        const n = await terminal(term, caller.sid).write(caller, slot(data.at, data.len));
+        const n = await terminal(term, caller.sid).write(
+          caller,
+          slot(req.sender, data.at, data.len),
+        );
         return encodePayload(TTY.write.reply, n);
       }
       case TTY.ioctl.label: {

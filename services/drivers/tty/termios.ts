@@ -4,7 +4,7 @@
  * the control characters; and the two settings a terminal starts with.
  */
 
-import { TERMIOS_BYTES } from "../../../abi/tty.ts";
+import { LFLAG, TERMIOS_BYTES } from "../../../abi/tty.ts";
 
 /** Control character indices (c_cc). */
 export const VINTR = 0;
@@ -38,9 +38,9 @@ export const CS8 = 0o60;
 export const CREAD = 0o200;
 export const HUPCL = 0o2000;
 /** c_lflag. */
-export const ISIG = 0o1;
-export const ICANON = 0o2;
-export const ECHO = 0o10;
+export const ISIG = LFLAG.ISIG;
+export const ICANON = LFLAG.ICANON;
+export const ECHO = LFLAG.ECHO;
 export const ECHOE = 0o20;
 export const ECHOK = 0o40;
 export const ECHONL = 0o100;

@@ -1,0 +1,206 @@
+/**
+ * `deno task boot` as a person or a script uses it: the real boot (kernel worker, drivers, VFS,
+ * shell as workers, a root disk made by our mkfs), driven through a pipe — the scripted mode
+ * prints only what the programs print and exits with the last status — and through a
+ * pseudo-terminal (util-linux `script`), where keys are typed: Tab completion, ↑ history,
+ * ^C of a running `yes`, ^Z and `jobs`. A clean shutdown leaves e2fsck clean, and a second boot
+ * sees the first one's files.
+ */
+
+import assert from "node:assert/strict";
+
+const BOOT = new URL("../../scripts/boot.ts", import.meta.url).pathname;
+const FLAGS = ["run", "--allow-read", "--allow-write", "--allow-env", BOOT];
+const BOUND_MS = 60_000;
+
+/** Boots with `script` on stdin; stdout, stderr and the exit status. */
+async function boot(script: string, disk: string, extra: string[] = []) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [...FLAGS, "--quiet", "--disk", disk, ...extra],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(BOUND_MS),
+  }).spawn();
+  const w = child.stdin.getWriter();
+  await w.write(new TextEncoder().encode(script));
+  await w.close();
+  const out = await child.output();
+  const dec = new TextDecoder();
+  return { out: dec.decode(out.stdout), err: dec.decode(out.stderr), code: out.code };
+}
+
+async function withDisk(body: (disk: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "denix-boot-" });
+  try {
+    await body(`${dir}/root.img`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+async function fsck(disk: string): Promise<{ code: number; out: string }> {
+  const r = await new Deno.Command("e2fsck", {
+    args: ["-fn", disk],
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(BOUND_MS),
+  }).output();
+  const dec = new TextDecoder();
+  return { code: r.code, out: dec.decode(r.stdout) + dec.decode(r.stderr) };
+}
+
+Deno.test("boot: a script through a pipe runs line by line, prints only the programs' output", async () => {
+  await withDisk(async (disk) => {
+    const r = await boot(
+      [
+        "echo hi | wc -c",
+        "cd /tmp && pwd",
+        'X="a  b"; echo "$X" $X',
+        "echo one > f; echo two >> f; cat < f",
+        "ls nosuch 2>/dev/null || echo missing $?",
+        "echo f* '*' \\*",
+        "echo $(echo inner) after",
+        "nosuch-command",
+        "echo status $?",
+        "echo ) oops",
+        "echo carried on",
+        "false",
+      ].join("\n") + "\n",
+      disk,
+      ["--fresh"],
+    );
+    assert.equal(
+      r.out,
+      [
+        "3",
+        "/tmp",
+        "a  b a b",
+        "one",
+        "two",
+        "missing 2",
+        "f * *",
+        "inner after",
+        "sh: nosuch-command: not found",
+        "status 127",
+        "sh: syntax error near unexpected token `)'",
+        "carried on",
+        "",
+      ].join("\n"),
+      r.err,
+    );
+    assert.equal(r.code, 1, "the last status (false)");
+  });
+});
+
+Deno.test("boot: a 3-stage pipeline; files outlive the boot; e2fsck is clean after", async () => {
+  await withDisk(async (disk) => {
+    const first = await boot(
+      "seq 1 20000 | tail -n 7000 | wc -l\nmkdir -p /root/d && echo kept > /root/d/file && echo done\n",
+      disk,
+      ["--fresh"],
+    );
+    assert.equal(first.out, "7000\ndone\n", first.err);
+    assert.equal(first.code, 0);
+    const clean = await fsck(disk);
+    assert.equal(clean.code, 0, clean.out);
+    const second = await boot("cat /root/d/file\n", disk);
+    assert.equal(second.out, "kept\n", second.err);
+  });
+});
+
+/** A boot at a pseudo-terminal: keys in, the screen's bytes out. */
+class TerminalSession {
+  private text = "";
+  private readonly child: Deno.ChildProcess;
+  private readonly keys: WritableStreamDefaultWriter<Uint8Array>;
+  private readonly reading: Promise<void>;
+
+  constructor(disk: string) {
+    const command = [Deno.execPath(), ...FLAGS, "--quiet", "--disk", disk].join(" ");
+    this.child = new Deno.Command("script", {
+      args: ["-qfec", command, "/dev/null"],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+      env: { TERM: "vt100" },
+      signal: AbortSignal.timeout(BOUND_MS),
+    }).spawn();
+    this.keys = this.child.stdin.getWriter();
+    const stdout = this.child.stdout;
+    this.reading = (async () => {
+      const dec = new TextDecoder();
+      for await (const chunk of stdout) this.text += dec.decode(chunk, { stream: true });
+    })();
+  }
+
+  /** Waits until the screen shows `pattern` after `from`; returns where it ends. */
+  async until(pattern: string | RegExp, from: number): Promise<number> {
+    const end = Date.now() + 20_000;
+    for (;;) {
+      const rest = this.text.slice(from);
+      const at = typeof pattern === "string" ? rest.indexOf(pattern) : rest.search(pattern);
+      if (at >= 0) {
+        const len = typeof pattern === "string" ? pattern.length : rest.match(pattern)![0].length;
+        return from + at + len;
+      }
+      if (Date.now() > end) {
+        throw new Error(`no ${pattern} on the screen; it shows:\n${JSON.stringify(rest)}`);
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  get length(): number {
+    return this.text.length;
+  }
+
+  async type(keys: string): Promise<void> {
+    await this.keys.write(new TextEncoder().encode(keys));
+  }
+
+  async end(): Promise<number> {
+    await this.keys.close();
+    await this.reading;
+    await this.child.stderr.cancel();
+    return (await this.child.status).code;
+  }
+}
+
+Deno.test("boot: at a terminal — Tab completion, ↑ history, ^C, ^Z and jobs", async () => {
+  await withDisk(async (disk) => {
+    await boot("true\n", disk, ["--fresh"]);
+    const t = new TerminalSession(disk);
+    let at = await t.until("$ ", 0);
+    await t.type("ech\t");
+    at = await t.until("echo ", at);
+    await t.type("hi\r");
+    at = await t.until(/hi\r*\n/, at);
+    at = await t.until("$ ", at);
+    await t.type("\x1b[A");
+    at = await t.until("echo hi", at);
+    await t.type("\r");
+    at = await t.until(/hi\r*\n/, at);
+    at = await t.until("$ ", at);
+
+    await t.type("yes > /dev/null\r");
+    await new Promise((r) => setTimeout(r, 500));
+    await t.type("\x03");
+    at = await t.until("$ ", at);
+    await t.type("echo after $?\r");
+    at = await t.until(/after 130\r*\n/, at);
+
+    await t.type("cat\r");
+    await new Promise((r) => setTimeout(r, 300));
+    await t.type("\x1a");
+    at = await t.until("Stopped", at);
+    at = await t.until("$ ", at);
+    await t.type("jobs\r");
+    at = await t.until(/\[1\] +Stopped +cat/, at);
+    await t.type("kill -KILL %1; jobs; echo killed\r");
+    at = await t.until(/killed\r*\n/, at);
+    at = await t.until("$ ", at);
+    await t.type("exit\r");
+    assert.equal(await t.end(), 0);
+  });
+});
