@@ -3,7 +3,7 @@
  * shell as workers, a root disk made by our mkfs), driven through a pipe — the scripted mode
  * prints only what the programs print and exits with the last status — and through a
  * pseudo-terminal (util-linux `script`), where keys are typed: Tab completion, ↑ history,
- * ^C of a running `yes`, ^Z and `jobs`. A clean shutdown leaves e2fsck clean, and a second boot
+ * ^C of a running `yes`, ^Z and `fg`, a background job killed. A clean shutdown leaves e2fsck clean, and a second boot
  * sees the first one's files.
  */
 
@@ -167,7 +167,7 @@ class TerminalSession {
   }
 }
 
-Deno.test("boot: at a terminal — Tab completion, ↑ history, ^C, ^Z and jobs", async () => {
+Deno.test("boot: at a terminal — Tab completion, ↑ history, ^C, ^Z, fg, & and kill", async () => {
   await withDisk(async (disk) => {
     await boot("true\n", disk, ["--fresh"]);
     const t = new TerminalSession(disk);
@@ -197,7 +197,18 @@ Deno.test("boot: at a terminal — Tab completion, ↑ history, ^C, ^Z and jobs"
     at = await t.until("$ ", at);
     await t.type("jobs\r");
     at = await t.until(/\[1\] +Stopped +cat/, at);
-    await t.type("kill -KILL %1; jobs; echo killed\r");
+    await t.type("fg\r");
+    at = await t.until(/cat\r*\n/, at);
+    await t.type("typed\r");
+    at = await t.until(/typed\r*\ntyped\r*\n/, at);
+    await t.type("\x04");
+    at = await t.until("$ ", at);
+    await t.type("echo fg $?\r");
+    at = await t.until(/fg 0\r*\n/, at);
+
+    await t.type("sleep 100 &\r");
+    at = await t.until(/\[1\] \d+/, at);
+    await t.type("kill %1; wait; jobs; echo killed\r");
     at = await t.until(/killed\r*\n/, at);
     at = await t.until("$ ", at);
     await t.type("exit\r");

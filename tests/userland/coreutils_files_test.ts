@@ -147,7 +147,7 @@ async function makeFixture(dir: string): Promise<void> {
   // Every time fixed (two days ago), but for the ones that show ls's other formats.
   const setTimes = (path: string) => {
     const st = Deno.lstatSync(path);
-    if (st.isDirectory) for (const e of Deno.readDirSync(path)) setTimes(`${path}/${e.name}`);
+    if (st.isDirectory) { for (const e of Deno.readDirSync(path)) setTimes(`${path}/${e.name}`); }
     if (!st.isSymlink) Deno.utimeSync(path, new Date(now - 2 * DAY_MS), new Date(now - 2 * DAY_MS));
   };
   setTimes(dir);
@@ -296,10 +296,13 @@ Deno.test("hexdump: util-linux hexdump's default and -C formats", async () => {
           const at = parseInt(offset, 16);
           c += `${at.toString(16).padStart(8, "0")}  ${cells.slice(0, 8).join("")} ` +
             `${cells.slice(8).join("")} |${text}|\n`;
-          const words = Array.from({ length: 8 }, (_, i) =>
-            2 * i < b.length
-              ? ` ${((b[2 * i + 1] ?? 0) * 256 + b[2 * i]).toString(16).padStart(4, "0")}`
-              : "     ");
+          const words = Array.from(
+            { length: 8 },
+            (_, i) =>
+              2 * i < b.length
+                ? ` ${((b[2 * i + 1] ?? 0) * 256 + b[2 * i]).toString(16).padStart(4, "0")}`
+                : "     ",
+          );
           plain += `${at.toString(16).padStart(7, "0")}${words.join("")}\n`;
         }
         if (end > 0) {
@@ -563,6 +566,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: "touch (now)",
+    times: true,
     steps: [
       ["touch", "created", "README", "sub"],
       ["touch", "-c", "notcreated"],
@@ -659,11 +663,6 @@ Deno.test("on denix: ls, stat, hexdump and cat -n read the host's files as GNU's
   });
 });
 
-/** Host copies of what denix is given: a working tree (tmpfs) and the disk's tree (ext2). */
-function diskTree(dir: string): TreeNode {
-  return readHostTree(dir)!;
-}
-
 Deno.test("on denix: cp, mv, rm, mkdir, rmdir, ln, touch on a tmpfs and ext2 make GNU's trees", async () => {
   await withFixture(async (fix) => {
     // The disk starts as fix/sub; GNU's side works in host directories standing for both.
@@ -676,7 +675,7 @@ Deno.test("on denix: cp, mv, rm, mkdir, rmdir, ln, touch on a tmpfs and ext2 mak
       assert.equal(cpTree.code, 0, cpTree.err);
       const image = await makeExt2Image({
         sizeBytes: 16 * 1024 * 1024,
-        root: (diskTree(mnt) as { entries: Record<string, TreeNode> }).entries,
+        root: (readHostTree(mnt) as { entries: Record<string, TreeNode> }).entries,
       });
       const steps: Step[] = [
         ["mkdir", "-p", "a/b/c"],

@@ -1,6 +1,6 @@
 /*
- * cat.c: copies each named file (or stdin without names) to stdout through
- * fopen/fread/fwrite. Each file is first opened with open/fstat/lseek/read
+ * cat.c: copies each named file (or stdin without names) to stdout, each piece
+ * as it is read (fopen, read(2), fwrite). Each file is first opened with open/fstat/lseek/read
  * directly, and a regular file's size must agree across fstat, lseek and both
  * reads (a pseudo-file, size 0, may change between two opens).
  * `-s` reports the fstat size on stderr; `-n` numbers the output lines as
@@ -96,20 +96,28 @@ static int put(size_t n)
 	return 0;
 }
 
-/* Copies a stream to stdout, returning the byte count or -1. */
+/*
+ * Copies a stream to stdout, returning the byte count or -1. Reads with read(2), as GNU cat
+ * does, and passes each piece on at once: at a terminal a line shows when it is typed, and
+ * the end of input (^D) ends the copy rather than a stdio buffer waiting to fill.
+ */
 static long copy(FILE *in, const char *path)
 {
 	long total = 0;
-	size_t n;
+	int fd = fileno(in);
 
-	while ((n = fread(buffer, 1, sizeof(buffer), in)) > 0) {
-		if (put(n) != 0)
+	for (;;) {
+		ssize_t n = read(fd, buffer, sizeof(buffer));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return fail(path, strerror(errno));
+		if (n == 0)
+			return total;
+		if (put((size_t)n) != 0 || fflush(stdout) != 0)
 			return fail("stdout", strerror(errno));
 		total += (long)n;
 	}
-	if (ferror(in))
-		return fail(path, strerror(errno));
-	return total;
 }
 
 static int cat_file(const char *path, int report)
@@ -126,7 +134,7 @@ static int cat_file(const char *path, int report)
 	if (copied < 0)
 		return -1;
 	if (size >= 0 && copied != size)
-		return fail(path, "fread and read disagree on the size");
+		return fail(path, "the two reads disagree on the size");
 	return 0;
 }
 

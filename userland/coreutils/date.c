@@ -589,7 +589,9 @@ int main(int argc, char **argv)
 
 		if (options_done || arg[0] != '-' || arg[1] == '\0') {
 			if (arg[0] != '+') {
-				fprintf(stderr, "date: invalid date '%s' (setting the time is not supported)\n", arg);
+				fprintf(stderr,
+					"date: invalid date '%s' (setting the time is not supported)\n",
+					arg);
 				return 1;
 			}
 			if (fmt != NULL) {

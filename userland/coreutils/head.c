@@ -252,7 +252,8 @@ int main(int argc, char **argv)
 					kind = *p;
 					value = p[1] != '\0' ? p + 1 : argv[++i];
 					if (value == NULL)
-						return usage("option requires an argument --", kind == 'n' ? "n" : "c");
+						return usage("option requires an argument --",
+							     kind == 'n' ? "n" : "c");
 					break;
 				} else {
 					char option[2] = {*p, '\0'};

@@ -7,8 +7,9 @@
  * |hello|"). A line equal to the one before it prints as a single "*"
  * unless -v is given; the last line is the offset just past the data.
  * -s OFFSET skips that many bytes first and -n LENGTH reads no more than
- * LENGTH (decimal, 0x hexadecimal or 0 octal). A file that cannot be read
- * prints `hexdump: PATH: reason` and makes the exit status 1.
+ * LENGTH (decimal, 0x hexadecimal or 0 octal); on a pipe the skipped bytes
+ * are read (util-linux's hexdump fails there with ESPIPE). A file that
+ * cannot be read prints `hexdump: PATH: reason` and makes the exit status 1.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define LINE 16
@@ -164,10 +166,34 @@ int main(int argc, char **argv)
 	if (name_count == 0)
 		current_fd = STDIN_FILENO;
 
-	/* Skip by reading (the input may be a pipe or span several files). */
+	/*
+	 * Skip: whole regular files by their size, into one with lseek, and by
+	 * reading otherwise (a pipe, or past what a 32-bit off_t reaches).
+	 */
 	while (skip > 0) {
-		size_t n = read_stream(line, skip < LINE ? (size_t)skip : LINE);
+		static unsigned char scratch[65536];
+		struct stat st;
+		size_t n;
 
+		if (current_fd < 0 && !open_next())
+			break;
+		if (fstat(current_fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+			off_t at = lseek(current_fd, 0, SEEK_CUR);
+
+			if (at >= 0 && (uint64_t)(st.st_size - at) <= skip && name_count > 0) {
+				skip -= (uint64_t)(st.st_size - at);
+				offset += (uint64_t)(st.st_size - at);
+				close(current_fd);
+				current_fd = -1;
+				continue;
+			}
+			if (at >= 0 && lseek(current_fd, (off_t)skip, SEEK_CUR) >= 0) {
+				offset += skip;
+				skip = 0;
+				break;
+			}
+		}
+		n = read_stream(scratch, skip < sizeof(scratch) ? (size_t)skip : sizeof(scratch));
 		if (n == 0)
 			break;
 		skip -= n;

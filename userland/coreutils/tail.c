@@ -328,7 +328,8 @@ int main(int argc, char **argv)
 		struct stat st;
 		if (follow && fstat(fd, &st) == 0 && !S_ISFIFO(st.st_mode) && !S_ISDIR(st.st_mode)) {
 			off_t position = lseek(fd, 0, SEEK_CUR);
-			watched[nwatched++] = (struct followed){files[f], fd, position < 0 ? 0 : position};
+			watched[nwatched++] =
+				(struct followed){files[f], fd, position < 0 ? 0 : position};
 		} else if (!is_stdin) {
 			close(fd);
 		}
@@ -347,9 +348,11 @@ int main(int argc, char **argv)
 			struct followed *file = &watched[w];
 			struct stat st;
 
-			if (fstat(file->fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < file->position) {
+			if (fstat(file->fd, &st) == 0 && S_ISREG(st.st_mode) &&
+			    st.st_size < file->position) {
 				fflush(stdout);
-				fprintf(stderr, "tail: %s: file truncated\n", display_name(file->name));
+				fprintf(stderr, "tail: %s: file truncated\n",
+					display_name(file->name));
 				lseek(file->fd, 0, SEEK_SET);
 				file->position = 0;
 			}

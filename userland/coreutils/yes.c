@@ -24,7 +24,9 @@ int main(int argc, char **argv)
 	if (line_length == 0)
 		line_length = 2;
 
-	size_t size = line_length > BUFFER_SIZE / 2 ? line_length : BUFFER_SIZE / line_length * line_length;
+	/* As many whole lines as fit in the buffer (one at least). */
+	size_t size = line_length > BUFFER_SIZE / 2 ? line_length
+						    : BUFFER_SIZE / line_length * line_length;
 	char *buffer = malloc(size);
 	if (buffer == NULL) {
 		fprintf(stderr, "yes: %s\n", strerror(ENOMEM));
