@@ -370,7 +370,24 @@ export const SYSINFO = {
   LOADAVG: 12,
   /** The kernel log, /dev/kmsg records: "priority,seq,usec,-;text" lines. */
   KMSG: 13,
+  /**
+   * One of the system tables (arg: its index in SYSTEM_TABLES), as JSON:
+   * {"columns": [names], "rows": [[numbers and strings]]}.
+   */
+  TABLE: 14,
 } as const;
+
+/** The system tables SYSINFO.TABLE serves (kernel/tables.ts), in index order. */
+export const SYSTEM_TABLES = [
+  "procs",
+  "threads",
+  "harts",
+  "services",
+  "endpoints",
+  "connections",
+  "files",
+] as const;
+export type SystemTableName = typeof SYSTEM_TABLES[number];
 
 /** What the kernel sends a service by postMessage (set-up only). */
 export type Attachment =

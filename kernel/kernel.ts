@@ -826,7 +826,7 @@ export class Kernel {
       log: (party, line) => this.log(`${party.name}: ${line}`, LOG_FACILITY.DAEMON),
       launcher: this.launcher,
       poweroff: (party, status) => {
-        this.log(`${party.name}: power off (status ${status})`);
+        this.info(`${party.name}: power off (status ${status})`);
         this.rootExited({ status: status & 0xff, signal: 0 });
       },
     };

@@ -102,8 +102,8 @@ function format(r: LogRecord): string {
 
 /** Linux's escaping of a record's text: control characters and backslash as \xNN. */
 function escape(text: string): string {
-  // deno-lint-ignore no-control-regex
   return text.replace(
+    // deno-lint-ignore no-control-regex
     /[\x00-\x1f\x7f\\]/g,
     (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
   );

@@ -19,6 +19,7 @@ import type { Party, Region } from "./ipc/objects.ts";
 import type { HartCounters, Kernel } from "./kernel.ts";
 import type { Process } from "./proc.ts";
 import { RIGHT, SYSINFO } from "../abi/ipc.ts";
+import { systemTable } from "./tables.ts";
 
 /** One-letter states, as in /proc/PID/stat. */
 const STATE_LETTER: Record<string, string> = {
@@ -257,6 +258,8 @@ export function sysinfoText(k: Kernel, kind: number, args: number[]): string {
       return loadavg(k);
     case SYSINFO.KMSG:
       return k.klog.text();
+    case SYSINFO.TABLE:
+      return systemTable(k, args[0] ?? -1);
     default:
       throw new SyscallError(EINVAL, `no table ${kind}`);
   }

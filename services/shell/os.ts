@@ -6,8 +6,8 @@
  */
 
 import { decodePayload, encodePayload } from "../../abi/codec.ts";
-import { EAGAIN } from "../../abi/errno.ts";
-import { CTL } from "../../abi/ipc.ts";
+import { E2BIG, EAGAIN, EIO } from "../../abi/errno.ts";
+import { CTL, SYSINFO } from "../../abi/ipc.ts";
 import { JOB_EVENT_BYTES, type JobRequest } from "../../abi/process.ts";
 import { type Caller, TIOC, TTY, TTY_ENDPOINT } from "../../abi/tty.ts";
 import { IpcError } from "../lib/errors.ts";
@@ -128,7 +128,7 @@ export class Processes {
   /** Starts a job; its process group and each process's pid. */
   async spawn(job: JobRequest): Promise<{ pgid: number; pids: number[] }> {
     const bytes = new TextEncoder().encode(JSON.stringify(job));
-    if (bytes.length > this.region.size) throw new IpcError(7, "arguments too long");
+    if (bytes.length > this.region.size) throw new IpcError(E2BIG, "arguments too long");
     this.region.write().set(bytes, 0);
     const reply = await this.ipc.transport.control(
       CTL.SPAWN,
@@ -148,7 +148,7 @@ export class Processes {
     const reply = await this.ipc.transport.control(CTL.JOB_EVENT, new Uint8Array(0));
     if (reply.label === -EAGAIN) return undefined;
     result(reply, "job event");
-    if (reply.payload.length !== JOB_EVENT_BYTES) throw new IpcError(5, "short job event");
+    if (reply.payload.length !== JOB_EVENT_BYTES) throw new IpcError(EIO, "short job event");
     const dv = new DataView(reply.payload.buffer, reply.payload.byteOffset, JOB_EVENT_BYTES);
     return {
       pid: dv.getInt32(0, true),
@@ -165,6 +165,17 @@ export class Processes {
     );
     const n = result(reply, "capture");
     return { bytes: this.region.read().slice(0, n), ended: reply.payload[0] === 1 };
+  }
+
+  /** System table number `index` (SYSTEM_TABLES) as the kernel gives it: JSON text. */
+  async table(index: number): Promise<string> {
+    const reply = await this.ipc.transport.control(
+      CTL.SYSINFO,
+      u32s(SYSINFO.TABLE, this.region.handle, 0, this.region.size, index),
+    );
+    const n = result(reply, "table");
+    if (n > this.region.size) throw new IpcError(E2BIG, "table larger than the region");
+    return new TextDecoder().decode(this.region.read().slice(0, n));
   }
 
   /** Sends `signal` to process group `pgid`. */

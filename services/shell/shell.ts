@@ -7,7 +7,9 @@
  */
 
 import { JOB_EVENT, type JobProcess, type Redirect, type Run } from "../../abi/process.ts";
+import { SYSTEM_TABLES } from "../../abi/ipc.ts";
 import { expandOne, expandWords, type Expansions } from "./expand.ts";
+import { query, QueryError, type Table } from "./query.ts";
 import type { JobEvent, Processes, TerminalPort } from "./os.ts";
 import { type AndOr, type Command, parse, type Pipeline, ShellSyntaxError } from "./syntax.ts";
 
@@ -59,6 +61,7 @@ const BUILTINS = [
   "source",
   "poweroff",
   "kill",
+  "query",
 ];
 
 /** Thrown by `exit` (and the end of `exec`): the shell ends with this status. */
@@ -496,6 +499,23 @@ export class Shell {
         }
         return status;
       }
+      case "query": {
+        if (rest.length !== 1) {
+          await this.error(
+            "usage: query 'SELECT ... FROM table ...' (tables: " +
+              [...SYSTEM_TABLES, "mounts"].join(", ") + ")",
+          );
+          return 2;
+        }
+        try {
+          await this.say(await query(rest[0], (table) => this.table(table)));
+          return 0;
+        } catch (e) {
+          if (!(e instanceof QueryError)) throw e;
+          await this.error(`query: ${e.message}`);
+          return 1;
+        }
+      }
       case "history":
         for (const [i, line] of this.history.entries()) {
           await this.say(`${String(i + 1).padStart(5)}  ${line}\n`);
@@ -528,6 +548,23 @@ export class Shell {
       }
     }
     return 127;
+  }
+
+  /** A table for `query`: the kernel's, or the VFS's mounts (from /proc/mounts). */
+  private async table(name: string): Promise<Table> {
+    if (name === "mounts") {
+      const text = await this.capture([{
+        run: { exec: "cat", argv: ["cat", "/proc/mounts"] },
+        redirects: [],
+      }]);
+      return {
+        columns: ["source", "target", "type", "options"],
+        rows: text.split("\n").filter((l) => l !== "").map((l) => l.split(" ").slice(0, 4)),
+      };
+    }
+    const index = (SYSTEM_TABLES as readonly string[]).indexOf(name);
+    if (index < 0) throw new QueryError(`no table ${name}`);
+    return JSON.parse(await this.procs.table(index)) as Table;
   }
 
   /** A program run from argv as a foreground job (for `exec`). */

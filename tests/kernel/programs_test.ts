@@ -52,7 +52,13 @@ const EXPECT: Record<string, Array<string | RegExp>> = {
     "4 threads x 100 rounds: every value visible after the barrier",
     "one serial thread per crossing",
   ],
-  nanosleep: ["slept ok", "absolute sleep ok", "past deadline ok", "usleep ok", "bad tv_nsec: EINVAL"],
+  nanosleep: [
+    "slept ok",
+    "absolute sleep ok",
+    "past deadline ok",
+    "usleep ok",
+    "bad tv_nsec: EINVAL",
+  ],
   signals: [
     "SIGUSR1 handler ran",
     "blocked SIGUSR1 deferred until unblocked",

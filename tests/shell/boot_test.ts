@@ -215,3 +215,45 @@ Deno.test("boot: at a terminal — Tab completion, ↑ history, ^C, ^Z, fg, & an
     assert.equal(await t.end(), 0);
   });
 });
+
+Deno.test("boot: query reads the kernel's tables and the mounts", async () => {
+  await withDisk(async (disk) => {
+    const r = await boot(
+      [
+        `query "select name, state from services order by name"`,
+        `query "select pid, name from procs where name = 'init'"`,
+        `query "select target, type from mounts order by target"`,
+        `query "select count(*) from harts"`,
+        `query "select tid from threads where name = 'query'" | wc -l`,
+        `query "update procs set pid = 1"`,
+      ].join("\n") + "\n",
+      disk,
+      ["--fresh", "--cores", "3"],
+    );
+    assert.equal(
+      r.out,
+      [
+        "name   state",
+        "block  running",
+        "rtc    running",
+        "shell  running",
+        "tty    running",
+        "vfs    running",
+        "pid  name",
+        "  1  init",
+        "target  type",
+        "/       ext2",
+        "/dev    devtmpfs",
+        "/proc   proc",
+        "/tmp    tmpfs",
+        "count(*)",
+        "       3",
+        "1",
+        "sh: query: update: only SELECT is supported",
+        "",
+      ].join("\n"),
+      r.err,
+    );
+    assert.equal(r.code, 1);
+  });
+});

@@ -9,7 +9,9 @@
  * widest cell (the first at least 14, numbers at least 5), text to the left,
  * numbers to the right; Use% is used / (used + available), rounded up.
  * A mount that cannot be examined prints `df: DIR: reason` and makes the
- * status 1; a bad option prints a usage message, status 1.
+ * status 1 — unless it is out of reach (EACCES, ENOENT): left out, or with
+ * -a shown with "-" figures; no rows at all is `df: no file systems
+ * processed`, status 1; a bad option prints a usage message, status 1.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -144,6 +146,20 @@ static void filter_duplicates(int *keep)
 static char *cells[MAX_MOUNTS + 1][COLUMNS];
 static int rows;
 
+/* With -a, a mount that cannot be examined: "-" for its type and figures, as GNU df shows it. */
+static void add_unknown_row(const struct mount_entry *m)
+{
+	int c = 0;
+
+	cells[rows][c++] = strdup(m->source);
+	if (show_type)
+		cells[rows][c++] = strdup("-");
+	for (int i = 0; i < 4; i++)
+		cells[rows][c++] = strdup("-");
+	cells[rows][c++] = strdup(m->dir);
+	rows++;
+}
+
 static void add_row(const struct mount_entry *m, const struct statfs *fs)
 {
 	char buf[COLUMNS][64];
@@ -178,7 +194,8 @@ static void add_row(const struct mount_entry *m, const struct statfs *fs)
 static int usage(void)
 {
 	fprintf(stderr, "Usage: df [OPTION]...\n"
-			"  -a, --all             include pseudo, duplicate, inaccessible file systems\n"
+			"  -a, --all             include pseudo, duplicate, inaccessible file "
+			"systems\n"
 			"  -h, --human-readable  print sizes in powers of 1024 (e.g., 1023M)\n"
 			"  -k                    like --block-size=1K\n"
 			"  -T, --print-type      print file system type\n");
@@ -248,8 +265,11 @@ int main(int argc, char **argv)
 		if (!keep[i] || (m->dummy && !show_all))
 			continue;
 		if (statfs(m->dir, &fs) < 0) {
-			if (errno == EACCES || errno == ENOENT)
+			if (errno == EACCES || errno == ENOENT) {
+				if (show_all)
+					add_unknown_row(m);
 				continue;
+			}
 			fprintf(stderr, "df: %s: %s\n", m->dir, strerror(errno));
 			status = 1;
 			continue;

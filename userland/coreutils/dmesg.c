@@ -44,7 +44,8 @@ static int usage(void)
 	fprintf(stderr, "\nUsage:\n dmesg [options]\n\nOptions:\n"
 			" -r, --raw                   print the raw message buffer\n"
 			" -t, --notime                don't show any timestamp with messages\n"
-			" -x, --decode                decode facility and level to readable string\n");
+			" -x, --decode                decode facility and level to readable "
+			"string\n");
 	return 1;
 }
 

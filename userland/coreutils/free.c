@@ -54,12 +54,14 @@ static const char *scale(long long kb)
 	for (int i = 1; i < (int)sizeof(units); i++) {
 		double value = bytes / power(base, i);
 		if (flags & SI) {
-			if (snprintf(buf, sizeof(buf), "%.1f%c", (double)(float)value, units[i]) <= 4)
+			double shown = (float)value; /* procps rounds through a float */
+			if (snprintf(buf, sizeof(buf), "%.1f%c", shown, units[i]) <= 4)
 				return buf;
 			if (snprintf(buf, sizeof(buf), "%lld%c", (long long)value, units[i]) <= 4)
 				return buf;
 		} else {
-			if (snprintf(buf, sizeof(buf), "%.1f%ci", (double)(float)value, units[i]) <= 5)
+			double shown = (float)value;
+			if (snprintf(buf, sizeof(buf), "%.1f%ci", shown, units[i]) <= 5)
 				return buf;
 			if (snprintf(buf, sizeof(buf), "%lld%ci", (long long)value, units[i]) <= 5)
 				return buf;
@@ -165,7 +167,8 @@ int main(int argc, char **argv)
 	long long swap_free = key(text, "SwapFree");
 	free(text);
 
-	printf("               total        used        free      shared  buff/cache   available\n");
+	printf("               total        used        free      shared  buff/cache   "
+	       "available\n");
 	long long mem[] = { mem_total, used, mem_free, shared, cache, available };
 	row("Mem:", mem, 6);
 	long long swap[] = { swap_total, swap_total - swap_free, swap_free };

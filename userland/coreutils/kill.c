@@ -199,7 +199,7 @@ int main(int argc, char **argv)
 		}
 		long ret = syscall2(SYS_kill, pid, signo);
 		if (linux_is_error(ret)) {
-			/* EPERM, ESRCH and EINVAL: picolibc's numbers agree with Linux's below 35. */
+			/* EPERM, ESRCH, EINVAL: picolibc's numbers are Linux's below 35. */
 			fprintf(stderr, "kill: (%ld): %s\n", pid, strerror((int)-ret));
 			status = 1;
 		}

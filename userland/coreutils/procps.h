@@ -278,8 +278,9 @@ static inline const char *user_name(int uid, char *buf, size_t size)
 		char *colon1 = strchr(line, ':');
 		char *colon2 = colon1 ? strchr(colon1 + 1, ':') : NULL;
 		char *eol = strchr(line, '\n');
-		if (colon2 && (eol == NULL || colon2 < eol) && strtol(colon2 + 1, NULL, 10) == uid &&
-		    colon2[1] >= '0' && colon2[1] <= '9') {
+		int in_line = colon2 != NULL && (eol == NULL || colon2 < eol);
+		if (in_line && colon2[1] >= '0' && colon2[1] <= '9' &&
+		    strtol(colon2 + 1, NULL, 10) == uid) {
 			size_t n = (size_t)(colon1 - line);
 			if (n >= size)
 				n = size - 1;

@@ -66,7 +66,7 @@ int main(int argc, char **argv)
 				if (*c == 'u')
 					format = USER;
 				else if (*c != 'a' && *c != 'x') {
-					fprintf(stderr, "error: unsupported option (BSD syntax) %c\n", *c);
+					fprintf(stderr, "error: unsupported BSD option %c\n", *c);
 					return usage();
 				}
 			}
@@ -96,7 +96,8 @@ int main(int argc, char **argv)
 	else if (format == FULL)
 		printf("UID        PID  PPID  C STIME TTY          TIME CMD\n");
 	else
-		printf("USER       PID %%CPU %%MEM    VSZ   RSS TTY      STAT START   TIME COMMAND\n");
+		printf("USER       PID %%CPU %%MEM    VSZ   RSS TTY      STAT START   TIME "
+		       "COMMAND\n");
 
 	for (int i = 0; i < count; i++) {
 		struct proc_info p;
@@ -106,8 +107,8 @@ int main(int argc, char **argv)
 			continue; /* it has gone */
 		unsigned long long seconds = (p.utime + p.stime) / USER_HZ;
 		const char *tty = "?";
-		format_start(start, sizeof(start), (time_t)(btime + (long long)p.starttime / USER_HZ),
-			     now);
+		time_t started = (time_t)(btime + (long long)p.starttime / USER_HZ);
+		format_start(start, sizeof(start), started, now);
 		const char *command = p.cmdline;
 		char bracketed[80];
 		if (command != NULL && command[0] == '\0') {
@@ -131,8 +132,10 @@ int main(int argc, char **argv)
 			unsigned long long pcpu = permille_cpu(&p, uptime);
 			if (pcpu > 999)
 				pcpu = 999;
-			unsigned long long rss_kb = (unsigned long long)p.rss * (PROC_PAGE_SIZE / 1024);
-			unsigned long long pmem = mem_total > 0 ? rss_kb * 1000 / (unsigned long long)mem_total : 0;
+			unsigned long long rss_kb = (unsigned long long)p.rss * 4; /* 4 KiB pages */
+			unsigned long long pmem = 0;
+			if (mem_total > 0)
+				pmem = rss_kb * 1000 / (unsigned long long)mem_total;
 			char stat[8], *s = stat;
 			*s++ = p.state;
 			if (p.nice < 0)

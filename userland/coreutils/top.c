@@ -126,6 +126,13 @@ static int by_cpu(const void *a, const void *b)
 	return (x->info.pid > y->info.pid) - (x->info.pid < y->info.pid);
 }
 
+/* A /proc/meminfo value in kB, 0 if it is missing. */
+static long long meminfo_or_0(const char *meminfo, const char *key)
+{
+	long long v = meminfo_kb(meminfo, key);
+	return v > 0 ? v : 0;
+}
+
 /* The CPU ticks process pid had at the previous frame, or -1 if it was not there. */
 static long long previous_ticks(int pid)
 {
@@ -135,8 +142,8 @@ static long long previous_ticks(int pid)
 	return -1;
 }
 
-/* One frame: the summary and up to max_rows processes (0: all), each line cut to cols. */
-static int frame(int max_rows, int cols, const char *eol)
+/* One frame: the summary and the processes, in `rows` lines (0: no limit), cut to `cols`. */
+static int frame(int rows, int cols, const char *eol)
 {
 	unsigned long long cpu[MAX_HARTS][CPU_FIELDS] = { { 0 } };
 	int harts = read_cpus(cpu);
@@ -161,7 +168,8 @@ static int frame(int max_rows, int cols, const char *eol)
 		unsigned long long ticks = t->info.utime + t->info.stime;
 		long long before = previous_ticks(t->info.pid);
 		if (prev_uptime >= 0 && before >= 0 && elapsed > 0) {
-			t->pcpu = (double)(ticks - (unsigned long long)before) * 100 / USER_HZ / elapsed;
+			double used = (double)(ticks - (unsigned long long)before);
+			t->pcpu = used * 100 / USER_HZ / elapsed;
 		} else { /* since it started */
 			double lived = uptime - (double)t->info.starttime / USER_HZ;
 			t->pcpu = lived > 0 ? (double)ticks * 100 / USER_HZ / lived : 0;
@@ -205,33 +213,28 @@ static int frame(int max_rows, int cols, const char *eol)
 		for (int f = 0; f < CPU_FIELDS; f++)
 			pct[f] = delta[f] * 100 / total;
 		/* us = user, sy = system, ni = nice, id = idle, wa, hi, si, st */
-		printf("%%Cpu%-3d:%5.1f us,%5.1f sy,%5.1f ni,%5.1f id,%5.1f wa,%5.1f hi,%5.1f si,%5.1f "
-		       "st%s",
+		printf("%%Cpu%-3d:%5.1f us,%5.1f sy,%5.1f ni,%5.1f id,%5.1f wa,%5.1f hi,%5.1f si,"
+		       "%5.1f st%s",
 		       h, pct[0], pct[2], pct[1], pct[3], pct[4], pct[5], pct[6], pct[7], eol);
 		memcpy(prev_cpu[h], cpu[h], sizeof(cpu[h]));
 	}
-	long long mem_total = meminfo_kb(meminfo, "MemTotal"), mem_free = meminfo_kb(meminfo, "MemFree");
+	long long mem_total = meminfo_or_0(meminfo, "MemTotal");
+	long long mem_free = meminfo_or_0(meminfo, "MemFree");
 	long long available = meminfo_kb(meminfo, "MemAvailable");
 	if (available < 0 || available > mem_total)
 		available = mem_free;
-	long long cache = 0;
-	for (const char *const *k = (const char *const[]){ "Buffers", "Cached", "SReclaimable", NULL };
-	     *k; k++) {
-		long long v = meminfo_kb(meminfo, *k);
-		cache += v > 0 ? v : 0;
-	}
-	long long swap_total = meminfo_kb(meminfo, "SwapTotal"), swap_free = meminfo_kb(meminfo, "SwapFree");
-	if (swap_total < 0)
-		swap_total = 0;
-	if (swap_free < 0)
-		swap_free = 0;
+	long long cache = meminfo_or_0(meminfo, "Buffers") + meminfo_or_0(meminfo, "Cached") +
+			  meminfo_or_0(meminfo, "SReclaimable");
+	long long swap_total = meminfo_or_0(meminfo, "SwapTotal");
+	long long swap_free = meminfo_or_0(meminfo, "SwapFree");
 	free(meminfo);
 	printf("MiB Mem :%9.1f total,%9.1f free,%9.1f used,%9.1f buff/cache%s", mem_total / 1024.0,
 	       mem_free / 1024.0, (mem_total - available) / 1024.0, cache / 1024.0, eol);
 	printf("MiB Swap:%9.1f total,%9.1f free,%9.1f used.%9.1f avail Mem%s", swap_total / 1024.0,
 	       swap_free / 1024.0, (swap_total - swap_free) / 1024.0, available / 1024.0, eol);
 	printf("%s", eol);
-	printf("  PID USER      PR  NI    VIRT    RES    SHR S  %%CPU  %%MEM     TIME+ COMMAND%s", eol);
+	printf("  PID USER      PR  NI    VIRT    RES    SHR S  %%CPU  %%MEM     TIME+ COMMAND%s",
+	       eol);
 
 	if (tasks)
 		qsort(tasks, (size_t)n, sizeof(*tasks), by_cpu);
@@ -242,7 +245,8 @@ static int frame(int max_rows, int cols, const char *eol)
 			prev_pids[prev_count] = p->pid;
 			prev_ticks[prev_count++] = p->utime + p->stime;
 		}
-		if (max_rows > 0 && i >= max_rows)
+		/* Above: 6 lines and one per hart (header included); below: one left empty. */
+		if (rows > 0 && i >= rows - (6 + harts) - 1)
 			continue;
 		char user[64], virt[16], res[16], pr[16], time_plus[32];
 		unsigned long long rss_kb = (unsigned long long)p->rss * (PROC_PAGE_SIZE / 1024);
@@ -252,13 +256,14 @@ static int frame(int max_rows, int cols, const char *eol)
 			snprintf(pr, sizeof(pr), "rt");
 		else
 			snprintf(pr, sizeof(pr), "%ld", p->priority);
-		snprintf(time_plus, sizeof(time_plus), "%llu:%02llu.%02llu", cs / 6000, cs / 100 % 60,
-			 cs % 100);
-		int used = snprintf(line, sizeof(line), "%5d %-8.8s %3s %3ld %7s %6s %6s %c %5.1f %5.1f %9s ",
-				    p->pid, user_name(p->uid, user, sizeof(user)), pr, p->nice,
+		snprintf(time_plus, sizeof(time_plus), "%llu:%02llu.%02llu", cs / 6000,
+			 cs / 100 % 60, cs % 100);
+		int used = snprintf(line, sizeof(line),
+				    "%5d %-8.8s %3s %3ld %7s %6s %6s %c %5.1f %5.1f %9s ", p->pid,
+				    user_name(p->uid, user, sizeof(user)), pr, p->nice,
 				    scaled(virt, sizeof(virt), p->vsize / 1024, 7),
-				    scaled(res, sizeof(res), rss_kb, 6), "0", p->state, tasks[i].pcpu,
-				    pmem, time_plus);
+				    scaled(res, sizeof(res), rss_kb, 6), "0", p->state,
+				    tasks[i].pcpu, pmem, time_plus);
 		int room = cols - 1 - used; /* the last column stays empty, as procps leaves it */
 		int len = (int)strlen(p->comm);
 		if (room > 0 && len > room)
@@ -285,15 +290,16 @@ int main(int argc, char **argv)
 			if (*c == 'b') {
 				batch = 1;
 			} else if (*c == 'n' || *c == 'd') {
-				const char *value = c[1] ? c + 1 : (i + 1 < argc ? argv[++i] : NULL);
+				const char *value = c[1] ? c + 1 : NULL;
+				if (value == NULL && i + 1 < argc)
+					value = argv[++i];
 				char *end;
 				if (value == NULL)
 					return usage();
 				double v = strtod(value, &end);
 				if (*end || end == value || v < 0) {
 					fprintf(stderr, "top: bad %s '%s'\n",
-						*c == 'n' ? "iterations argument" : "delay interval",
-						value);
+						*c == 'n' ? "iterations" : "delay", value);
 					return usage();
 				}
 				if (*c == 'n')
@@ -329,7 +335,7 @@ int main(int argc, char **argv)
 		raw.c_cc[VTIME] = 1;
 		signal(SIGTERM, on_signal);
 		signal(SIGHUP, on_signal);
-		if (tcsetattr(0, TCSAFLUSH, &raw) < 0) {
+		if (tcsetattr(0, TCSANOW, &raw) < 0) { /* keys typed already still count */
 			fprintf(stderr, "top: failed tty set: %s\n", strerror(errno));
 			return 1;
 		}
@@ -343,8 +349,7 @@ int main(int argc, char **argv)
 			printf("\n");
 		if (!batch)
 			printf("\033[H");
-		/* 7 summary lines plus one per hart leave the rest for processes. */
-		if (frame(rows > 0 ? rows - 7 - 2 : 0, cols, eol) < 0)
+		if (frame(rows, cols, eol) < 0)
 			return 1;
 		if (!batch) {
 			printf("\033[J");
@@ -358,10 +363,14 @@ int main(int argc, char **argv)
 			nanosleep(&ts, NULL);
 			continue;
 		}
-		/* Wait for a key for up to `delay`: reads time out after VTIME tenths. */
+		/*
+		 * Wait for a key for up to `delay`: each read times out after VTIME (a tenth of
+		 * a second), so `delay` is so many reads — or less, if the clock says so (the
+		 * in-line machine's clock stands still while the terminal waits).
+		 */
 		struct timespec start, now;
 		clock_gettime(CLOCK_MONOTONIC, &start);
-		for (;;) {
+		for (long tenths = 0; tenths < (long)(delay * 10 + 0.5) || tenths == 0; tenths++) {
 			char key;
 			ssize_t got = read(0, &key, 1);
 			if (got == 1 && (key == 'q' || key == 3 || key == 4))

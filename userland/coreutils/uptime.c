@@ -38,7 +38,8 @@ static void pretty(double up)
 		if (up > units[i].seconds) {
 			int n = (int)up / units[i].seconds;
 			up -= n * units[i].seconds;
-			printf("%s%d %s", comma ? ", " : "", n, n > 1 ? units[i].many : units[i].one);
+			const char *unit = n > 1 ? units[i].many : units[i].one;
+			printf("%s%d %s", comma ? ", " : "", n, unit);
 			comma = 1;
 		}
 	}
