@@ -12,9 +12,10 @@ import { fsBench } from "./bench/fs.ts";
 import { fuzzBench } from "./bench/fuzz.ts";
 import { ipcBench } from "./bench/ipc.ts";
 import { kernelBench } from "./bench/kernel.ts";
+import { shellBench } from "./bench/shell.ts";
 import type { Bench, BenchResult } from "./bench/types.ts";
 
-const BENCHES: Bench[] = [cpuBench, kernelBench, ipcBench, fsBench, fuzzBench];
+const BENCHES: Bench[] = [cpuBench, kernelBench, ipcBench, fsBench, shellBench, fuzzBench];
 
 function parse(args: string[]) {
   const filters: string[] = [];

@@ -139,11 +139,21 @@ Deno.test("the in-line mode is deterministic: the same run twice gives the same 
 Deno.test("unlocked increments from two threads lose updates on threaded harts", async () => {
   // Both threads spin until the other has arrived, so their loops overlap on two host threads;
   // 2 x 2,000,000 plain load/add/store rounds then always interleave somewhere.
-  const r = await boot("threads", "threads");
-  assert.deepEqual(r.exit, { status: 0, signal: 0 }, r.out + r.log.join("\n"));
-  const total = Number(/^unlocked total: (\d+)$/m.exec(r.out)?.[1]);
-  assert.ok(total >= 2_000_000 && total < 4_000_000, `unlocked total ${total}`);
-  assert.match(r.out, /^lost updates: yes$/m);
+  // That needs both hart threads on a host core at once; a host busy with other work (two
+  // cores, a test run beside this one) may run them one after the other, so up to three tries.
+  const totals: number[] = [];
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const r = await boot("threads", "threads");
+    assert.deepEqual(r.exit, { status: 0, signal: 0 }, r.out + r.log.join("\n"));
+    const total = Number(/^unlocked total: (\d+)$/m.exec(r.out)?.[1]);
+    assert.ok(total >= 2_000_000 && total <= 4_000_000, `unlocked total ${total}`);
+    totals.push(total);
+    if (total < 4_000_000) {
+      assert.match(r.out, /^lost updates: yes$/m);
+      return;
+    }
+  }
+  assert.fail(`no update lost in three runs: ${totals.join(", ")}`);
 });
 
 Deno.test("unlocked increments on in-line harts lose the same updates every run", async () => {

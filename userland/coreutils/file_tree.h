@@ -101,7 +101,7 @@ static inline void tree_set_times(const char *path, const struct stat *st, int f
 static inline int tree_copy_file(struct tree_options *o, const char *src, const char *dst,
 				 const struct stat *st)
 {
-	static char buffer[16384];
+	static char buffer[128 * 1024];
 	int in = open(src, O_RDONLY);
 	int out;
 	ssize_t n;

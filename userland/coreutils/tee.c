@@ -29,7 +29,7 @@ static int write_all(int fd, const char *buf, size_t len)
 
 int main(int argc, char **argv)
 {
-	static char buffer[8192];
+	static char buffer[128 * 1024];
 	int append = 0;
 	int status = 0;
 	int *fds;

@@ -27,7 +27,7 @@ struct counts {
 
 static bool want_lines, want_words, want_chars, want_bytes, want_max_length;
 static int number_width = 1;
-static char buffer[16384];
+static char buffer[128 * 1024];
 
 static void print_counts(const struct counts *c, const char *name)
 {
