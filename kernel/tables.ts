@@ -139,12 +139,16 @@ function endpoints(k: Kernel): Table {
 
 function connections(k: Kernel): Table {
   return {
-    columns: ["id", "endpoint", "client", "server"],
+    // The rings' free-running indices count every message pushed (modulo 2^32).
+    columns: ["id", "endpoint", "client", "server", "requests", "replies", "queued"],
     rows: [...k.ipc.connections.values()].map((c) => [
       c.id,
       c.endpoint.name,
       c.client.name,
       c.server.name,
+      c.channel.requests.tail >>> 0,
+      c.channel.replies.tail >>> 0,
+      c.channel.requests.size,
     ]),
   };
 }

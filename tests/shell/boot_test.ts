@@ -65,6 +65,7 @@ Deno.test("boot: a script through a pipe runs line by line, prints only the prog
         "echo status $?",
         "echo ) oops",
         "echo carried on",
+        "echo 'echo in a script; cd /; exit 3' > /tmp/s.sh; sh /tmp/s.sh; echo \"status $? in $PWD\"",
         "false",
       ].join("\n") + "\n",
       disk,
@@ -85,6 +86,8 @@ Deno.test("boot: a script through a pipe runs line by line, prints only the prog
         "status 127",
         "sh: syntax error near unexpected token `)'",
         "carried on",
+        "in a script",
+        "status 3 in /tmp",
         "",
       ].join("\n"),
       r.err,
@@ -98,7 +101,7 @@ Deno.test("boot: a 3-stage pipeline; files outlive the boot; e2fsck is clean aft
     const first = await boot(
       "seq 1 20000 | tail -n 7000 | wc -l\nmkdir -p /root/d && echo kept > /root/d/file && echo done\n",
       disk,
-      ["--fresh"],
+      ["--fresh", "--inline"],
     );
     assert.equal(first.out, "7000\ndone\n", first.err);
     assert.equal(first.code, 0);
@@ -167,7 +170,7 @@ class TerminalSession {
   }
 }
 
-Deno.test("boot: at a terminal — Tab completion, ↑ history, ^C, ^Z, fg, & and kill", async () => {
+Deno.test("boot: at a terminal — Tab completion, ↑ history (kept across boots), ^C of the foreground job only, ^Z, fg, & and kill", async () => {
   await withDisk(async (disk) => {
     await boot("true\n", disk, ["--fresh"]);
     const t = new TerminalSession(disk);
@@ -183,12 +186,17 @@ Deno.test("boot: at a terminal — Tab completion, ↑ history, ^C, ^Z, fg, & an
     at = await t.until(/hi\r*\n/, at);
     at = await t.until("$ ", at);
 
+    await t.type("sleep 100 &\r");
+    at = await t.until(/\[1\] \d+/, at);
     await t.type("yes > /dev/null\r");
     await new Promise((r) => setTimeout(r, 500));
     await t.type("\x03");
     at = await t.until("$ ", at);
-    await t.type("echo after $?\r");
-    at = await t.until(/after 130\r*\n/, at);
+    await t.type("echo after $?; jobs\r");
+    at = await t.until(/after 130\r*\n\[1\] +Running +sleep 100/, at);
+    await t.type("kill %1; wait; jobs; echo killed\r");
+    at = await t.until(/killed\r*\n/, at);
+    at = await t.until("$ ", at);
 
     await t.type("cat\r");
     await new Promise((r) => setTimeout(r, 300));
@@ -206,13 +214,16 @@ Deno.test("boot: at a terminal — Tab completion, ↑ history, ^C, ^Z, fg, & an
     await t.type("echo fg $?\r");
     at = await t.until(/fg 0\r*\n/, at);
 
-    await t.type("sleep 100 &\r");
-    at = await t.until(/\[1\] \d+/, at);
-    await t.type("kill %1; wait; jobs; echo killed\r");
-    at = await t.until(/killed\r*\n/, at);
-    at = await t.until("$ ", at);
     await t.type("exit\r");
     assert.equal(await t.end(), 0);
+
+    // The history outlives the boot: ↑ at the next one brings back the last lines.
+    const again = new TerminalSession(disk);
+    at = await again.until("$ ", 0);
+    await again.type("\x1b[A\x1b[A");
+    at = await again.until("echo fg $?", at);
+    await again.type("\x15exit\r");
+    assert.equal(await again.end(), 0);
   });
 });
 
@@ -225,6 +236,7 @@ Deno.test("boot: query reads the kernel's tables and the mounts", async () => {
         `query "select target, type from mounts order by target"`,
         `query "select count(*) from harts"`,
         `query "select tid from threads where name = 'query'" | wc -l`,
+        `query "select endpoint, client from connections where endpoint = 'vfs' and requests > 0 and client = 'kernel'"`,
         `query "update procs set pid = 1"`,
       ].join("\n") + "\n",
       disk,
@@ -249,6 +261,8 @@ Deno.test("boot: query reads the kernel's tables and the mounts", async () => {
         "count(*)",
         "       3",
         "1",
+        "endpoint  client",
+        "vfs       kernel",
         "sh: query: update: only SELECT is supported",
         "",
       ].join("\n"),
