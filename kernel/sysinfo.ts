@@ -19,25 +19,7 @@ import type { Party, Region } from "./ipc/objects.ts";
 import type { HartCounters, Kernel } from "./kernel.ts";
 import type { Process } from "./proc.ts";
 import { RIGHT, SYSINFO } from "../abi/ipc.ts";
-import { systemTable } from "./tables.ts";
-
-/** One-letter states, as in /proc/PID/stat. */
-const STATE_LETTER: Record<string, string> = {
-  NEW: "R",
-  READY: "R",
-  RUNNING: "R",
-  BLOCKED: "D",
-  WAITING: "S",
-  SLEEPING: "S",
-  ZOMBIE: "Z",
-};
-
-/** The letter for `p`'s state (T for a stopped group, S for a blocked interruptible call). */
-export function stateLetter(p: Process): string {
-  if (p.group.stopped && p.state !== "ZOMBIE") return "T";
-  if (p.state === "BLOCKED" && p.blocking && !p.blocking.uninterruptible) return "S";
-  return STATE_LETTER[p.state] ?? "?";
-}
+import { processFacts, stateLetter, systemTable, threadsOf } from "./tables.ts";
 
 function leader(k: Kernel, pid: number): Process {
   const p = k.procs.get(pid);
@@ -45,45 +27,25 @@ function leader(k: Kernel, pid: number): Process {
   return p;
 }
 
-function threadsOf(p: Process): number {
-  return Math.max(1, p.group.members.size);
-}
-
-/** Pages of `p`'s address space that are mapped (its virtual size). */
-function vmPagesOf(p: Process): number {
-  return p.as.vmas.reduce((n, v) => n + (v.end - v.start) / PAGE_SIZE, 0);
-}
-
-function cpuTicksOf(p: Process): number {
-  let ticks = p.group.usage.cpuTicks;
-  for (const t of p.group.members) ticks += t.counters.cpuTicks;
-  return ticks;
-}
-
+/** The process table as text: one line per process, the facts tables.ts gathers. */
 function procsTable(k: Kernel): string {
-  const lines: string[] = [];
-  for (const p of k.procs.values()) {
-    if (!p.isLeader) continue;
-    const g = p.group;
-    lines.push(
-      [
-        p.pid,
-        p.ppid,
-        g.pgid,
-        g.sid,
-        stateLetter(p),
-        threadsOf(p),
-        p.nice,
-        p.hart,
-        p.as.residentPages,
-        cpuTicksOf(p),
-        p.startTicks,
-        vmPagesOf(p),
-        p.name,
-      ].join(" "),
-    );
-  }
-  return lines.join("\n") + (lines.length ? "\n" : "");
+  return processFacts(k).map((f) =>
+    [
+      f.pid,
+      f.ppid,
+      f.pgid,
+      f.sid,
+      f.state,
+      f.threads,
+      f.nice,
+      f.hart,
+      f.rssPages,
+      f.cpuTicks,
+      f.startTicks,
+      f.vmPages,
+      f.name,
+    ].join(" ") + "\n"
+  ).join("");
 }
 
 function procStatus(k: Kernel, pid: number): string {

@@ -1,5 +1,6 @@
 /**
- * The system's state as tables (the DBOS idea): processes, threads, harts, services, IPC
+ * The system's state as tables (the DBOS idea), and the facts about processes that /proc's
+ * text tables (sysinfo.ts) are made from too: processes, threads, harts, services, IPC
  * endpoints and connections, open files — named columns and rows of numbers and strings, read
  * whole by a service with the "sysinfo" privilege (SYSINFO.TABLE, as JSON) and queried with
  * SQL by the shell's `query`. The mount table is the VFS's (/proc/mounts), not the kernel's:
@@ -11,7 +12,6 @@ import { PAGE_SIZE } from "../machine/memory_map.ts";
 import { EINVAL, SyscallError } from "./errno.ts";
 import type { Kernel } from "./kernel.ts";
 import type { Process } from "./proc.ts";
-import { stateLetter } from "./sysinfo.ts";
 import { SYSTEM_TABLES, type SystemTableName } from "../abi/ipc.ts";
 
 export type Cell = number | string;
@@ -24,33 +24,80 @@ export interface Table {
 const ms = (ticks: number) => Math.round(Clock.ticksToMs(ticks));
 const kb = (pages: number) => (pages * PAGE_SIZE) / 1024;
 
-function cpuTicks(p: Process): number {
+/** One-letter states, as in /proc/PID/stat. */
+const STATE_LETTER: Record<string, string> = {
+  NEW: "R",
+  READY: "R",
+  RUNNING: "R",
+  BLOCKED: "D",
+  WAITING: "S",
+  SLEEPING: "S",
+  ZOMBIE: "Z",
+};
+
+/** The letter for `p`'s state (T for a stopped group, S for a blocked interruptible call). */
+export function stateLetter(p: Process): string {
+  if (p.group.stopped && p.state !== "ZOMBIE") return "T";
+  if (p.state === "BLOCKED" && p.blocking && !p.blocking.uninterruptible) return "S";
+  return STATE_LETTER[p.state] ?? "?";
+}
+
+/** Threads of `p`'s group (at least 1: the leader, even as a zombie). */
+export function threadsOf(p: Process): number {
+  return Math.max(1, p.group.members.size);
+}
+
+/** CPU time of `p`'s group, the ended threads' included, in mtime ticks. */
+function cpuTicksOf(p: Process): number {
   let ticks = p.group.usage.cpuTicks;
   for (const t of p.group.members) ticks += t.counters.cpuTicks;
   return ticks;
 }
 
-function procs(k: Kernel): Table {
-  const rows: Cell[][] = [];
+/** What the kernel knows of a process (a group leader): one place for /proc, ps and query. */
+export interface ProcessFacts {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  sid: number;
+  name: string;
+  state: string;
+  threads: number;
+  nice: number;
+  hart: number;
+  rssPages: number;
+  cpuTicks: number;
+  startTicks: number;
+  /** Pages of its address space that are mapped (its virtual size). */
+  vmPages: number;
+  cmdline: string[];
+}
+
+export function processFacts(k: Kernel): ProcessFacts[] {
+  const out: ProcessFacts[] = [];
   for (const p of k.procs.values()) {
     if (!p.isLeader) continue;
-    const g = p.group;
-    rows.push([
-      p.pid,
-      p.ppid,
-      g.pgid,
-      g.sid,
-      p.name,
-      stateLetter(p),
-      Math.max(1, g.members.size),
-      p.nice,
-      p.hart,
-      kb(p.as.residentPages),
-      ms(cpuTicks(p)),
-      ms(p.startTicks),
-      p.cmdline.join(" "),
-    ]);
+    out.push({
+      pid: p.pid,
+      ppid: p.ppid,
+      pgid: p.group.pgid,
+      sid: p.group.sid,
+      name: p.name,
+      state: stateLetter(p),
+      threads: threadsOf(p),
+      nice: p.nice,
+      hart: p.hart,
+      rssPages: p.as.residentPages,
+      cpuTicks: cpuTicksOf(p),
+      startTicks: p.startTicks,
+      vmPages: p.as.vmas.reduce((n, v) => n + (v.end - v.start) / PAGE_SIZE, 0),
+      cmdline: p.cmdline,
+    });
   }
+  return out;
+}
+
+function procs(k: Kernel): Table {
   return {
     columns: [
       "pid",
@@ -63,11 +110,27 @@ function procs(k: Kernel): Table {
       "nice",
       "hart",
       "rss_kb",
+      "vm_kb",
       "cpu_ms",
       "start_ms",
       "cmdline",
     ],
-    rows,
+    rows: processFacts(k).map((f) => [
+      f.pid,
+      f.ppid,
+      f.pgid,
+      f.sid,
+      f.name,
+      f.state,
+      f.threads,
+      f.nice,
+      f.hart,
+      kb(f.rssPages),
+      kb(f.vmPages),
+      ms(f.cpuTicks),
+      ms(f.startTicks),
+      f.cmdline.join(" "),
+    ]),
   };
 }
 
