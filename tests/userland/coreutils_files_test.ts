@@ -759,3 +759,11 @@ Deno.test("on denix: cp, mv, rm, mkdir, rmdir, ln, touch on a tmpfs and ext2 mak
     }
   });
 });
+
+Deno.test("rm -r refuses the root however it is written (on denix, whose / is read-only)", async () => {
+  for (const root of ["/", "//", "/usr/.."]) {
+    const r = await runProgram(["userland/bin/rm.elf", "-r", root]);
+    assert.equal(r.exit.status, 1, root);
+    assert.match(r.err, /rm: (it is dangerous to operate recursively|refusing to remove)/, root);
+  }
+});

@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "options.h"
+
 /* GNU cat's size: fewer, larger calls (each one a trip to the VFS or a pipe). */
 static char buffer[128 * 1024];
 
@@ -153,26 +155,20 @@ static int cat_file(const char *path, int report)
 
 int main(int argc, char **argv)
 {
+	struct short_options s = SHORT_OPTIONS(argc, argv);
 	int report = 0;
-	int first = 1;
+	int first, c;
 	int status = 0;
 
-	for (; first < argc && argv[first][0] == '-' && argv[first][1] != '\0'; first++) {
-		if (strcmp(argv[first], "--") == 0) {
-			first++;
-			break;
-		}
-		for (const char *c = argv[first] + 1; *c; c++) {
-			if (*c == 's') {
-				report = 1;
-			} else if (*c == 'n') {
-				number_lines = 1;
-			} else {
-				fprintf(stderr, "cat: invalid option -- '%c'\n", *c);
-				return 1;
-			}
-		}
+	while ((c = next_option(&s)) != 0) {
+		if (c == 's')
+			report = 1;
+		else if (c == 'n')
+			number_lines = 1;
+		else
+			return invalid_option("cat", c);
 	}
+	first = s.index;
 	if (first == argc)
 		return copy(stdin, "stdin") < 0 ? 1 : 0;
 	for (int i = first; i < argc; i++)

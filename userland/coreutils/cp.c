@@ -14,47 +14,37 @@
 #include <string.h>
 
 #include "file_tree.h"
+#include "options.h"
 
 int main(int argc, char **argv)
 {
 	struct tree_options o = { .program = "cp", .follow_top = 1 };
 	int target_is_dir;
+	struct short_options s = SHORT_OPTIONS(argc, argv);
 	int status = 0;
-	int i;
+	int c, i;
 
-	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-
-		if (strcmp(arg, "--") == 0) {
-			i++;
+	while ((c = next_option(&s)) != 0) {
+		switch (c) {
+		case 'a': /* -rp */
+			o.preserve = 1;
+			/* fall through */
+		case 'r':
+		case 'R':
+			o.recursive = 1;
+			o.follow_top = 0;
 			break;
-		}
-		if (arg[0] != '-' || arg[1] == '\0')
+		case 'p':
+			o.preserve = 1;
 			break;
-		for (const char *c = arg + 1; *c; c++) {
-			switch (*c) {
-			case 'r':
-			case 'R':
-				o.recursive = 1;
-				o.follow_top = 0;
-				break;
-			case 'p':
-				o.preserve = 1;
-				break;
-			case 'a':
-				o.recursive = 1;
-				o.follow_top = 0;
-				o.preserve = 1;
-				break;
-			case 'f':
-				o.force = 1;
-				break;
-			default:
-				fprintf(stderr, "cp: invalid option -- '%c'\n", *c);
-				return 1;
-			}
+		case 'f':
+			o.force = 1;
+			break;
+		default:
+			return invalid_option("cp", c);
 		}
 	}
+	i = s.index;
 	if (tree_operands("cp", argc - i, argv + i, &target_is_dir) < 0)
 		return 1;
 	for (; i < argc - 1; i++) {

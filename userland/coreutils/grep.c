@@ -28,6 +28,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "options.h"
+
 /* ---- The pattern tree ---- */
 
 enum node_type {
@@ -1210,14 +1212,8 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 
-		if (options_done || arg[0] != '-' || arg[1] == '\0') {
-			operands[noperands++] = argv[i];
+		if (gnu_operand(argv[i], &options_done, operands, &noperands))
 			continue;
-		}
-		if (strcmp(arg, "--") == 0) {
-			options_done = true;
-			continue;
-		}
 		char letters[3] = {'-', 0, 0};
 		const char *value = NULL;
 		if (arg[1] == '-') {

@@ -20,6 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "options.h"
+
 #define LINE 16
 
 static int canonical;
@@ -130,37 +132,26 @@ int main(int argc, char **argv)
 	uint64_t limit = UINT64_MAX;
 	int have_previous = 0;
 	int starred = 0;
-	int i;
+	struct short_options s = SHORT_OPTIONS(argc, argv);
+	int c, i;
 
-	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i];
+	while ((c = next_option(&s)) != 0) {
+		if (c == 'C') {
+			canonical = 1;
+		} else if (c == 'v') {
+			show_all = 1;
+		} else if (c == 's' || c == 'n') {
+			const char *value = option_value(&s);
 
-		if (strcmp(arg, "--") == 0) {
-			i++;
-			break;
-		}
-		if (arg[0] != '-' || arg[1] == '\0')
-			break;
-		for (const char *c = arg + 1; *c; c++) {
-			if (*c == 'C') {
-				canonical = 1;
-			} else if (*c == 'v') {
-				show_all = 1;
-			} else if (*c == 's' || *c == 'n') {
-				const char *value = c[1] ? c + 1 : i + 1 < argc ? argv[++i] : NULL;
-
-				if (value == NULL ||
-				    parse_number(value, *c == 's' ? &skip : &limit) != 0) {
-					fprintf(stderr, "hexdump: invalid -%c argument\n", *c);
-					return 1;
-				}
-				break;
-			} else {
-				fprintf(stderr, "hexdump: invalid option -- '%c'\n", *c);
+			if (value == NULL || parse_number(value, c == 's' ? &skip : &limit) != 0) {
+				fprintf(stderr, "hexdump: invalid -%c argument\n", c);
 				return 1;
 			}
+		} else {
+			return invalid_option("hexdump", c);
 		}
 	}
+	i = s.index;
 	names = argv + i;
 	name_count = argc - i;
 	if (name_count == 0)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "file_tree.h"
+#include "options.h"
 
 static int symbolic;
 static int force;
@@ -55,31 +56,21 @@ static int make_link(const char *target, const char *link_path)
 
 int main(int argc, char **argv)
 {
+	struct short_options s = SHORT_OPTIONS(argc, argv);
 	int target_is_dir;
 	int status = 0;
 	int count;
-	int i;
+	int c, i;
 
-	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-
-		if (strcmp(arg, "--") == 0) {
-			i++;
-			break;
-		}
-		if (arg[0] != '-' || arg[1] == '\0')
-			break;
-		for (const char *c = arg + 1; *c; c++) {
-			if (*c == 's') {
-				symbolic = 1;
-			} else if (*c == 'f') {
-				force = 1;
-			} else {
-				fprintf(stderr, "ln: invalid option -- '%c'\n", *c);
-				return 1;
-			}
-		}
+	while ((c = next_option(&s)) != 0) {
+		if (c == 's')
+			symbolic = 1;
+		else if (c == 'f')
+			force = 1;
+		else
+			return invalid_option("ln", c);
 	}
+	i = s.index;
 	count = argc - i;
 	if (count == 1) {
 		/* `ln TARGET`: a link named like the target, here. */

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "file_info.h"
+#include "options.h"
 
 struct entry {
 	char *name;
@@ -480,55 +481,46 @@ int main(int argc, char **argv)
 	struct list dirs = { 0 };
 	int one_per_line = 0;
 	int operands;
-	int i;
+	struct short_options s = SHORT_OPTIONS(argc, argv);
+	int c, i;
 
-	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-
-		if (strcmp(arg, "--") == 0) {
-			i++;
-			break;
-		}
-		if (arg[0] != '-' || arg[1] == '\0')
-			break;
-		for (const char *c = arg + 1; *c; c++) {
-			switch (*c) {
-			case 'l':
-				long_format = 1;
-				break;
-			case 'a':
-				show_all = 1;
-				almost_all = 0;
-				break;
-			case 'A':
-				almost_all = !show_all;
-				break;
-			case 'R':
-				recursive = 1;
-				break;
-			case 'd':
-				dirs_as_files = 1;
-				break;
-			case '1':
-				/* -1 does not undo -l, as in GNU ls. */
-				if (!long_format) {
-					one_per_line = 1;
-					columns = 0;
-				}
-				break;
-			case 'C':
-				columns = 1;
-				one_per_line = 0;
-				long_format = 0;
-				break;
-			default:
-				usage(*c);
-			}
+	while ((c = next_option(&s)) != 0) {
+		switch (c) {
+		case 'l':
+			long_format = 1;
 			/* Otherwise the last of -l, -1 and -C wins. */
-			if (*c == 'l')
-				columns = one_per_line = 0;
+			columns = one_per_line = 0;
+			break;
+		case 'a':
+			show_all = 1;
+			almost_all = 0;
+			break;
+		case 'A':
+			almost_all = !show_all;
+			break;
+		case 'R':
+			recursive = 1;
+			break;
+		case 'd':
+			dirs_as_files = 1;
+			break;
+		case '1':
+			/* -1 does not undo -l, as in GNU ls. */
+			if (!long_format) {
+				one_per_line = 1;
+				columns = 0;
+			}
+			break;
+		case 'C':
+			columns = 1;
+			one_per_line = 0;
+			long_format = 0;
+			break;
+		default:
+			usage((char)c);
 		}
 	}
+	i = s.index;
 	operands = argc - i;
 	if (!long_format && !one_per_line && !columns && isatty(STDOUT_FILENO))
 		columns = 1;

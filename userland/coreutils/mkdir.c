@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "options.h"
+
 /*
  * The mode that `spec` makes of `base`: octal digits, or GNU's symbolic
  * clauses [ugoa]*[-+=][rwxXst]* or [-+=][ugo], separated by commas. -1 when
@@ -147,35 +149,22 @@ int main(int argc, char **argv)
 	int status = 0;
 	mode_t mask = umask(0);
 	mode_t mode;
-	int i;
+	struct short_options s = SHORT_OPTIONS(argc, argv);
+	int c, i;
 
 	umask(mask);
-	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-
-		if (strcmp(arg, "--") == 0) {
-			i++;
-			break;
-		}
-		if (arg[0] != '-' || arg[1] == '\0')
-			break;
-		for (const char *c = arg + 1; *c; c++) {
-			if (*c == 'p') {
-				parents = 1;
-			} else if (*c == 'm') {
-				mode_spec = c[1] ? c + 1 : (i + 1 < argc ? argv[++i] : NULL);
-				if (mode_spec == NULL) {
-					fputs("mkdir: option requires an argument -- 'm'\n",
-					      stderr);
-					return 1;
-				}
-				break;
-			} else {
-				fprintf(stderr, "mkdir: invalid option -- '%c'\n", *c);
-				return 1;
-			}
+	while ((c = next_option(&s)) != 0) {
+		if (c == 'p') {
+			parents = 1;
+		} else if (c == 'm') {
+			mode_spec = option_value(&s);
+			if (mode_spec == NULL)
+				return missing_value("mkdir", c);
+		} else {
+			return invalid_option("mkdir", c);
 		}
 	}
+	i = s.index;
 	if (mode_spec != NULL) {
 		long parsed = parse_mode(mode_spec, 0777, mask);
 

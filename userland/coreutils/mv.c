@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "file_tree.h"
+#include "options.h"
 
 /* Copies src to dst and removes src: a rename across file systems. */
 static int move_across(const char *src, const char *dst, const struct stat *st)
@@ -45,26 +46,15 @@ static int move_across(const char *src, const char *dst, const struct stat *st)
 
 int main(int argc, char **argv)
 {
+	struct short_options s = SHORT_OPTIONS(argc, argv);
 	int target_is_dir;
 	int status = 0;
-	int i;
+	int c, i;
 
-	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-
-		if (strcmp(arg, "--") == 0) {
-			i++;
-			break;
-		}
-		if (arg[0] != '-' || arg[1] == '\0')
-			break;
-		for (const char *c = arg + 1; *c; c++) {
-			if (*c != 'f') {
-				fprintf(stderr, "mv: invalid option -- '%c'\n", *c);
-				return 1;
-			}
-		}
-	}
+	while ((c = next_option(&s)) != 0)
+		if (c != 'f')
+			return invalid_option("mv", c);
+	i = s.index;
 	if (tree_operands("mv", argc - i, argv + i, &target_is_dir) < 0)
 		return 1;
 	for (; i < argc - 1; i++) {

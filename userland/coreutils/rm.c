@@ -10,46 +10,49 @@
 #include <string.h>
 
 #include "file_tree.h"
+#include "options.h"
+
+/*
+ * Whether `path` is the root directory however it is written ("/", "//", "/.", "/usr/.."):
+ * GNU's --preserve-root, which rm always keeps. (Its last name is empty for "/", so the name
+ * alone cannot tell.)
+ */
+static int is_root(const char *path)
+{
+	struct stat st, root;
+
+	return stat(path, &st) == 0 && stat("/", &root) == 0 && st.st_dev == root.st_dev &&
+	       st.st_ino == root.st_ino;
+}
 
 int main(int argc, char **argv)
 {
 	int recursive = 0;
 	int force = 0;
 	int empty_dirs = 0;
+	struct short_options s = SHORT_OPTIONS(argc, argv);
 	int status = 0;
-	int i;
+	int c, i;
 
-	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-
-		if (strcmp(arg, "--") == 0) {
-			i++;
+	while ((c = next_option(&s)) != 0) {
+		switch (c) {
+		case 'r':
+		case 'R':
+			recursive = 1;
 			break;
-		}
-		if (arg[0] != '-' || arg[1] == '\0')
+		case 'f':
+			force = 1;
 			break;
-		for (const char *c = arg + 1; *c; c++) {
-			switch (*c) {
-			case 'r':
-			case 'R':
-				recursive = 1;
-				break;
-			case 'f':
-				force = 1;
-				break;
-			case 'd':
-				empty_dirs = 1;
-				break;
-			default:
-				fprintf(stderr, "rm: invalid option -- '%c'\n", *c);
-				return 1;
-			}
+		case 'd':
+			empty_dirs = 1;
+			break;
+		default:
+			return invalid_option("rm", c);
 		}
 	}
-	if (i == argc && !force) {
-		fputs("rm: missing operand\n", stderr);
-		return 1;
-	}
+	i = s.index;
+	if (i == argc && !force)
+		return missing_operand("rm");
 	for (; i < argc; i++) {
 		const char *path = argv[i];
 		char *base = tree_basename(path);
@@ -61,8 +64,10 @@ int main(int argc, char **argv)
 				"skipping '%s'\n",
 				path);
 			status = 1;
-		} else if (recursive && base != NULL && strcmp(base, "/") == 0) {
-			fprintf(stderr, "rm: it is dangerous to operate recursively on '%s'\n",
+		} else if (recursive && is_root(path)) {
+			fprintf(stderr,
+				"rm: it is dangerous to operate recursively on '%s'\n"
+				"rm: use --no-preserve-root to override this failsafe\n",
 				path);
 			status = 1;
 		} else if (lstat(path, &st) != 0) {

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "options.h"
+
 static int remove_dir(const char *path)
 {
 	if (rmdir(path) == 0)
@@ -20,31 +22,19 @@ static int remove_dir(const char *path)
 
 int main(int argc, char **argv)
 {
+	struct short_options s = SHORT_OPTIONS(argc, argv);
 	int parents = 0;
 	int status = 0;
-	int i;
+	int c, i;
 
-	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-
-		if (strcmp(arg, "--") == 0) {
-			i++;
-			break;
-		}
-		if (arg[0] != '-' || arg[1] == '\0')
-			break;
-		for (const char *c = arg + 1; *c; c++) {
-			if (*c != 'p') {
-				fprintf(stderr, "rmdir: invalid option -- '%c'\n", *c);
-				return 1;
-			}
-			parents = 1;
-		}
+	while ((c = next_option(&s)) != 0) {
+		if (c != 'p')
+			return invalid_option("rmdir", c);
+		parents = 1;
 	}
-	if (i == argc) {
-		fputs("rmdir: missing operand\n", stderr);
-		return 1;
-	}
+	i = s.index;
+	if (i == argc)
+		return missing_operand("rmdir");
 	for (; i < argc; i++) {
 		char *path = strdup(argv[i]);
 		size_t len;

@@ -231,6 +231,38 @@ static int seq_digits(const char *first, unsigned long step, const char *last)
 	return 0;
 }
 
+/*
+ * FIRST + i * INCREMENT through double, up to LAST: printed %0*.*f with
+ * width and precision, or %g where general (each flushed then, as such a
+ * sequence may not end). Returns the exit status.
+ */
+static int seq_double(double first, double step, double last, bool general, int width,
+		      int precision)
+{
+	bool printed = false;
+	double previous = NAN;
+
+	for (long long i = 0;; i++) {
+		double value = first + (double)i * step;
+		/* Past the end, or too big for the step to make a difference. */
+		if ((step > 0 ? value > last : value < last) || value == previous)
+			break;
+		previous = value;
+		if (printed)
+			fputs(separator, stdout);
+		if (general)
+			printf("%g", value);
+		else
+			printf("%0*.*f", width, precision, value);
+		printed = true;
+		if (general && fflush(stdout) != 0)
+			return 1;
+	}
+	if (printed)
+		putchar('\n');
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *operands[3];
@@ -333,39 +365,7 @@ int main(int argc, char **argv)
 			return fflush(stdout) == 0 ? 0 : 1;
 		}
 		/* Too big for exact arithmetic: through double, still with a fixed precision. */
-		bool printed = false;
-		double previous = NAN;
-		for (long long i = 0;; i++) {
-			double value = first.value + (double)i * step.value;
-			/* Past the end, or too big for the step to make a difference. */
-			if ((step.value > 0 ? value > last.value : value < last.value) || value == previous)
-				break;
-			previous = value;
-			if (printed)
-				fputs(separator, stdout);
-			printf("%0*.*f", width, precision, value);
-			printed = true;
-		}
-		if (printed)
-			putchar('\n');
-		return fflush(stdout) == 0 ? 0 : 1;
+		return seq_double(first.value, step.value, last.value, false, width, precision);
 	}
-
-	bool printed = false;
-	double previous = NAN;
-	for (long long i = 0;; i++) {
-		double value = first.value + (double)i * step.value;
-		if ((step.value > 0 ? value > last.value : value < last.value) || value == previous)
-			break;
-		previous = value;
-		if (printed)
-			fputs(separator, stdout);
-		printf("%g", value);
-		printed = true;
-		if (fflush(stdout) != 0)
-			return 1;
-	}
-	if (printed)
-		putchar('\n');
-	return fflush(stdout) == 0 ? 0 : 1;
+	return seq_double(first.value, step.value, last.value, true, 0, 0);
 }

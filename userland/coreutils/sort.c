@@ -22,6 +22,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "options.h"
+
 #define NO_FIELD SIZE_MAX
 
 struct line {
@@ -153,80 +155,16 @@ b_trailing_nonzero:
 	return 0;
 }
 
-/* gnulib's numcompare for the C locale (no thousands separator); NUL-terminated. */
-static int number_compare(const unsigned char *a, const unsigned char *b)
+/*
+ * numcompare's comparison of two numbers of the same sign, by magnitude: a
+ * and b past the sign and the leading zeros.
+ */
+static int magnitude_compare(const unsigned char *a, const unsigned char *b)
 {
-	unsigned char ta, tb;
+	unsigned char ta = *a, tb = *b;
 	int tmp;
 	size_t log_a, log_b;
 
-	while (blank(*a))
-		a++;
-	while (blank(*b))
-		b++;
-	ta = *a;
-	tb = *b;
-	if (ta == '-') {
-		do
-			ta = *++a;
-		while (ta == '0');
-		if (tb != '-') {
-			if (ta == '.')
-				do
-					ta = *++a;
-				while (ta == '0');
-			if (is_digit(ta))
-				return -1;
-			while (tb == '0')
-				tb = *++b;
-			if (tb == '.')
-				do
-					tb = *++b;
-				while (tb == '0');
-			return -is_digit(tb);
-		}
-		do
-			tb = *++b;
-		while (tb == '0');
-		while (ta == tb && is_digit(ta)) {
-			ta = *++a;
-			tb = *++b;
-		}
-		if ((ta == '.' && !is_digit(tb)) || (tb == '.' && !is_digit(ta)))
-			return fraction_compare(b, a);
-		tmp = tb - ta;
-		for (log_a = 0; is_digit(ta); log_a++)
-			ta = *++a;
-		for (log_b = 0; is_digit(tb); log_b++)
-			tb = *++b;
-		if (log_a != log_b)
-			return log_a < log_b ? 1 : -1;
-		if (!log_a)
-			return 0;
-		return tmp;
-	}
-	if (tb == '-') {
-		do
-			tb = *++b;
-		while (tb == '0');
-		if (tb == '.')
-			do
-				tb = *++b;
-			while (tb == '0');
-		if (is_digit(tb))
-			return 1;
-		while (ta == '0')
-			ta = *++a;
-		if (ta == '.')
-			do
-				ta = *++a;
-			while (ta == '0');
-		return is_digit(ta);
-	}
-	while (ta == '0')
-		ta = *++a;
-	while (tb == '0')
-		tb = *++b;
 	while (ta == tb && is_digit(ta)) {
 		ta = *++a;
 		tb = *++b;
@@ -243,6 +181,45 @@ static int number_compare(const unsigned char *a, const unsigned char *b)
 	if (!log_a)
 		return 0;
 	return tmp;
+}
+
+/*
+ * Whether the number at p (past its sign) is not zero: leading zeros, then
+ * a point and zeros, then a digit.
+ */
+static bool is_nonzero(const unsigned char *p)
+{
+	while (*p == '0')
+		p++;
+	if (*p == '.')
+		do
+			p++;
+		while (*p == '0');
+	return is_digit(*p);
+}
+
+/* gnulib's numcompare for the C locale (no thousands separator); NUL-terminated. */
+static int number_compare(const unsigned char *a, const unsigned char *b)
+{
+	while (blank(*a))
+		a++;
+	while (blank(*b))
+		b++;
+	/* Of two signs, the negative number is less unless both are zero. */
+	if (*a == '-' && *b != '-')
+		return is_nonzero(a + 1) ? -1 : -is_nonzero(b);
+	if (*b == '-' && *a != '-')
+		return is_nonzero(b + 1) ? 1 : is_nonzero(a);
+	bool negative = *a == '-';
+	if (negative) {
+		a++;
+		b++;
+	}
+	while (*a == '0')
+		a++;
+	while (*b == '0')
+		b++;
+	return negative ? magnitude_compare(b, a) : magnitude_compare(a, b);
 }
 
 /* A key's bytes with ignored ones dropped and the rest translated, NUL-terminated. */
@@ -563,14 +540,8 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 
-		if (options_done || arg[0] != '-' || arg[1] == '\0') {
-			files[nfiles++] = argv[i];
+		if (gnu_operand(argv[i], &options_done, files, &nfiles))
 			continue;
-		}
-		if (strcmp(arg, "--") == 0) {
-			options_done = true;
-			continue;
-		}
 		if (arg[1] == '-') {
 			static const struct {
 				const char *name;

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "file_info.h"
+#include "options.h"
 
 static const char DEFAULT_FORMAT[] =
 	"  File: %N\n"
@@ -358,40 +359,23 @@ int main(int argc, char **argv)
 	const char *format = NULL;
 	int follow = 0;
 	int status = 0;
-	int i;
+	struct short_options s = SHORT_OPTIONS(argc, argv);
+	int c, i;
 
-	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-
-		if (strcmp(arg, "--") == 0) {
-			i++;
-			break;
-		}
-		if (arg[0] != '-' || arg[1] == '\0')
-			break;
-		for (const char *c = arg + 1; *c; c++) {
-			if (*c == 'L') {
-				follow = 1;
-			} else if (*c == 'c') {
-				if (c[1] != '\0')
-					format = c + 1;
-				else if (i + 1 < argc)
-					format = argv[++i];
-				else {
-					fputs("stat: option requires an argument -- 'c'\n", stderr);
-					return 1;
-				}
-				break;
-			} else {
-				fprintf(stderr, "stat: invalid option -- '%c'\n", *c);
-				return 1;
-			}
+	while ((c = next_option(&s)) != 0) {
+		if (c == 'L') {
+			follow = 1;
+		} else if (c == 'c') {
+			format = option_value(&s);
+			if (format == NULL)
+				return missing_value("stat", c);
+		} else {
+			return invalid_option("stat", c);
 		}
 	}
-	if (i == argc) {
-		fputs("stat: missing operand\n", stderr);
-		return 1;
-	}
+	i = s.index;
+	if (i == argc)
+		return missing_operand("stat");
 	for (; i < argc; i++) {
 		struct file f = { argv[i], { 0 }, format != NULL };
 

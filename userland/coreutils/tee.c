@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "options.h"
+
 static int write_all(int fd, const char *buf, size_t len)
 {
 	while (len > 0) {
@@ -33,27 +35,17 @@ int main(int argc, char **argv)
 	int append = 0;
 	int status = 0;
 	int *fds;
+	struct short_options s = SHORT_OPTIONS(argc, argv);
 	int count;
-	int i;
+	int c, i;
 
-	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-
-		if (strcmp(arg, "--") == 0) {
-			i++;
-			break;
-		}
-		if (arg[0] != '-' || arg[1] == '\0')
-			break;
-		for (const char *c = arg + 1; *c; c++) {
-			if (*c == 'a') {
-				append = 1;
-			} else if (*c != 'i') {
-				fprintf(stderr, "tee: invalid option -- '%c'\n", *c);
-				return 1;
-			}
-		}
+	while ((c = next_option(&s)) != 0) {
+		if (c == 'a')
+			append = 1;
+		else if (c != 'i')
+			return invalid_option("tee", c);
 	}
+	i = s.index;
 	count = argc - i;
 	fds = calloc((size_t)count + 1, sizeof(int));
 	if (fds == NULL)

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "options.h"
 #include "posix_ext.h"
 
 /* Days from 1970-01-01 to the given civil date (proleptic Gregorian). */
@@ -89,77 +90,64 @@ int main(int argc, char **argv)
 	int modify_only = 0;
 	int status = 0;
 	struct timespec times[2] = { { 0, UTIME_NOW }, { 0, UTIME_NOW } };
-	int i;
+	struct short_options s = SHORT_OPTIONS(argc, argv);
+	int c, i;
 
-	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i];
+	while ((c = next_option(&s)) != 0) {
+		const char *value;
 
-		if (strcmp(arg, "--") == 0) {
-			i++;
+		switch (c) {
+		case 'c':
+			no_create = 1;
+			continue;
+		case 'a':
+			access_only = 1;
+			continue;
+		case 'm':
+			modify_only = 1;
+			continue;
+		case 'r':
+		case 't':
+		case 'd':
 			break;
+		default:
+			return invalid_option("touch", c);
 		}
-		if (arg[0] != '-' || arg[1] == '\0')
-			break;
-		for (const char *c = arg + 1; *c; c++) {
-			const char *value;
+		value = option_value(&s);
+		if (value == NULL)
+			return missing_value("touch", c);
+		if (c == 'r') {
+			struct stat st;
 
-			switch (*c) {
-			case 'c':
-				no_create = 1;
-				continue;
-			case 'a':
-				access_only = 1;
-				continue;
-			case 'm':
-				modify_only = 1;
-				continue;
-			case 'r':
-			case 't':
-			case 'd':
-				break;
-			default:
-				fprintf(stderr, "touch: invalid option -- '%c'\n", *c);
+			if (stat(value, &st) != 0) {
+				fprintf(stderr, "touch: failed to get attributes of '%s': %s\n", value,
+					strerror(errno));
 				return 1;
 			}
-			value = c[1] ? c + 1 : (i + 1 < argc ? argv[++i] : NULL);
-			if (value == NULL) {
-				fprintf(stderr, "touch: option requires an argument -- '%c'\n", *c);
+			times[0] = st.st_atim;
+			times[1] = st.st_mtim;
+		} else if (c == 't') {
+			if (parse_stamp(value, &times[0]) != 0) {
+				fprintf(stderr, "touch: invalid date format '%s'\n", value);
 				return 1;
 			}
-			if (*c == 'r') {
-				struct stat st;
+			times[1] = times[0];
+		} else {
+			char *end = NULL;
+			long long seconds = 0;
 
-				if (stat(value, &st) != 0) {
-					fprintf(stderr,
-						"touch: failed to get attributes of '%s': %s\n",
-						value, strerror(errno));
-					return 1;
-				}
-				times[0] = st.st_atim;
-				times[1] = st.st_mtim;
-			} else if (*c == 't') {
-				if (parse_stamp(value, &times[0]) != 0) {
-					fprintf(stderr, "touch: invalid date format '%s'\n", value);
-					return 1;
-				}
-				times[1] = times[0];
-			} else {
-				char *end = NULL;
-				long long seconds = 0;
-
-				if (value[0] == '@')
-					seconds = strtoll(value + 1, &end, 10);
-				if (value[0] != '@' || end == value + 1 || *end != '\0') {
-					fprintf(stderr, "touch: invalid date format '%s'\n", value);
-					return 1;
-				}
-				times[0].tv_sec = (time_t)seconds;
-				times[0].tv_nsec = 0;
-				times[1] = times[0];
+			if (value[0] == '@')
+				seconds = strtoll(value + 1, &end, 10);
+			if (value[0] != '@' || end == value + 1 || *end != '\0') {
+				fprintf(stderr, "touch: invalid date format '%s'\n", value);
+				return 1;
 			}
-			break;
+			times[0].tv_sec = (time_t)seconds;
+			times[0].tv_nsec = 0;
+			times[1] = times[0];
 		}
 	}
+	i = s.index;
 	if (access_only && !modify_only)
 		times[1].tv_nsec = UTIME_OMIT;
 	if (modify_only && !access_only)

@@ -21,6 +21,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "options.h"
+
 struct counts {
 	uintmax_t lines, words, bytes, max_length;
 };
@@ -166,14 +168,8 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 
-		if (options_done || arg[0] != '-' || arg[1] == '\0') {
-			files[nfiles++] = argv[i];
+		if (gnu_operand(argv[i], &options_done, files, &nfiles))
 			continue;
-		}
-		if (strcmp(arg, "--") == 0) {
-			options_done = true;
-			continue;
-		}
 		if (strcmp(arg, "--lines") == 0) {
 			want_lines = true;
 			continue;
