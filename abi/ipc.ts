@@ -337,7 +337,16 @@ export const CTL = {
   CAPTURE_READ: 28,
   /** u32 status -> 0: ends the system (privilege "power"). */
   POWEROFF: 29,
+  /**
+   * The fault tool (privilege "supervise"): u32 op (SUPERVISE), then the service's name
+   * (UTF-8) -> 0; ESRCH if it is not running (not supervised, for RESTART), EOPNOTSUPP if
+   * its isolation cannot have that fault (an in-line service cannot hang alone).
+   */
+  SUPERVISE: 30,
 } as const;
+
+/** CTL.SUPERVISE operations. */
+export const SUPERVISE = { KILL: 1, CRASH: 2, HANG: 3, RESTART: 4 } as const;
 
 /** SYSINFO kinds. */
 export const SYSINFO = {

@@ -28,10 +28,36 @@ export interface ServiceBoot {
   control: SharedArrayBuffer;
   /** The word the service rings after pushing control requests (the kernel watches it). */
   doorbell: SharedArrayBuffer;
+  /**
+   * The service's heartbeat: one i32 its library adds 1 to every HEARTBEAT_MS from its event
+   * loop, so that a service whose loop is stuck (a hang) is seen to be by the supervisor.
+   */
+  heartbeat: SharedArrayBuffer;
 }
 
+/** When the supervisor restarts a service, and when it gives up on it (kernel/supervisor.ts). */
+export interface RestartPolicy {
+  /** Most restarts within `periodMs`; one more and the service is marked failed. */
+  intensity: number;
+  periodMs: number;
+  /** Delay before a restart that follows another within the period: base·2^(n-1), capped. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** A worker whose heartbeat does not move for this long is hung. */
+  hangMs: number;
+}
+
+/** How often a worker service's heartbeat beats. */
+export const HEARTBEAT_MS = 50;
+
+/** An injected fault (the fault tool `svc`, the torture suite): crash, or hang for ever. */
+export type Fault = "crash" | "hang";
+
 /** Messages to a service worker after boot. */
-export type ToService = ServiceBoot | { type: "attach"; attachment: Attachment };
+export type ToService =
+  | ServiceBoot
+  | { type: "attach"; attachment: Attachment }
+  | { type: "fault"; fault: Fault };
 
 /** What a service worker posts back: only that its main function returned. */
 export const SERVICE_FINISHED = "finished";

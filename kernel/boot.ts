@@ -59,7 +59,7 @@ export class System {
     step(`machine: ${options.harts ?? 1} harts, ${options.mode ?? "threads"}; kernel`);
     const system = new System(k);
     const start = async (spec: ServiceSpec) => {
-      const running = await k.services.start(spec);
+      const running = await k.supervisor.start(spec);
       if (!running.party.alive) {
         const why = await running.done;
         throw new SpawnError(`service ${spec.name} did not start: ${why?.message ?? "it ended"}`);
@@ -163,7 +163,7 @@ export class System {
         k.log(`shutdown: sync failed: ${e instanceof Error ? e.message : e}`);
       }
     }
-    k.services.stopAll();
+    k.supervisor.stopAll();
     k.client.close();
     k.machine.close();
   }

@@ -70,6 +70,7 @@ import { writeSysinfo } from "./sysinfo.ts";
 import { KernelLog, LOG_FACILITY, LOG_LEVEL } from "./klog.ts";
 import { LoadAverage } from "./loadavg.ts";
 import { Launcher } from "./launcher.ts";
+import { Supervisor } from "./supervisor.ts";
 import { TtyClient } from "./chardev.ts";
 import { VfsClient } from "./vfs_client.ts";
 import { MMAP_BASE, MMAP_TOP } from "./syscalls/memory.ts";
@@ -159,6 +160,8 @@ export class Kernel {
   /** The VFS and the tty driver, as system calls use them. */
   readonly vfs: VfsClient;
   readonly tty: TtyClient;
+  /** Restarts services that end, by their policy (kernel/supervisor.ts). */
+  readonly supervisor: Supervisor;
   /** Processes spawned for services (the shell), and their sessions. */
   readonly launcher: Launcher;
   /** The one word every server rings after a reply to the kernel's side. */
@@ -267,6 +270,7 @@ export class Kernel {
         if (this.mode === "inline") this.wakeHart(0);
       },
       kernelBug: (what, e) => this.kernelBug(what, e),
+      restarting: (service) => this.supervisor.restarting(service),
     });
     this.vfs = new VfsClient(this);
     this.tty = new TtyClient(this);
@@ -276,6 +280,11 @@ export class Kernel {
       unmapped: (pa) => this.regionPageMapped(pa, -1),
     };
     this.services = new ServiceHost(this.controlHost(), this.workers);
+    this.supervisor = new Supervisor({
+      services: this.services,
+      log: (line) => this.log(line),
+      back: (name) => this.client.serviceBack(name),
+    });
     for (let a = ASID_MAX; a >= 1; a--) this.freeAsids.push(a);
     for (const cpu of this.machine.cpus) cpu.sie = SSIP | STIP | SEIP;
     const tramp = this.frames.allocZeroed();
@@ -817,6 +826,8 @@ export class Kernel {
 
   /** What services' control requests act on (kernel/ipc/control.ts). */
   private controlHost(): ControlHost {
+    // The supervisor and the service host are made with this: read them when asked.
+    const kernel = () => this;
     return {
       ipc: this.ipc,
       devices: this.devices,
@@ -825,6 +836,12 @@ export class Kernel {
         writeSysinfo(this, party, kind, args, region, offset, max),
       log: (party, line) => this.log(`${party.name}: ${line}`, LOG_FACILITY.DAEMON),
       launcher: this.launcher,
+      get supervisor() {
+        return kernel().supervisor;
+      },
+      get services() {
+        return kernel().services;
+      },
       poweroff: (party, status) => {
         this.info(`${party.name}: power off (status ${status})`);
         this.rootExited({ status: status & 0xff, signal: 0 });

@@ -59,10 +59,16 @@ class Session {
 
   constructor(
     readonly sid: number,
-    readonly owner: Party,
-    private readonly notification: Notification,
+    public owner: Party,
+    private notification: Notification,
     private readonly signal: (n: Notification, bits: number) => void,
   ) {}
+
+  /** A new instance of the owning service takes the session over. */
+  adopt(owner: Party, notification: Notification): void {
+    this.owner = owner;
+    this.notification = notification;
+  }
 
   tell(): void {
     this.signal(this.notification, JOB_EVENT_BIT);
@@ -88,13 +94,21 @@ export class Launcher {
     return this.sessions.has(id);
   }
 
-  /** CTL.SESSION: a session for `party`, told through its notification `handle`. */
+  /**
+   * CTL.SESSION: a session for `party`, told through its notification `handle`. A service
+   * restarted under the same name takes over the session its last instance had, with its
+   * processes and the events not yet taken: its jobs outlive it.
+   */
   session(party: Party, handle: number): number {
-    for (const s of this.sessions.values()) {
-      if (!s.owner.alive) this.drop(s);
-      else if (s.owner === party) throw new SyscallError(EPERM, "the service has a session");
-    }
     const { object } = party.handles.get<Notification>(handle, "notification", RIGHT.SIGNAL);
+    for (const s of this.sessions.values()) {
+      if (s.owner === party) throw new SyscallError(EPERM, "the service has a session");
+      if (!s.owner.alive && s.owner.name === party.name) {
+        s.adopt(party, object);
+        s.tell();
+        return s.sid;
+      }
+    }
     const sid = this.k.allocTid();
     const s = new Session(sid, party, object, (n, bits) => this.k.ipc.signal(n, bits));
     this.sessions.set(sid, s);
@@ -225,19 +239,10 @@ export class Launcher {
     if (!s) return false;
     if (kind === JOB_EVENT.EXITED || kind === JOB_EVENT.KILLED) this.spawned.delete(leader.pid);
     if (this.sessions.get(s.sid) !== s) return true;
-    if (!s.owner.alive) {
-      this.drop(s);
-      return true;
-    }
+    // Kept while the owner is down too: its next instance takes them (EVENTS_MAX at most).
     if (s.events.length < EVENTS_MAX) s.events.push({ pid: leader.pid, kind, status });
-    s.tell();
+    if (s.owner.alive) s.tell();
     return true;
-  }
-
-  /** A session whose service died ends (its jobs run on; their ends are reaped unheard). */
-  private drop(s: Session): void {
-    for (const c of s.captures.values()) c.read.close();
-    this.sessions.delete(s.sid);
   }
 
   private sessionOf(party: Party): Session {

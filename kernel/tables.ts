@@ -184,8 +184,15 @@ function harts(k: Kernel): Table {
 
 function services(k: Kernel): Table {
   return {
-    columns: ["name", "state", "restarts", "uptime_ms", "isolation"],
-    rows: k.services.table().map((s) => [s.name, s.state, s.restarts, s.uptimeMs, s.isolation]),
+    columns: ["name", "state", "restarts", "uptime_ms", "isolation", "last_cause"],
+    rows: k.services.table().map((s) => [
+      s.name,
+      s.state,
+      s.restarts,
+      s.uptimeMs,
+      s.isolation,
+      k.supervisor.cause(s.name) ?? "",
+    ]),
   };
 }
 

@@ -8,12 +8,14 @@
  * service gets -EIO, the kernel counts and logs it).
  */
 
-import { EAGAIN, EINVAL, EIO, EPERM, SyscallError } from "../errno.ts";
+import { EAGAIN, EINVAL, EIO, EOPNOTSUPP, EPERM, ESRCH, SyscallError } from "../errno.ts";
 import type { DeviceTable } from "./devices.ts";
 import type { IpcManager } from "./manager.ts";
 import type { Party } from "./objects.ts";
 import type { Launcher } from "../launcher.ts";
-import { CTL, type Message, MSG_HANDLES_MAX } from "../../abi/ipc.ts";
+import type { Supervisor } from "../supervisor.ts";
+import type { ServiceHost } from "./service_host.ts";
+import { CTL, type Message, MSG_HANDLES_MAX, SUPERVISE } from "../../abi/ipc.ts";
 
 /** What the control operations act on. */
 export interface ControlHost {
@@ -39,6 +41,10 @@ export interface ControlHost {
   launcher: Launcher;
   /** Ends the system with `status` (privilege "power"). */
   poweroff(party: Party, status: number): void;
+  /** The services' supervisor: the fault tool's kill, crash, hang, restart. */
+  supervisor: Supervisor;
+  /** The services running now. */
+  services: ServiceHost;
 }
 
 /** Runs one control request for `party`; returns the reply (same tag). */
@@ -180,6 +186,26 @@ function run(
       privileged(party, "spawn");
       const { count, ended } = host.launcher.readCapture(party, u32(0), u32(4), u32(8), u32(12));
       return { result: count, payload: new Uint8Array([ended ? 1 : 0]) };
+    }
+    case CTL.SUPERVISE: {
+      privileged(party, "supervise");
+      const op = u32(0);
+      const target = decodeName(() =>
+        new TextDecoder("utf-8", { fatal: true }).decode(p.subarray(4))
+      );
+      const sv = host.supervisor;
+      let done: boolean;
+      if (op === SUPERVISE.KILL) done = sv.kill(target);
+      else if (op === SUPERVISE.RESTART) done = sv.restart(target);
+      else if (op === SUPERVISE.CRASH || op === SUPERVISE.HANG) {
+        if (!host.services.running.has(target)) {
+          throw new SyscallError(ESRCH, `${target} is not running`);
+        }
+        done = sv.fault(target, op === SUPERVISE.CRASH ? "crash" : "hang");
+        if (!done) throw new SyscallError(EOPNOTSUPP, `${target} cannot hang alone (in-line)`);
+      } else throw new Malformed(`unknown supervise operation ${op}`);
+      if (!done) throw new SyscallError(ESRCH, `${target} is not running`);
+      return { result: 0 };
     }
     case CTL.POWEROFF:
       privileged(party, "power");

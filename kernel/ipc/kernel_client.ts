@@ -19,8 +19,9 @@
  * - An interruptible call (a terminal read, which may wait for ever) woken by a signal sends
  *   CANCEL for its tag and waits, uninterruptibly, for the answer: either the service's
  *   -EINTR or the data it had already sent, so nothing read is ever lost.
- * - A service that dies fails every call in flight on it with EIO, at once. Nothing waits on
- *   a dead service.
+ * - A service that dies fails every call in flight on it with EIO, at once. A call made while
+ *   its service is down waits for the supervisor to bring it back (kernel/supervisor.ts), or
+ *   fails with EIO if it will not come back.
  * - A call whose process is gone (killed) is orphaned: its reply is handed to the call's
  *   `orphan` function (which undoes what the service did, e.g. closes a file it opened).
  *
@@ -81,6 +82,8 @@ export interface ClientHost {
   callEnded(): void;
   /** Counts and logs a kernel bug. */
   kernelBug(what: string, e: unknown): void;
+  /** Whether `service` is down and being restarted (the supervisor's word). */
+  restarting(service: string): boolean;
 }
 
 /** Data a request carries in a staging slot. */
@@ -178,6 +181,8 @@ export class KernelClient {
   private stopWatching: () => void = () => {};
   private stopBacklogWatch: (() => void) | undefined;
   private readonly greetings = new Map<string, Greeting>();
+  /** Processes waiting for a service that is being restarted, by its name. */
+  private readonly awaiting = new Map<string, Queue>();
   private readonly staging: Staging;
   /** Counters: calls made, replies matched, calls failed because their service died. */
   readonly stats = { calls: 0, replies: 0, failed: 0, orphaned: 0, cancelled: 0 };
@@ -272,6 +277,12 @@ export class KernelClient {
     return this.host.ipc.lookup(this.party, service);
   }
 
+  /** `service` is back (or given up on): whoever waited for it tries again. */
+  serviceBack(service: string): void {
+    const q = this.awaiting.get(service);
+    if (q) this.host.wakeQueue(q);
+  }
+
   /** Whether `service` is served now. */
   serving(service: string): boolean {
     return this.host.ipc.names.get(service)?.server?.alive === true;
@@ -292,7 +303,16 @@ export class KernelClient {
   ): CallResult | typeof BLOCKED {
     const pending = p.kcall;
     if (pending) return this.resume(p, pending, label);
-    const conn = this.connection(service);
+    let conn: Connection;
+    try {
+      conn = this.connection(service);
+    } catch (e) {
+      // Down for a restart: wait for the next instance (the supervisor wakes us either way).
+      if (!(e instanceof SyscallError && e.errno === EIO && this.host.restarting(service))) throw e;
+      let q = this.awaiting.get(service);
+      if (!q) this.awaiting.set(service, q = new Queue());
+      return this.host.sleepOn(p, q);
+    }
     let slot = -1;
     let data = NO_DATA;
     if (options.stage) {

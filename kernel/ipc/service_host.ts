@@ -17,8 +17,10 @@ import type { Party } from "./objects.ts";
 import { type Attachment, type Message, RING_PEER_DEAD } from "../../abi/ipc.ts";
 import { Channel } from "../../abi/ring.ts";
 import {
+  type Fault,
   type InlinePort,
   type InlineStart,
+  type RestartPolicy,
   SERVICE_FINISHED,
   type ServiceConfig,
   type ToService,
@@ -43,6 +45,15 @@ export interface ServiceSpec {
   privileges?: string[];
   /** Start once init runs (the shell: its processes come after PID 1). */
   afterInit?: boolean;
+  /** Services it uses (told of in the supervisor's log when one restarts). */
+  dependsOn?: string[];
+  /**
+   * "transient" (the default): restarted when it crashes, is killed or hangs, not when it
+   * finishes; "temporary": never restarted (OTP's restart types).
+   */
+  restart?: "transient" | "temporary";
+  /** Its restart policy, where it differs from the supervisor's defaults. */
+  policy?: Partial<RestartPolicy>;
   /**
    * Deno permissions of its worker: none at all unless given here (hostfs alone reads files,
    * from the directories listed). An in-line service runs with the kernel's, which are none.
@@ -71,6 +82,10 @@ export interface RunningService {
   stop(): void;
   /** When it started (performance.now()). */
   startedMs: number;
+  /** Its heartbeat word (abi/service.ts), for a worker; undefined in-line (it cannot hang alone). */
+  heartbeat: Int32Array | undefined;
+  /** Injects a fault; false if this isolation cannot have it (an in-line service hanging). */
+  fault(fault: Fault): boolean;
 }
 
 const ROOT = new URL("../../", import.meta.url);
@@ -117,6 +132,11 @@ export class ServiceHost {
   private granted(party: Party, spec: ServiceSpec): Party {
     party.grants = { devices: spec.devices ?? [], privileges: spec.privileges ?? [] };
     return party;
+  }
+
+  /** Marks `name` failed (the supervisor gave up on it). */
+  markFailed(name: string): void {
+    this.failed.add(name);
   }
 
   /** Stops every service. */
@@ -182,6 +202,7 @@ export class ServiceHost {
     );
     const control = new Channel(Channel.allocate());
     const doorbell = new Int32Array(new SharedArrayBuffer(4));
+    const heartbeat = new Int32Array(new SharedArrayBuffer(4));
     let stopWatching = () => {};
     let settle = (_error?: Error) => {};
     const done = new Promise<Error | undefined>((resolve) => (settle = resolve));
@@ -211,6 +232,7 @@ export class ServiceHost {
         config: spec.config ?? {},
         control: control.buffer,
         doorbell: doorbell.buffer as SharedArrayBuffer,
+        heartbeat: heartbeat.buffer as SharedArrayBuffer,
       } satisfies ToService,
     );
     const serve = () => {
@@ -219,7 +241,18 @@ export class ServiceHost {
       stopWatching = watchWord(doorbell, 0, seen, serve);
     };
     serve();
-    const running: RunningService = { spec, party, done, stop, startedMs: performance.now() };
+    const running: RunningService = {
+      spec,
+      party,
+      done,
+      stop,
+      startedMs: performance.now(),
+      heartbeat,
+      fault: (fault) => {
+        worker.postMessage({ type: "fault", fault } satisfies ToService);
+        return true;
+      },
+    };
     this.running.set(spec.name, running);
     await Promise.race([registered, done]);
     return running;
@@ -250,23 +283,43 @@ export class ServiceHost {
     if (typeof start !== "function") {
       throw new TypeError(`service ${spec.name}: ${spec.module} exports no service`);
     }
+    let crashed: (e: Error) => void = () => {};
     const stop = () => {
       this.ipc.partyDied(party);
       this.forget(running);
       stopped();
     };
-    const done = Promise.resolve().then(() => (start as InlineStart)(port)).then(
-      () => {
-        stop();
-        return undefined;
+    const injected = new Promise<never>((_, reject) => (crashed = reject));
+    const done = Promise.race([
+      Promise.resolve().then(() => (start as InlineStart)(port)),
+      injected,
+    ])
+      .then(
+        () => {
+          stop();
+          return undefined;
+        },
+        (e: unknown) => {
+          stop();
+          this.failed.add(spec.name);
+          return new Error(`service ${spec.name} crashed: ${e instanceof Error ? e.message : e}`);
+        },
+      );
+    const running: RunningService = {
+      spec,
+      party,
+      done,
+      stop,
+      startedMs: performance.now(),
+      heartbeat: undefined,
+      // An in-line service shares the kernel's thread: it can be made to crash (its party
+      // dies and it is told to stop), not to hang alone.
+      fault: (fault) => {
+        if (fault === "hang") return false;
+        crashed(new Error("crashed on request (an injected fault)"));
+        return true;
       },
-      (e: unknown) => {
-        stop();
-        this.failed.add(spec.name);
-        return new Error(`service ${spec.name} crashed: ${e instanceof Error ? e.message : e}`);
-      },
-    );
-    const running: RunningService = { spec, party, done, stop, startedMs: performance.now() };
+    };
     this.running.set(spec.name, running);
     await Promise.race([registered, done]);
     return running;

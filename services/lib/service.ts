@@ -10,6 +10,8 @@
 
 import type { Attachment } from "../../abi/ipc.ts";
 import {
+  type Fault,
+  HEARTBEAT_MS,
   type InlinePort,
   type InlineStart,
   SERVICE_FINISHED,
@@ -35,6 +37,16 @@ export function embedded(port: InlinePort): Ipc {
   return new Ipc(new InlineTransport(port));
 }
 
+/**
+ * What an injected fault does: a crash is an exception nobody catches (the worker's error
+ * event), a hang a loop that never yields (the heartbeat stops).
+ */
+function injectFault(fault: Fault): never {
+  if (fault === "hang") { for (;;) Atomics.load(HANG, 0); }
+  throw new Error("crashed on request (an injected fault)");
+}
+const HANG = new Int32Array(1);
+
 /** Waits for the boot message, then runs `main`; tells the kernel when it returns. */
 function runWorker(main: ServiceMain): void {
   let transport: WorkerTransport | undefined;
@@ -46,6 +58,12 @@ function runWorker(main: ServiceMain): void {
       else early.push(msg.attachment);
       return;
     }
+    if (msg.type === "fault") {
+      injectFault(msg.fault);
+      return;
+    }
+    const beat = new Int32Array(msg.heartbeat);
+    setInterval(() => Atomics.add(beat, 0, 1), HEARTBEAT_MS);
     transport = new WorkerTransport(msg);
     for (const a of early.splice(0)) transport.deliver(a);
     await main(new Ipc(transport));

@@ -59,6 +59,8 @@ async function main(ipc: Ipc): Promise<void> {
     true,
   );
   if (interactive) reader.history.push(...await shell.loadHistory());
+  const adopted = await shell.adopt();
+  if (interactive && adopted > 0) await shell.say(`sh: restarted; ${adopted} job(s) taken over\n`);
 
   let status = 0;
   try {

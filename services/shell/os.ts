@@ -6,7 +6,7 @@
  */
 
 import { decodePayload, encodePayload } from "../../abi/codec.ts";
-import { E2BIG, EAGAIN, EIO } from "../../abi/errno.ts";
+import { E2BIG, EAGAIN, ECONNRESET, EIO, ENOTCONN, EPERM } from "../../abi/errno.ts";
 import { CTL, SYSINFO } from "../../abi/ipc.ts";
 import { JOB_EVENT_BYTES, type JobRequest } from "../../abi/process.ts";
 import { type Caller, TIOC, TTY, TTY_ENDPOINT } from "../../abi/tty.ts";
@@ -27,45 +27,108 @@ const u32s = (...values: number[]): Uint8Array => {
 
 /** The shell's terminal. */
 export class TerminalPort {
+  /** The process group the terminal was last given (the shell's own: its session id). */
+  private foregroundGroup: number;
+  /** Set up again after the tty driver restarted (a new instance knows nothing of us). */
+  private rejoining: Promise<void> | undefined;
+
   private constructor(
     private readonly tty: Client,
     private readonly staging: Region,
     readonly term: number,
     readonly caller: Caller,
-  ) {}
+  ) {
+    this.foregroundGroup = caller.pgid;
+  }
 
-  /** Opens terminal `term` and makes it the controlling terminal of session `sid`. */
+  /**
+   * Opens terminal `term` as the controlling terminal of session `sid`. A session the shell
+   * takes over from its last instance may still hold the terminal: then it is left as it is
+   * (a foreground job keeps it) and `foreground` says who has it.
+   */
   static async open(ipc: Ipc, term: number, sid: number): Promise<TerminalPort> {
     const tty = await ipc.lookup(TTY_ENDPOINT);
     const staging = await ipc.createRegion(2 * CHUNK);
-    const handle = await staging.grant(0x7f);
-    check(await tty.call(TTY.hello.label, new Uint8Array(0), { handles: [handle] }), "hello");
-    const caller = { pid: sid, pgid: sid, sid };
-    const t = new TerminalPort(tty, staging, term, caller);
-    check(
-      await tty.call(
-        TTY.open.label,
-        encodePayload(TTY.open.request, { term, caller, noctty: 1 }),
-      ),
-      "open",
-    );
-    await t.ioctl(TIOC.TIOCSCTTY, u32s(1));
+    const t = new TerminalPort(tty, staging, term, { pid: sid, pgid: sid, sid });
+    await t.join(false);
     return t;
   }
 
-  /** Reads what the terminal has (waits for at least a byte); empty at end of input. */
-  async read(): Promise<Uint8Array> {
-    const reply = await this.tty.call(
-      TTY.read.label,
-      encodePayload(TTY.read.request, {
-        term: this.term,
-        caller: this.caller,
-        nonblock: 0,
-        data: { at: 0, len: CHUNK },
-      }),
+  /** The group the terminal belongs to now. */
+  get foreground(): number {
+    return this.foregroundGroup;
+  }
+
+  /** hello, open, and the terminal for the session (taken only if it is not ours already). */
+  private async join(force: boolean): Promise<void> {
+    const handle = await this.staging.grant(0x7f);
+    check(await this.tty.call(TTY.hello.label, new Uint8Array(0), { handles: [handle] }), "hello");
+    const caller = this.caller;
+    check(
+      await this.tty.call(
+        TTY.open.label,
+        encodePayload(TTY.open.request, { term: this.term, caller, noctty: 1 }),
+      ),
+      "open",
     );
-    const n = decodePayload(TTY.read.reply, check(reply, "read").payload);
-    return this.staging.read().slice(0, Math.min(n, CHUNK));
+    const owner = force ? -1 : await this.raw(TIOC.TIOCGSID).then(i32, () => -1);
+    if (owner === caller.sid) {
+      this.foregroundGroup = i32(await this.raw(TIOC.TIOCGPGRP));
+      return;
+    }
+    await this.raw(TIOC.TIOCSCTTY, u32s(1));
+    if (this.foregroundGroup !== caller.pgid) {
+      await this.raw(TIOC.TIOCSPGRP, u32s(this.foregroundGroup)).catch(() => {
+        this.foregroundGroup = caller.pgid;
+      });
+    }
+  }
+
+  /** Runs `op`; if the tty driver was restarted under it, joins the new one and runs it again. */
+  private async again<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (e) {
+      const lost = e instanceof IpcError &&
+        (e.errno === ECONNRESET || e.errno === ENOTCONN || e.errno === EPERM);
+      if (!lost) throw e;
+      this.rejoining ??= this.waitForTty().then(() => this.join(true)).finally(() => {
+        this.rejoining = undefined;
+      });
+      await this.rejoining;
+      return await op();
+    }
+  }
+
+  /** Waits (bounded) until someone serves the tty endpoint again. */
+  private async waitForTty(): Promise<void> {
+    const end = performance.now() + 5000;
+    for (;;) {
+      try {
+        await this.tty.reconnect();
+        return;
+      } catch (e) {
+        if (performance.now() > end) throw e;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+  }
+
+  /** Reads what the terminal has (waits for at least a byte); empty at end of input. */
+  read(): Promise<Uint8Array> {
+    return this.again(async () => {
+      const reply = await this.tty.call(
+        TTY.read.label,
+        encodePayload(TTY.read.request, {
+          term: this.term,
+          caller: this.caller,
+          nonblock: 0,
+          data: { at: 0, len: CHUNK },
+        }),
+      );
+      const n = decodePayload(TTY.read.reply, check(reply, "read").payload);
+      return this.staging.read().slice(0, Math.min(n, CHUNK));
+    });
   }
 
   /** Writes all of `text`. */
@@ -73,22 +136,28 @@ export class TerminalPort {
     let bytes = typeof text === "string" ? new TextEncoder().encode(text) : text;
     while (bytes.length > 0) {
       const n = Math.min(bytes.length, CHUNK);
-      this.staging.write().set(bytes.subarray(0, n), CHUNK);
-      const reply = await this.tty.call(
-        TTY.write.label,
-        encodePayload(TTY.write.request, {
-          term: this.term,
-          caller: this.caller,
-          data: { at: CHUNK, len: n },
-        }),
-      );
-      const took = decodePayload(TTY.write.reply, check(reply, "write").payload);
+      const took = await this.again(async () => {
+        this.staging.write().set(bytes.subarray(0, n), CHUNK);
+        const reply = await this.tty.call(
+          TTY.write.label,
+          encodePayload(TTY.write.request, {
+            term: this.term,
+            caller: this.caller,
+            data: { at: CHUNK, len: n },
+          }),
+        );
+        return decodePayload(TTY.write.reply, check(reply, "write").payload);
+      });
       bytes = bytes.subarray(Math.max(1, Math.min(took, n)));
     }
   }
 
   /** A terminal ioctl; its result bytes. */
-  async ioctl(cmd: number, arg: Uint8Array = new Uint8Array(0)): Promise<Uint8Array> {
+  ioctl(cmd: number, arg: Uint8Array = new Uint8Array(0)): Promise<Uint8Array> {
+    return this.again(() => this.raw(cmd, arg));
+  }
+
+  private async raw(cmd: number, arg: Uint8Array = new Uint8Array(0)): Promise<Uint8Array> {
     const reply = await this.tty.call(
       TTY.ioctl.label,
       encodePayload(TTY.ioctl.request, { term: this.term, caller: this.caller, cmd, arg }),
@@ -97,9 +166,14 @@ export class TerminalPort {
   }
 
   /** Gives the terminal to process group `pgid` (the shell's own: its session id). */
-  async foreground(pgid: number): Promise<void> {
+  async setForeground(pgid: number): Promise<void> {
     await this.ioctl(TIOC.TIOCSPGRP, u32s(pgid));
+    this.foregroundGroup = pgid;
   }
+}
+
+function i32(bytes: Uint8Array): number {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getInt32(0, true);
 }
 
 /** What happened to a process of the shell's session. */
@@ -184,6 +258,15 @@ export class Processes {
     new DataView(payload.buffer).setInt32(0, pgid, true);
     new DataView(payload.buffer).setUint32(4, signal, true);
     result(await this.ipc.transport.control(CTL.SIGNAL, payload), "kill");
+  }
+
+  /** The fault tool: SUPERVISE.KILL, CRASH, HANG or RESTART service `name`. */
+  async supervise(op: number, name: string): Promise<void> {
+    const bytes = new TextEncoder().encode(name);
+    const payload = new Uint8Array(4 + bytes.length);
+    new DataView(payload.buffer).setUint32(0, op, true);
+    payload.set(bytes, 4);
+    result(await this.ipc.transport.control(CTL.SUPERVISE, payload), name);
   }
 
   /** Ends the system with `status`. */

@@ -7,7 +7,7 @@
  */
 
 import { JOB_EVENT, type JobProcess, type Redirect, type Run } from "../../abi/process.ts";
-import { SYSTEM_TABLES } from "../../abi/ipc.ts";
+import { SUPERVISE, SYSTEM_TABLES } from "../../abi/ipc.ts";
 import { expandOne, expandWords, type Expansions } from "./expand.ts";
 import { query, QueryError, type Table } from "./query.ts";
 import type { JobEvent, Processes, TerminalPort } from "./os.ts";
@@ -62,6 +62,7 @@ const BUILTINS = [
   "poweroff",
   "kill",
   "query",
+  "svc",
 ];
 
 /** Thrown by `exit` (and the end of `exec`): the shell ends with this status. */
@@ -219,9 +220,9 @@ export class Shell {
 
   /** Waits for a foreground job to end or stop; its status. */
   private async foreground(job: Job): Promise<number> {
-    await this.tty.foreground(job.pgid).catch(() => {});
+    await this.tty.setForeground(job.pgid).catch(() => {});
     await this.until(() => job.stopped || this.done(job));
-    await this.tty.foreground(this.procs.sid).catch(() => {});
+    await this.tty.setForeground(this.procs.sid).catch(() => {});
     if (job.stopped) {
       await this.say(`\n[${job.id}]+  Stopped                 ${job.text}\n`);
       return 128 + 20;
@@ -281,6 +282,42 @@ export class Shell {
         job.stopped = false;
         break;
     }
+  }
+
+  /**
+   * Takes over the jobs of the session's last shell (this one is a restart): every process
+   * group of the session becomes a job again, and one that has the terminal is waited for as
+   * the foreground job. Returns how many were adopted.
+   */
+  async adopt(): Promise<number> {
+    const procs = JSON.parse(await this.procs.table(SYSTEM_TABLES.indexOf("procs"))) as Table;
+    const col = (name: string) => procs.columns.indexOf(name);
+    const groups = new Map<number, { pids: number[]; text: string; stopped: boolean }>();
+    for (const row of procs.rows) {
+      if (row[col("sid")] !== this.procs.sid || row[col("state")] === "Z") continue;
+      const pgid = row[col("pgid")] as number;
+      const g = groups.get(pgid) ?? { pids: [], text: "", stopped: false };
+      g.pids.push(row[col("pid")] as number);
+      if (row[col("pid")] === pgid) g.text = String(row[col("cmdline")]);
+      if (row[col("state")] === "T") g.stopped = true;
+      groups.set(pgid, g);
+    }
+    let foreground: Job | undefined;
+    for (const [pgid, g] of groups) {
+      const job: Job = {
+        id: this.freeJobId(),
+        pgid,
+        text: g.text || `(process group ${pgid})`,
+        ended: new Map(g.pids.map((pid) => [pid, undefined])),
+        last: Math.max(...g.pids),
+        stopped: g.stopped,
+      };
+      this.jobs.set(job.id, job);
+      for (const pid of g.pids) this.byPid.set(pid, job);
+      if (pgid === this.tty.foreground) foreground = job;
+    }
+    if (foreground) this.status = await this.foreground(foreground);
+    return groups.size;
   }
 
   /** Reports background jobs that ended since the last prompt. */
@@ -454,7 +491,7 @@ export class Shell {
         if (name === "fg") {
           await this.say(`${job.text}\n`);
           // The terminal first: continued in the background, a read would stop it again.
-          await this.tty.foreground(job.pgid).catch(() => {});
+          await this.tty.setForeground(job.pgid).catch(() => {});
           job.stopped = false;
           await this.procs.signal(job.pgid, SIGCONT);
           return await this.foreground(job);
@@ -513,6 +550,31 @@ export class Shell {
         } catch (e) {
           if (!(e instanceof QueryError)) throw e;
           await this.error(`query: ${e.message}`);
+          return 1;
+        }
+      }
+      case "svc": {
+        const ops: Record<string, number> = {
+          kill: SUPERVISE.KILL,
+          crash: SUPERVISE.CRASH,
+          hang: SUPERVISE.HANG,
+          restart: SUPERVISE.RESTART,
+        };
+        if (rest[0] === "list" && rest.length === 1) {
+          return await this.builtin([
+            "query",
+            "select name, state, restarts, uptime_ms, last_cause from services",
+          ], here);
+        }
+        if (rest.length !== 2 || ops[rest[0]] === undefined) {
+          await this.error("usage: svc list | svc kill|crash|hang|restart NAME");
+          return 2;
+        }
+        try {
+          await this.procs.supervise(ops[rest[0]], rest[1]);
+          return 0;
+        } catch (e) {
+          await this.error(`svc: ${e instanceof Error ? e.message : e}`);
           return 1;
         }
       }

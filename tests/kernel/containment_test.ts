@@ -10,6 +10,8 @@ import assert from "node:assert/strict";
 import { EINVAL, EIO, ENOMEM } from "../../kernel/errno.ts";
 import { type ControlHost, executeControl } from "../../kernel/ipc/control.ts";
 import type { Launcher } from "../../kernel/launcher.ts";
+import type { Supervisor } from "../../kernel/supervisor.ts";
+import type { ServiceHost } from "../../kernel/ipc/service_host.ts";
 import type { DeviceTable } from "../../kernel/ipc/devices.ts";
 import { type IpcHost, IpcManager, SERVICE_REGION_BYTES_MAX } from "../../kernel/ipc/manager.ts";
 import { CTL, type Message, REGION_SIZE_MAX } from "../../abi/ipc.ts";
@@ -211,6 +213,8 @@ Deno.test("control path: a kernel bug is -EIO and counted; a short payload is EI
     log: untouched,
     launcher: new Proxy({}, { get: untouched }) as Launcher,
     poweroff: untouched,
+    supervisor: new Proxy({}, { get: untouched }) as Supervisor,
+    services: new Proxy({}, { get: untouched }) as ServiceHost,
   };
   const reply = executeControl(controlHost, svc, control(CTL.REGION_CREATE, 4096));
   assert.equal(reply.label, -EIO);

@@ -43,10 +43,12 @@ async function boot(
     {
       mode,
       harts: 2,
+      // Temporary: the programs check what a client sees once echo has crashed and is gone.
       extraServices: [{
         name: "echo",
         module: "services/echo/main.ts",
         isolation: options.isolation ?? "inline",
+        restart: "temporary",
       }],
     },
   );
