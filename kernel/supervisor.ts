@@ -65,7 +65,12 @@ export class Supervisor {
   private lastCheckMs = 0;
   private stopping = false;
 
-  constructor(private readonly host: SupervisorHost) {}
+  constructor(private readonly host: SupervisorHost) {
+    host.services.ending = (name) => {
+      const spec = this.specs.get(name);
+      if (!this.stopping && spec && spec.restart !== "temporary") this.down.add(name);
+    };
+  }
 
   /** `name`'s policy: the defaults, with what its spec overrides. */
   private policyOf(name: string): RestartPolicy {
@@ -139,8 +144,10 @@ export class Supervisor {
       this.pending.delete(name);
       // A service whose main function returned has finished its work (the shell at the end
       // of its input): it is not restarted — OTP's "transient" children.
-      if (cause === undefined) this.host.log(`supervisor: ${name} exited`);
-      else this.ended(name, cause);
+      if (cause === undefined) {
+        this.host.log(`supervisor: ${name} exited`);
+        this.up(name);
+      } else this.ended(name, cause);
     });
   }
 
@@ -150,6 +157,7 @@ export class Supervisor {
     this.causes.set(name, cause);
     if (this.specs.get(name)?.restart === "temporary") {
       this.host.log(`supervisor: ${name} ended (${cause}); temporary: not restarted`);
+      this.up(name);
       return;
     }
     const p = this.policyOf(name);

@@ -19,9 +19,11 @@
  * - An interruptible call (a terminal read, which may wait for ever) woken by a signal sends
  *   CANCEL for its tag and waits, uninterruptibly, for the answer: either the service's
  *   -EINTR or the data it had already sent, so nothing read is ever lost.
- * - A service that dies fails every call in flight on it with EIO, at once. A call made while
- *   its service is down waits for the supervisor to bring it back (kernel/supervisor.ts), or
- *   fails with EIO if it will not come back.
+ * - A service that dies fails every call in flight on it with EIO, at once — but one that is
+ *   idempotent (a lookup, a read) and whose service is being restarted is sent again, to the
+ *   next instance (its system call runs from the start). A call made while its service is
+ *   down waits for the supervisor to bring it back (kernel/supervisor.ts), or fails with EIO
+ *   if it will not come back.
  * - A call whose process is gone (killed) is orphaned: its reply is handed to the call's
  *   `orphan` function (which undoes what the service did, e.g. closes a file it opened).
  *
@@ -121,6 +123,11 @@ export interface CallOptions {
   interruptible?: boolean;
   /** Undoes the effect of a reply that arrives after the process has gone. */
   orphan?: (reply: Message) => void;
+  /**
+   * Asking again does no harm (a lookup, a read, a stat): if the service dies with the call in
+   * flight and is being restarted, the call is sent again to its next instance, not failed.
+   */
+  idempotent?: boolean;
 }
 
 /** A call in flight. */
@@ -138,6 +145,9 @@ export interface KernelCall {
   settle: ((reply: Message | undefined, errno: number) => void) | undefined;
   /** The staging slot the request uses, or -1. */
   slot: number;
+  idempotent: boolean;
+  /** Its service died and it is to be sent again (the system call runs from the start). */
+  retry: boolean;
 }
 
 /** The kernel's staging region: slots for request data, shared with the services it calls. */
@@ -185,7 +195,7 @@ export class KernelClient {
   private readonly awaiting = new Map<string, Queue>();
   private readonly staging: Staging;
   /** Counters: calls made, replies matched, calls failed because their service died. */
-  readonly stats = { calls: 0, replies: 0, failed: 0, orphaned: 0, cancelled: 0 };
+  readonly stats = { calls: 0, replies: 0, failed: 0, orphaned: 0, cancelled: 0, retried: 0 };
 
   constructor(private readonly host: ClientHost) {
     this.party = host.ipc.kernelParty();
@@ -302,7 +312,11 @@ export class KernelClient {
     options: CallOptions = {},
   ): CallResult | typeof BLOCKED {
     const pending = p.kcall;
-    if (pending) return this.resume(p, pending, label);
+    if (pending?.retry) {
+      p.kcall = undefined;
+      if (pending.slot >= 0) this.freeSlot(pending.slot);
+      this.stats.retried++;
+    } else if (pending) return this.resume(p, pending, label);
     let conn: Connection;
     try {
       conn = this.connection(service);
@@ -414,6 +428,8 @@ export class KernelClient {
       orphan: options.orphan,
       settle: undefined,
       slot,
+      idempotent: options.idempotent ?? false,
+      retry: false,
     };
     let calls = this.inFlight.get(conn);
     if (!calls) this.inFlight.set(conn, calls = new Map());
@@ -561,6 +577,14 @@ export class KernelClient {
     this.inFlight.delete(conn);
     if (!calls) return;
     for (const call of calls.values()) {
+      if (
+        call.idempotent && call.process && !call.settle &&
+        this.host.restarting(conn.endpoint.name)
+      ) {
+        call.retry = true;
+        this.host.wake(call.process);
+        continue;
+      }
       this.stats.failed++;
       this.complete(call, undefined, EIO);
     }

@@ -97,6 +97,11 @@ export class ServiceHost {
   private readonly starts = new Map<string, number>();
   private readonly failed = new Set<string>();
   private readonly ipc: IpcManager;
+  /**
+   * Told of a service ending, before its peers see it die (the supervisor: so that whoever
+   * calls it then can already know it is coming back).
+   */
+  ending: (name: string) => void = () => {};
 
   constructor(private readonly host: ControlHost, private readonly workers: WorkerFactory) {
     this.ipc = host.ipc;
@@ -207,6 +212,7 @@ export class ServiceHost {
     let settle = (_error?: Error) => {};
     const done = new Promise<Error | undefined>((resolve) => (settle = resolve));
     const stop = () => {
+      if (this.running.get(spec.name) === running) this.ending(spec.name);
       stopWatching();
       worker.terminate();
       control.setState(RING_PEER_DEAD);
@@ -285,6 +291,7 @@ export class ServiceHost {
     }
     let crashed: (e: Error) => void = () => {};
     const stop = () => {
+      if (this.running.get(spec.name) === running) this.ending(spec.name);
       this.ipc.partyDied(party);
       this.forget(running);
       stopped();

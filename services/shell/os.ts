@@ -6,7 +6,7 @@
  */
 
 import { decodePayload, encodePayload } from "../../abi/codec.ts";
-import { E2BIG, EAGAIN, ECONNRESET, EIO, ENOTCONN, EPERM } from "../../abi/errno.ts";
+import { E2BIG, EAGAIN, ECONNRESET, EINTR, EIO, ENOTCONN, EPERM } from "../../abi/errno.ts";
 import { CTL, SYSINFO } from "../../abi/ipc.ts";
 import { JOB_EVENT_BYTES, type JobRequest } from "../../abi/process.ts";
 import { type Caller, TIOC, TTY, TTY_ENDPOINT } from "../../abi/tty.ts";
@@ -114,8 +114,23 @@ export class TerminalPort {
     }
   }
 
-  /** Reads what the terminal has (waits for at least a byte); empty at end of input. */
-  read(): Promise<Uint8Array> {
+  /**
+   * Reads what the terminal has (waits for at least a byte); empty at end of input. The
+   * shell reads only when it has the terminal: a read refused as a background one (EINTR: a
+   * restarted driver, or a job that left it another group) takes the terminal back first.
+   */
+  async read(): Promise<Uint8Array> {
+    for (let attempt = 0;; attempt++) {
+      try {
+        return await this.readOnce();
+      } catch (e) {
+        if (!(e instanceof IpcError && e.errno === EINTR) || attempt >= 3) throw e;
+        await this.setForeground(this.caller.pgid);
+      }
+    }
+  }
+
+  private readOnce(): Promise<Uint8Array> {
     return this.again(async () => {
       const reply = await this.tty.call(
         TTY.read.label,

@@ -317,6 +317,7 @@ export class Shell {
       if (pgid === this.tty.foreground) foreground = job;
     }
     if (foreground) this.status = await this.foreground(foreground);
+    else if (this.tty.foreground !== this.procs.sid) await this.tty.setForeground(this.procs.sid);
     return groups.size;
   }
 

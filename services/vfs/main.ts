@@ -34,6 +34,7 @@ import { Devfs } from "./devfs.ts";
 import { mountExt2 } from "./ext2/ext2.ts";
 import { type FileSystem, type FsContext, FsError } from "./fs.ts";
 import { HostFs } from "./hostfs/backend.ts";
+import { Reconnecting } from "../lib/reconnect.ts";
 import { MountTable } from "./mounts.ts";
 import { Procfs } from "./procfs.ts";
 import { type FsFactory, mountOptions, VfsServer } from "./server.ts";
@@ -123,11 +124,16 @@ async function main(ipc: Ipc): Promise<void> {
       case "proc":
         return new Procfs(sysinfo, cache, ctx, () => mounts.text());
       case "hostfs": {
+        // hostfs is read-only: every call may be made again on its next instance.
         const client = await ipc.lookup(HOSTFS_ENDPOINT);
-        const host = Hostfs.client(client);
-        const handle = await cacheRegion.grant(RIGHT.READ | RIGHT.WRITE | RIGHT.GRANT);
-        const root = await host.hello(undefined, { handles: [handle] });
-        return new HostFs(host, client, cache, root) as FileSystem;
+        const raw = Hostfs.client(client);
+        let root: Awaited<ReturnType<typeof raw.hello>> | undefined;
+        const link = new Reconnecting(client, async () => {
+          const handle = await cacheRegion.grant(RIGHT.READ | RIGHT.WRITE | RIGHT.GRANT);
+          root = await raw.hello(undefined, { handles: [handle] });
+        });
+        await link.hello();
+        return new HostFs(link.wrap(raw), client, cache, root!) as FileSystem;
       }
       default:
         throw new FsError(ENODEV, `unknown file-system type ${type}`);

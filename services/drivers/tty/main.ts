@@ -58,9 +58,15 @@ async function main(ipc: Ipc): Promise<void> {
     terminals.push(new Terminal(minor, `ttyS${minor}`, line, termios, size, host));
   }
   serveInterrupts(notification, terminals);
+  // Look at every line once now: a restarted driver finds input waiting, or a carrier long
+  // gone (the host's input ended under the last instance), with no interrupt to say so.
+  notification.signal((1 << terminals.length) - 1);
   const server = await ipc.register(TTY_ENDPOINT);
-  /** Each client's staging region (the kernel's; the shell's), by its party id. */
-  const staging = new Map<number, Region>();
+  /**
+   * Each client's staging region (the kernel's; the shell's), by its party id. Requests are
+   * served concurrently, so one that follows a hello waits for the region it brought.
+   */
+  const staging = new Map<number, Promise<Region>>();
 
   const terminal = (term: number, sid: number): Terminal => {
     const t = term === TERM.CONTROLLING
@@ -69,8 +75,8 @@ async function main(ipc: Ipc): Promise<void> {
     if (!t) throw new IpcError(ENXIO, `no terminal ${term}`);
     return t;
   };
-  const slot = (client: number, at: number, len: number): Uint8Array => {
-    const region = staging.get(client);
+  const slot = async (client: number, at: number, len: number): Promise<Uint8Array> => {
+    const region = await staging.get(client);
     if (!region) throw new IpcError(EPERM, "no staging region yet");
     if (at + len > region.size) throw new IpcError(EINVAL, "data outside the staging region");
     return region.write().subarray(at, at + len);
@@ -80,7 +86,8 @@ async function main(ipc: Ipc): Promise<void> {
     switch (req.label) {
       case TTY.hello.label:
         if (req.handles.length !== 1) throw new IpcError(EINVAL, "no staging region");
-        staging.set(req.sender, await ipc.openRegion(req.handles[0]));
+        staging.set(req.sender, ipc.openRegion(req.handles[0]));
+        await staging.get(req.sender);
         return encodePayload(TTY.hello.reply, undefined);
       case TTY.open.label: {
         const { term, caller, noctty } = decodePayload(TTY.open.request, req.payload);
@@ -91,7 +98,7 @@ async function main(ipc: Ipc): Promise<void> {
       case TTY.read.label: {
         const { term, caller, nonblock, data } = decodePayload(TTY.read.request, req.payload);
         const t = terminal(term, caller.sid);
-        const into = slot(req.sender, data.at, data.len);
+        const into = await slot(req.sender, data.at, data.len);
         t.read(caller, {
           tag: req.tag,
           max: data.len,
@@ -108,7 +115,7 @@ async function main(ipc: Ipc): Promise<void> {
         const { term, caller, data } = decodePayload(TTY.write.request, req.payload);
         const n = await terminal(term, caller.sid).write(
           caller,
-          slot(req.sender, data.at, data.len),
+          await slot(req.sender, data.at, data.len),
         );
         return encodePayload(TTY.write.reply, n);
       }
