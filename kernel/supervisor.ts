@@ -26,6 +26,13 @@ export const DEFAULT_POLICY: RestartPolicy = {
 
 /** How often heartbeats are looked at. */
 const CHECK_MS = 50;
+/**
+ * A heartbeat must also have stood still through this many checks: time alone could be a
+ * starved host (the checks themselves late), not a hung service.
+ */
+const STILL_CHECKS = 3;
+/** How long a restarted instance may take to start before it is stopped and tried again. */
+const START_MS = 3000;
 /** Restart records kept. */
 const LOG_MAX = 1000;
 
@@ -53,16 +60,13 @@ export class Supervisor {
   private readonly causes = new Map<string, string>();
   /** Why a service we are about to stop ends (a kill, a hang), by name. */
   private readonly pending = new Map<string, string>();
-  private readonly beats = new Map<string, { value: number; sinceMs: number }>();
+  /** Each worker's last heartbeat value, since when it stood, and how many checks saw it. */
+  private readonly beats = new Map<string, { value: number; sinceMs: number; checks: number }>();
   /** Services ended and not yet serving again (nor given up on). */
   private readonly down = new Set<string>();
-  /**
-   * The instances that have started (registered): only these are judged by their heartbeat,
-   * since a worker still loading its module (type-checking it, the first time) beats not yet.
-   */
+  /** The instances that have started (registered their name). */
   private readonly started = new Set<RunningService>();
   private timer: ReturnType<typeof setInterval> | undefined;
-  private lastCheckMs = 0;
   private stopping = false;
 
   constructor(private readonly host: SupervisorHost) {
@@ -199,28 +203,37 @@ export class Supervisor {
     const spec = this.specs.get(name)!;
     const record: RestartRecord = { name, cause, downAtMs, upAtMs: undefined };
     this.record(record);
-    this.host.services.start(spec).then(
-      (running) => {
-        record.upAtMs = performance.now();
-        this.up(name);
-        this.host.log(
-          `supervisor: ${name} restarted (${cause}) in ${
-            (record.upAtMs - downAtMs).toFixed(1)
-          } ms` +
-            this.dependents(name),
-        );
-        if (!running.party.alive) {
-          running.done.then((e) => this.ended(name, e?.message ?? "ended as it started"));
-        } else {
-          this.started.add(running);
-          this.watch(running);
-        }
-      },
-      (e) => {
-        this.down.delete(name);
-        this.ended(name, `restart failed: ${e instanceof Error ? e.message : e}`);
-      },
-    );
+    // A new instance that has not started (registered) in time is stopped and tried again:
+    // it may wait on a peer that is itself restarting.
+    const timer = setTimeout(() => {
+      if (record.upAtMs === undefined && !this.stopping) {
+        this.stopWith(name, `did not start within ${START_MS} ms`);
+      }
+    }, START_MS);
+    // (start throws at once if the name is taken: as a rejection, it is handled below.)
+    Promise.resolve().then(() => this.host.services.start(spec)).finally(() => clearTimeout(timer))
+      .then(
+        (running) => {
+          record.upAtMs = performance.now();
+          this.up(name);
+          this.host.log(
+            `supervisor: ${name} restarted (${cause}) in ${
+              (record.upAtMs - downAtMs).toFixed(1)
+            } ms` +
+              this.dependents(name),
+          );
+          if (!running.party.alive) {
+            running.done.then((e) => this.ended(name, e?.message ?? "ended as it started"));
+          } else {
+            this.started.add(running);
+            this.watch(running);
+          }
+        },
+        (e) => {
+          this.down.delete(name);
+          this.ended(name, `restart failed: ${e instanceof Error ? e.message : e}`);
+        },
+      );
   }
 
   private dependents(name: string): string {
@@ -237,17 +250,18 @@ export class Supervisor {
   /** A worker whose heartbeat stood still for `hangMs` is hung: it is stopped, and restarted. */
   private checkHeartbeats(): void {
     const now = performance.now();
-    // A late check means this thread was starved (an overloaded host): judge nobody on it.
-    const late = this.lastCheckMs !== 0 && now - this.lastCheckMs > 4 * CHECK_MS;
-    this.lastCheckMs = now;
-    if (late) this.beats.clear();
     for (const [name, r] of this.host.services.running) {
-      if (!r.heartbeat || !this.started.has(r)) continue;
+      if (!r.heartbeat) continue;
       const value = Atomics.load(r.heartbeat, 0);
+      // Still starting: judged only once its loop has begun to beat (loading the module, the
+      // first time, it cannot beat yet).
+      if (!this.started.has(r) && value === 0) continue;
       const seen = this.beats.get(name);
       if (!seen || seen.value !== value) {
-        this.beats.set(name, { value, sinceMs: now });
-      } else if (now - seen.sinceMs >= this.policyOf(name).hangMs) {
+        this.beats.set(name, { value, sinceMs: now, checks: 0 });
+      } else if (
+        ++seen.checks >= STILL_CHECKS && now - seen.sinceMs >= this.policyOf(name).hangMs
+      ) {
         this.beats.delete(name);
         this.stopWith(name, `hung (no heartbeat for ${Math.round(now - seen.sinceMs)} ms)`);
       }

@@ -9,11 +9,24 @@
 
 import { ECONNRESET, ENOTCONN } from "../../abi/errno.ts";
 import { IpcError } from "./errors.ts";
-import type { Client } from "./ipc.ts";
+import type { Client, Ipc } from "./ipc.ts";
 
 /** How long a call keeps trying across restarts, and the pause between tries. */
 const RETRY_MS = 10_000;
 const PAUSE_MS = 2;
+
+/** A client of `name` once someone serves it (it may be restarting as we start), bounded. */
+export async function lookupServed(ipc: Ipc, name: string): Promise<Client> {
+  const end = performance.now() + RETRY_MS;
+  for (;;) {
+    try {
+      return await ipc.lookup(name);
+    } catch (e) {
+      if (!(e instanceof IpcError && e.errno === ENOTCONN) || performance.now() > end) throw e;
+      await new Promise((r) => setTimeout(r, PAUSE_MS));
+    }
+  }
+}
 
 export class Reconnecting {
   /** Calls made again after their server died. */

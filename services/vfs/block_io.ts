@@ -11,7 +11,7 @@
 import { BLOCK, BLOCK_ENDPOINT } from "../../abi/block.ts";
 import { RIGHT } from "../../abi/ipc.ts";
 import type { Ipc, Region } from "../lib/ipc.ts";
-import { Reconnecting } from "../lib/reconnect.ts";
+import { lookupServed, Reconnecting } from "../lib/reconnect.ts";
 import { defineProtocol } from "../lib/schema.ts";
 import type { BlockIo } from "./cache.ts";
 
@@ -22,14 +22,14 @@ export async function connectBlock(
   ipc: Ipc,
   region: Region,
 ): Promise<BlockIo & { id: string; readonly retries: number }> {
-  const connection = await ipc.lookup(BLOCK_ENDPOINT);
+  const connection = await lookupServed(ipc, BLOCK_ENDPOINT);
   const raw = Block.client(connection);
   let info: { sectors: number; readOnly: number; id: string } | undefined;
   const link = new Reconnecting(connection, async () => {
     const handle = await region.grant(RIGHT.READ | RIGHT.WRITE | RIGHT.GRANT);
     info = await raw.hello(undefined, { handles: [handle] });
   });
-  await link.hello();
+  await link.run(() => Promise.resolve()); // the driver may be restarting as we start
   const block = link.wrap(raw);
   return {
     sectors: info!.sectors,

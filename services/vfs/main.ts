@@ -34,7 +34,7 @@ import { Devfs } from "./devfs.ts";
 import { mountExt2 } from "./ext2/ext2.ts";
 import { type FileSystem, type FsContext, FsError } from "./fs.ts";
 import { HostFs } from "./hostfs/backend.ts";
-import { Reconnecting } from "../lib/reconnect.ts";
+import { lookupServed, Reconnecting } from "../lib/reconnect.ts";
 import { MountTable } from "./mounts.ts";
 import { Procfs } from "./procfs.ts";
 import { type FsFactory, mountOptions, VfsServer } from "./server.ts";
@@ -125,14 +125,14 @@ async function main(ipc: Ipc): Promise<void> {
         return new Procfs(sysinfo, cache, ctx, () => mounts.text());
       case "hostfs": {
         // hostfs is read-only: every call may be made again on its next instance.
-        const client = await ipc.lookup(HOSTFS_ENDPOINT);
+        const client = await lookupServed(ipc, HOSTFS_ENDPOINT);
         const raw = Hostfs.client(client);
         let root: Awaited<ReturnType<typeof raw.hello>> | undefined;
         const link = new Reconnecting(client, async () => {
           const handle = await cacheRegion.grant(RIGHT.READ | RIGHT.WRITE | RIGHT.GRANT);
           root = await raw.hello(undefined, { handles: [handle] });
         });
-        await link.hello();
+        await link.run(() => Promise.resolve()); // hostfs may be restarting as we start
         return new HostFs(link.wrap(raw), client, cache, root!) as FileSystem;
       }
       default:

@@ -11,6 +11,7 @@ import { HostWallClock } from "../../machine/backends/wall_clock.ts";
 import type { BlockBackend } from "../../machine/block_device.ts";
 import { System } from "../../kernel/boot.ts";
 import type { ServiceSpec } from "../../kernel/ipc/service_host.ts";
+import type { RestartPolicy } from "../../abi/service.ts";
 import type { ExitInfo, HartMode, Kernel, KernelOptions } from "../../kernel/kernel.ts";
 import { hostMounts, services } from "../../scripts/deploy.ts";
 
@@ -36,6 +37,8 @@ export interface BootSettings extends Omit<KernelOptions, "devices"> {
   /** The working directory (default: the test's, as seen inside hostRoot; / if outside it). */
   cwd?: string;
   envp?: string[];
+  /** The restart policy of the system's services, where it differs from the default. */
+  policy?: Partial<RestartPolicy>;
   /** Services to start after the system's own (a test's fixtures, echo). */
   extraServices?: ServiceSpec[];
 }
@@ -80,7 +83,7 @@ export async function bootProgram(argv: string[], settings: BootSettings = {}) {
         mounts: settings.mounts ?? hostMounts(settings.disk !== undefined),
         isolation: settings.isolation ?? "inline",
         interactive: settings.interactive ?? false,
-      }),
+      }).map((spec) => settings.policy ? { ...spec, policy: settings.policy } : spec),
       ...settings.extraServices ?? [],
     ],
     init: Deno.readFileSync(INIT),

@@ -8,6 +8,7 @@
  */
 
 import assert from "node:assert/strict";
+import { TerminalSession } from "../helpers/terminal.ts";
 
 const BOOT = new URL("../../scripts/boot.ts", import.meta.url).pathname;
 const FLAGS = ["run", "--allow-read", "--allow-write", "--allow-env", BOOT];
@@ -112,68 +113,10 @@ Deno.test("boot: a 3-stage pipeline; files outlive the boot; e2fsck is clean aft
   });
 });
 
-/** A boot at a pseudo-terminal: keys in, the screen's bytes out. */
-class TerminalSession {
-  private text = "";
-  private readonly child: Deno.ChildProcess;
-  private readonly keys: WritableStreamDefaultWriter<Uint8Array>;
-  private readonly reading: Promise<void>;
-
-  constructor(disk: string) {
-    const command = [Deno.execPath(), ...FLAGS, "--quiet", "--disk", disk].join(" ");
-    this.child = new Deno.Command("script", {
-      args: ["-qfec", command, "/dev/null"],
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-      env: { TERM: "vt100" },
-      signal: AbortSignal.timeout(BOUND_MS),
-    }).spawn();
-    this.keys = this.child.stdin.getWriter();
-    const stdout = this.child.stdout;
-    this.reading = (async () => {
-      const dec = new TextDecoder();
-      for await (const chunk of stdout) this.text += dec.decode(chunk, { stream: true });
-    })();
-  }
-
-  /** Waits until the screen shows `pattern` after `from`; returns where it ends. */
-  async until(pattern: string | RegExp, from: number): Promise<number> {
-    const end = Date.now() + 20_000;
-    for (;;) {
-      const rest = this.text.slice(from);
-      const at = typeof pattern === "string" ? rest.indexOf(pattern) : rest.search(pattern);
-      if (at >= 0) {
-        const len = typeof pattern === "string" ? pattern.length : rest.match(pattern)![0].length;
-        return from + at + len;
-      }
-      if (Date.now() > end) {
-        throw new Error(`no ${pattern} on the screen; it shows:\n${JSON.stringify(rest)}`);
-      }
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-
-  get length(): number {
-    return this.text.length;
-  }
-
-  async type(keys: string): Promise<void> {
-    await this.keys.write(new TextEncoder().encode(keys));
-  }
-
-  async end(): Promise<number> {
-    await this.keys.close();
-    await this.reading;
-    await this.child.stderr.cancel();
-    return (await this.child.status).code;
-  }
-}
-
 Deno.test("boot: at a terminal — Tab completion, ↑ history (kept across boots), ^C of the foreground job only, ^Z, fg, & and kill", async () => {
   await withDisk(async (disk) => {
     await boot("true\n", disk, ["--fresh"]);
-    const t = new TerminalSession(disk);
+    const t = new TerminalSession([...FLAGS, "--quiet", "--disk", disk]);
     let at = await t.until("$ ", 0);
     await t.type("ech\t");
     at = await t.until("echo ", at);
@@ -218,7 +161,7 @@ Deno.test("boot: at a terminal — Tab completion, ↑ history (kept across boot
     assert.equal(await t.end(), 0);
 
     // The history outlives the boot: ↑ at the next one brings back the last lines.
-    const again = new TerminalSession(disk);
+    const again = new TerminalSession([...FLAGS, "--quiet", "--disk", disk]);
     at = await again.until("$ ", 0);
     await again.type("\x1b[A\x1b[A");
     at = await again.until("echo fg $?", at);
