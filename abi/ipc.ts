@@ -395,6 +395,7 @@ export const SYSTEM_TABLES = [
   "endpoints",
   "connections",
   "files",
+  "latency",
 ] as const;
 export type SystemTableName = typeof SYSTEM_TABLES[number];
 

@@ -10,6 +10,7 @@
 import { Clock } from "../machine/clock.ts";
 import { PAGE_SIZE } from "../machine/memory_map.ts";
 import { EINVAL, SyscallError } from "./errno.ts";
+import { LATENCY_BUCKETS_US } from "./ipc/kernel_client.ts";
 import type { Kernel } from "./kernel.ts";
 import type { Process } from "./proc.ts";
 import { SYSTEM_TABLES, type SystemTableName } from "../abi/ipc.ts";
@@ -223,6 +224,18 @@ function connections(k: Kernel): Table {
   };
 }
 
+/** The kernel's calls to each service by latency, a histogram: one row per bucket. */
+function latency(k: Kernel): Table {
+  const rows: Cell[][] = [];
+  for (const [service, counts] of k.client.latency) {
+    counts.forEach((n, i) => {
+      const below = LATENCY_BUCKETS_US[i];
+      rows.push([service, below ?? -1, n]);
+    });
+  }
+  return { columns: ["service", "below_us", "calls"], rows };
+}
+
 function files(k: Kernel): Table {
   const rows: Cell[][] = [];
   for (const p of k.procs.values()) {
@@ -240,6 +253,7 @@ const TABLES: Record<SystemTableName, (k: Kernel) => Table> = {
   services,
   endpoints,
   connections,
+  latency,
   files,
 };
 

@@ -148,7 +148,12 @@ export interface KernelCall {
   idempotent: boolean;
   /** Its service died and it is to be sent again (the system call runs from the start). */
   retry: boolean;
+  /** When it was sent (performance.now()), for the latency histogram. */
+  sentMs: number;
 }
+
+/** Upper bounds (µs) of the latency histogram's buckets; the last bucket has none. */
+export const LATENCY_BUCKETS_US = [10, 30, 100, 300, 1000, 3000, 10_000, 30_000, 100_000];
 
 /** The kernel's staging region: slots for request data, shared with the services it calls. */
 class Staging {
@@ -430,6 +435,7 @@ export class KernelClient {
       slot,
       idempotent: options.idempotent ?? false,
       retry: false,
+      sentMs: performance.now(),
     };
     let calls = this.inFlight.get(conn);
     if (!calls) this.inFlight.set(conn, calls = new Map());
@@ -591,6 +597,7 @@ export class KernelClient {
   }
 
   private complete(call: KernelCall, reply: Message | undefined, errno: number): void {
+    if (reply) this.measure(call);
     if (call.settle) {
       call.settle(reply, errno);
       this.host.callEnded();
@@ -605,6 +612,21 @@ export class KernelClient {
     call.reply = reply;
     call.errno = errno;
     this.host.wake(p);
+  }
+
+  /**
+   * How long the kernel's calls took, request to reply, per service: counts per bucket of
+   * LATENCY_BUCKETS_US (and one more for anything slower).
+   */
+  readonly latency = new Map<string, number[]>();
+
+  private measure(call: KernelCall): void {
+    const us = (performance.now() - call.sentMs) * 1000;
+    const name = call.conn.endpoint.name;
+    let counts = this.latency.get(name);
+    if (!counts) this.latency.set(name, counts = new Array(LATENCY_BUCKETS_US.length + 1).fill(0));
+    const i = LATENCY_BUCKETS_US.findIndex((b) => us < b);
+    counts[i < 0 ? LATENCY_BUCKETS_US.length : i]++;
   }
 
   /** Calls in flight (for statistics and tests). */
