@@ -8,35 +8,9 @@
 
 import assert from "node:assert/strict";
 import { runProgram } from "../helpers/system.ts";
+import { bootScript } from "../helpers/boot.ts";
 
-const BOOT = new URL("../../scripts/boot.ts", import.meta.url).pathname;
-const BOUND_MS = 60_000;
-
-async function boot(script: string, disk: string, extra: string[] = []) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      BOOT,
-      "--quiet",
-      "--disk",
-      disk,
-      ...extra,
-    ],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(BOUND_MS),
-  }).spawn();
-  const w = child.stdin.getWriter();
-  await w.write(new TextEncoder().encode(script));
-  await w.close();
-  const out = await child.output();
-  const dec = new TextDecoder();
-  return { out: dec.decode(out.stdout), err: dec.decode(out.stderr), code: out.code };
-}
+const boot = bootScript;
 
 const CAUSE: Record<string, RegExp> = {
   kill: /killed/,

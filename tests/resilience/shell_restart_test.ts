@@ -6,14 +6,18 @@
 
 import assert from "node:assert/strict";
 import { TerminalSession } from "../helpers/terminal.ts";
-
-const BOOT = new URL("../../scripts/boot.ts", import.meta.url).pathname;
-const FLAGS = ["run", "--allow-read", "--allow-write", "--allow-env", BOOT, "--quiet"];
+import { BOOT_ARGS } from "../helpers/boot.ts";
 
 Deno.test("the shell, killed, comes back with its jobs and history", async () => {
   const dir = await Deno.makeTempDir({ prefix: "denix-shell-restart-" });
   try {
-    const t = new TerminalSession([...FLAGS, "--fresh", "--disk", `${dir}/root.img`]);
+    const t = new TerminalSession([
+      ...BOOT_ARGS,
+      "--quiet",
+      "--fresh",
+      "--disk",
+      `${dir}/root.img`,
+    ]);
     let at = await t.until("$ ", 0);
     await t.type("sleep 100 &\r");
     at = await t.until(/\[1\] \d+/, at);

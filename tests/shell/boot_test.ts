@@ -9,35 +9,14 @@
 
 import assert from "node:assert/strict";
 import { TerminalSession } from "../helpers/terminal.ts";
+import { BOOT_ARGS, bootScript, inTempDir } from "../helpers/boot.ts";
 
-const BOOT = new URL("../../scripts/boot.ts", import.meta.url).pathname;
-const FLAGS = ["run", "--allow-read", "--allow-write", "--allow-env", BOOT];
 const BOUND_MS = 60_000;
 
-/** Boots with `script` on stdin; stdout, stderr and the exit status. */
-async function boot(script: string, disk: string, extra: string[] = []) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [...FLAGS, "--quiet", "--disk", disk, ...extra],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(BOUND_MS),
-  }).spawn();
-  const w = child.stdin.getWriter();
-  await w.write(new TextEncoder().encode(script));
-  await w.close();
-  const out = await child.output();
-  const dec = new TextDecoder();
-  return { out: dec.decode(out.stdout), err: dec.decode(out.stderr), code: out.code };
-}
+const boot = bootScript;
 
-async function withDisk(body: (disk: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "denix-boot-" });
-  try {
-    await body(`${dir}/root.img`);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+function withDisk(body: (disk: string) => Promise<void>): Promise<void> {
+  return inTempDir("denix-boot-", (dir) => body(`${dir}/root.img`));
 }
 
 async function fsck(disk: string): Promise<{ code: number; out: string }> {
@@ -116,7 +95,7 @@ Deno.test("boot: a 3-stage pipeline; files outlive the boot; e2fsck is clean aft
 Deno.test("boot: at a terminal — Tab completion, ↑ history (kept across boots), ^C of the foreground job only, ^Z, fg, & and kill", async () => {
   await withDisk(async (disk) => {
     await boot("true\n", disk, ["--fresh"]);
-    const t = new TerminalSession([...FLAGS, "--quiet", "--disk", disk]);
+    const t = new TerminalSession([...BOOT_ARGS, "--quiet", "--disk", disk]);
     let at = await t.until("$ ", 0);
     await t.type("ech\t");
     at = await t.until("echo ", at);
@@ -161,7 +140,7 @@ Deno.test("boot: at a terminal — Tab completion, ↑ history (kept across boot
     assert.equal(await t.end(), 0);
 
     // The history outlives the boot: ↑ at the next one brings back the last lines.
-    const again = new TerminalSession([...FLAGS, "--quiet", "--disk", disk]);
+    const again = new TerminalSession([...BOOT_ARGS, "--quiet", "--disk", disk]);
     at = await again.until("$ ", 0);
     await again.type("\x1b[A\x1b[A");
     at = await again.until("echo fg $?", at);

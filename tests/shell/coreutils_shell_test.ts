@@ -9,9 +9,7 @@
  */
 
 import assert from "node:assert/strict";
-
-const BOOT = new URL("../../scripts/boot.ts", import.meta.url).pathname;
-const BOUND_MS = 120_000;
+import { bootScript, inTempDir, runWithInput } from "../helpers/boot.ts";
 
 const SCRIPT = `
 cd "$SRC"
@@ -59,46 +57,14 @@ async function makeFiles(dir: string): Promise<void> {
   await Deno.writeFile(`${dir}/bin.dat`, bin);
 }
 
-async function run(cmd: string, args: string[], input: string, env?: Record<string, string>) {
-  const child = new Deno.Command(cmd, {
-    args,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env,
-    signal: AbortSignal.timeout(BOUND_MS),
-  }).spawn();
-  const w = child.stdin.getWriter();
-  await w.write(new TextEncoder().encode(input));
-  await w.close();
-  const out = await child.output();
-  const dec = new TextDecoder();
-  return { out: dec.decode(out.stdout), err: dec.decode(out.stderr), code: out.code };
-}
+const run = runWithInput;
 
-async function inTemp(body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "denix-coreutils-" });
-  try {
-    await body(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+function inTemp(body: (dir: string) => Promise<void>): Promise<void> {
+  return inTempDir("denix-coreutils-", body);
 }
 
 function boot(dir: string, script: string) {
-  return run(Deno.execPath(), [
-    "run",
-    "--allow-read",
-    "--allow-write",
-    "--allow-env",
-    BOOT,
-    "--quiet",
-    "--fresh",
-    "--disk",
-    `${dir}/root.img`,
-    "--mount-host",
-    `${dir}/files`,
-  ], script);
+  return bootScript(script, `${dir}/root.img`, ["--fresh", "--mount-host", `${dir}/files`]);
 }
 
 Deno.test("the shell runs every command as the host's tools do", async () => {
