@@ -1,6 +1,6 @@
 /**
- * Booting: the machine and the kernel, then the services in their order (drivers before the
- * VFS that needs them), then init as PID 1 — and, when init exits, stopping: the file systems
+ * Booting: the machine and the kernel, then the services, each once those it depends on have
+ * started (the drivers together, then the VFS that needs them), then init as PID 1 — and, when init exits, stopping: the file systems
  * synced, the services stopped, the machine's host activity ended.
  *
  * Whoever boots (the kernel worker for `deno task rv32`, a test) gives the devices' host back
@@ -68,7 +68,14 @@ export class System {
       k.info(`service ${spec.name} started (${spec.isolation})`);
     };
     try {
-      for (const spec of options.services) if (!spec.afterInit) await start(spec);
+      // Each service starts once the services it depends on (of this boot) have: the drivers
+      // and hostfs together, then the VFS.
+      const started = new Map<string, Promise<unknown>>();
+      for (const spec of options.services.filter((s) => !s.afterInit)) {
+        const deps = (spec.dependsOn ?? []).flatMap((d) => started.get(d) ?? []);
+        started.set(spec.name, Promise.all(deps).then(() => start(spec)));
+      }
+      await Promise.all(started.values());
       await system.setClock();
       const cwd = await system.resolveCwd(options.cwd);
       const stdio = await system.console(options.stderrTerminal ?? 0);
