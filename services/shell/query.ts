@@ -12,7 +12,6 @@
  * printed as aligned columns under a header, numbers right-aligned.
  */
 
-import sqlParser from "node-sql-parser";
 
 export type Cell = number | string | boolean | null;
 export interface Table {
@@ -34,6 +33,8 @@ export async function query(
   sql: string,
   fetch: (name: string) => Promise<Table>,
 ): Promise<string> {
+  // Loaded on first use: a large module the shell need not load before its first prompt.
+  const { default: sqlParser } = await import("node-sql-parser");
   let ast: Ast;
   try {
     ast = new sqlParser.Parser().astify(sql, { database: "sqlite" });
