@@ -9,7 +9,8 @@
  */
 
 import assert from "node:assert/strict";
-import { bootScript, inTempDir, runWithInput } from "../helpers/boot.ts";
+import { bootScript, inTempDir } from "../helpers/boot.ts";
+import { runCommand } from "../helpers/commands.ts";
 
 const SCRIPT = `
 cd "$SRC"
@@ -57,7 +58,8 @@ async function makeFiles(dir: string): Promise<void> {
   await Deno.writeFile(`${dir}/bin.dat`, bin);
 }
 
-const run = runWithInput;
+const run = (cmd: string, args: string[], input: string, env?: Record<string, string>) =>
+  runCommand(cmd, args, { input, env });
 
 function inTemp(body: (dir: string) => Promise<void>): Promise<void> {
   return inTempDir("denix-coreutils-", body);

@@ -15,6 +15,7 @@
 
 import assert from "node:assert/strict";
 import { runProgram } from "../helpers/system.ts";
+import { C_LOCALE, type CommandOptions, qemu, type Ran, runCommand } from "../helpers/commands.ts";
 import { hostMounts } from "../../scripts/deploy.ts";
 import { readHostTree } from "../../scripts/mkfs.ts";
 import { MemoryDisk } from "../../machine/backends/memory_disk.ts";
@@ -22,51 +23,30 @@ import { makeExt2Image, type TreeNode } from "../../services/vfs/ext2/mkfs.ts";
 import { assertFsckClean, runTool, withImageFile } from "../services/vfs/e2fsprogs.ts";
 
 const BIN = new URL("../../userland/bin/", import.meta.url).pathname;
-const ENV = { LANG: "C", LC_ALL: "C", TZ: "UTC", PATH: "/usr/bin:/bin:/usr/sbin:/sbin" };
+const ENV = { ...C_LOCALE, PATH: "/usr/bin:/bin:/usr/sbin:/sbin" };
 const TIMEOUT_MS = 20_000;
-
-interface Result {
-  out: string;
-  err: string;
-  code: number;
-}
 
 interface RunOptions {
   input?: string | Uint8Array;
   env?: Record<string, string>;
 }
 
-async function exec(cmd: string, args: string[], cwd: string, opts: RunOptions = {}) {
-  const child = new Deno.Command(cmd, {
-    args,
-    cwd,
-    clearEnv: true,
-    env: { ...ENV, ...opts.env },
-    stdin: opts.input === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(TIMEOUT_MS),
-  }).spawn();
-  if (opts.input !== undefined) {
-    const writer = child.stdin.getWriter();
-    await writer.write(
-      typeof opts.input === "string" ? new TextEncoder().encode(opts.input) : opts.input,
-    );
-    await writer.close();
-  }
-  const output = await child.output();
-  const dec = new TextDecoder();
-  return { out: dec.decode(output.stdout), err: dec.decode(output.stderr), code: output.code };
-}
+const run = (opts: RunOptions, cwd: string): CommandOptions => ({
+  cwd,
+  input: opts.input,
+  env: { ...ENV, ...opts.env },
+  clearEnv: true,
+  boundMs: TIMEOUT_MS,
+});
 
 /** Our command under qemu-riscv32. */
-function ours(prog: string, args: string[], cwd: string, opts?: RunOptions): Promise<Result> {
-  return exec("qemu-riscv32", [`${BIN}${prog}.elf`, ...args], cwd, opts);
+function ours(prog: string, args: string[], cwd: string, opts: RunOptions = {}): Promise<Ran> {
+  return qemu(prog, args, run(opts, cwd));
 }
 
 /** The host's command of the same name. */
-function gnu(prog: string, args: string[], cwd: string, opts?: RunOptions): Promise<Result> {
-  return exec(prog, args, cwd, opts);
+function gnu(prog: string, args: string[], cwd: string, opts: RunOptions = {}): Promise<Ran> {
+  return runCommand(prog, args, run(opts, cwd));
 }
 
 /** Runs both; stdout and exit status must agree (and stderr, when `stderr` is set). */
@@ -75,7 +55,7 @@ async function same(
   args: string[],
   cwd: string,
   opts: RunOptions & { stderr?: boolean } = {},
-): Promise<Result> {
+): Promise<Ran> {
   const want = await gnu(prog, args, cwd, opts);
   const got = await ours(prog, args, cwd, opts);
   const what = `${prog} ${args.join(" ")}`;
@@ -420,7 +400,7 @@ async function runScenario(s: Scenario): Promise<void> {
       }
     }
     for (const [prog, ...rawArgs] of s.steps) {
-      const results: Result[] = [];
+      const results: Ran[] = [];
       for (const side of ["gnu", "ours"] as const) {
         const args = rawArgs.map((a) => a.replaceAll("{other}", others[side]));
         const run = side === "gnu" ? gnu : ours;

@@ -12,39 +12,24 @@
 import assert from "node:assert/strict";
 import { hostMounts } from "../../scripts/deploy.ts";
 import { type Run, runProgram } from "../helpers/system.ts";
+import { C_LOCALE, qemu, type Ran, runCommand } from "../helpers/commands.ts";
 
 const BIN = "userland/bin";
-const BIN_PATH = new URL("../../userland/bin/", import.meta.url).pathname;
 const TIMEOUT_MS = 20_000;
 const ROOT = { status: 0, signal: 0 };
 
-interface Output {
-  out: string;
-  err: string;
-  code: number;
-}
+type Output = Ran;
 
-async function command(cmd: string, args: string[]): Promise<Output> {
-  const output = await new Deno.Command(cmd, {
-    args,
-    env: { LANG: "C", LC_ALL: "C", TZ: "UTC" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(TIMEOUT_MS),
-  }).output();
-  const dec = new TextDecoder();
-  return { out: dec.decode(output.stdout), err: dec.decode(output.stderr), code: output.code };
-}
+const inC = { env: C_LOCALE, boundMs: TIMEOUT_MS };
 
 /** Our command under qemu-riscv32. */
-function qemu(name: string, ...args: string[]): Promise<Output> {
-  return command("qemu-riscv32", [`${BIN_PATH}${name}.elf`, ...args]);
+function underQemu(name: string, ...args: string[]): Promise<Output> {
+  return qemu(name, args, inC);
 }
 
 /** The host's command of that name. */
 function host(name: string, ...args: string[]): Promise<Output> {
-  return command(name, args);
+  return runCommand(name, args, inC);
 }
 
 /** Whether the host has a command (the comparisons with it are skipped otherwise). */
@@ -90,7 +75,7 @@ Deno.test({
         ["-0", "1"],
       ]
     ) {
-      const [ours, theirs] = await Promise.all([qemu("kill", ...args), host("kill", ...args)]);
+      const [ours, theirs] = await Promise.all([underQemu("kill", ...args), host("kill", ...args)]);
       theirs.err = theirs.err.replace(/^\S*kill:/gm, "kill:"); // as invoked: /usr/bin/kill
       assert.deepEqual(ours, theirs, `kill ${args.join(" ")}`);
     }
@@ -102,7 +87,7 @@ Deno.test({
   ignore: !hostHas("free"),
   fn: async () => {
     for (const args of [[], ["-k"], ["-m"], ["-g"], ["-b"], ["-h"], ["-h", "--si"], ["-t"]]) {
-      const [ours, theirs] = await Promise.all([qemu("free", ...args), host("free", ...args)]);
+      const [ours, theirs] = await Promise.all([underQemu("free", ...args), host("free", ...args)]);
       assert.equal(ours.code, 0);
       const [a, b] = [lines(ours.out), lines(theirs.out)];
       assert.equal(a[0], b[0], "header");
@@ -123,11 +108,11 @@ Deno.test({
   name: "uptime under qemu: procps's line",
   ignore: !hostHas("uptime"),
   fn: async () => {
-    const [ours, theirs] = await Promise.all([qemu("uptime"), host("uptime")]);
+    const [ours, theirs] = await Promise.all([underQemu("uptime"), host("uptime")]);
     assert.match(ours.out.trimEnd(), UPTIME);
     assert.match(theirs.out.trimEnd(), UPTIME);
     assert.equal(ours.out.slice(0, 10), theirs.out.slice(0, 10), "the same time of day");
-    const [p, q] = await Promise.all([qemu("uptime", "-s"), host("uptime", "-s")]);
+    const [p, q] = await Promise.all([underQemu("uptime", "-s"), host("uptime", "-s")]);
     assert.match(p.out, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\n$/);
     assert.equal(p.out.slice(0, 16), q.out.slice(0, 16));
   },
@@ -144,7 +129,7 @@ Deno.test({
       [["aux"], /^\S+ +\d+ +\d+\.\d +\d+\.\d +\d+ +\d+ \S+ +\S+ +\S+ +\d+:\d\d .+$/],
     ];
     for (const [args, shape] of shapes) {
-      const [ours, theirs] = await Promise.all([qemu("ps", ...args), host("ps", ...args)]);
+      const [ours, theirs] = await Promise.all([underQemu("ps", ...args), host("ps", ...args)]);
       assert.equal(ours.code, 0, ours.err);
       const [a, b] = [lines(ours.out), lines(theirs.out)];
       assert.equal(a[0], b[0], `ps ${args.join(" ")}: header`);
@@ -163,7 +148,7 @@ Deno.test({
   ignore: !hostHas("df"),
   fn: async () => {
     for (const args of [[], ["-h"], ["-T"], ["-a"]]) {
-      const [ours, theirs] = await Promise.all([qemu("df", ...args), host("df", ...args)]);
+      const [ours, theirs] = await Promise.all([underQemu("df", ...args), host("df", ...args)]);
       assert.equal(ours.code, theirs.code, ours.err);
       const [a, b] = [lines(ours.out), lines(theirs.out)];
       assert.deepEqual(a[0].split(/\s+/), b[0].split(/\s+/), "header");
@@ -178,7 +163,7 @@ Deno.test({
   name: "mount under qemu: util-linux's SOURCE on DIR type TYPE (OPTIONS) lines",
   ignore: !hostHas("mount"),
   fn: async () => {
-    const [ours, theirs] = await Promise.all([qemu("mount"), host("mount")]);
+    const [ours, theirs] = await Promise.all([underQemu("mount"), host("mount")]);
     assert.equal(ours.code, 0, ours.err);
     for (const line of lines(ours.out)) assert.match(line, /^\S+ on \S+ type \S+ \(\S*\)$/);
     const dirs = (text: string) => lines(text).map((l) => l.split(" ")[2]);
@@ -191,7 +176,7 @@ Deno.test({
   ignore: !hostHas("top"),
   fn: async () => {
     const [ours, theirs] = await Promise.all([
-      qemu("top", "-b", "-n", "1"),
+      underQemu("top", "-b", "-n", "1"),
       host("top", "-b", "-n", "1"),
     ]);
     assert.equal(ours.code, 0, ours.err);
@@ -327,7 +312,7 @@ Deno.test("kill on denix: -0 probes, a signal ends its target, groups by negativ
   assert.equal(noGroup.err, "kill: (-30000): No such process\n");
 
   const list = await denix("kill", ["-l"]);
-  assert.equal(list.out, (await qemu("kill", "-l")).out);
+  assert.equal(list.out, (await underQemu("kill", "-l")).out);
 });
 
 Deno.test("free on denix: the kernel's memory, in each unit", async () => {

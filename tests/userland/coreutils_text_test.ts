@@ -14,18 +14,15 @@
 
 import assert from "node:assert/strict";
 import { runProgram } from "../helpers/system.ts";
+import { C_LOCALE, type CommandOptions, qemu, type Ran, runCommand } from "../helpers/commands.ts";
 import { UTSNAME } from "../../kernel/syscalls/system.ts";
 import { TIMEBASE_HZ } from "../../machine/clock.ts";
 
 const BIN = new URL("../../userland/bin/", import.meta.url).pathname;
-const ENV = { LANG: "C", LC_ALL: "C", TZ: "UTC", PATH: "/usr/bin:/bin" };
+const ENV = { ...C_LOCALE, PATH: "/usr/bin:/bin" };
+const enc = new TextEncoder();
+const dec = new TextDecoder();
 const TIMEOUT_MS = 20_000;
-
-interface Result {
-  out: string;
-  err: string;
-  code: number;
-}
 
 interface RunOptions {
   input?: string | Uint8Array;
@@ -34,42 +31,22 @@ interface RunOptions {
   bareEnv?: boolean;
 }
 
-const enc = new TextEncoder();
-const dec = new TextDecoder();
-
-async function exec(cmd: string, args: string[], cwd: string, opts: RunOptions = {}) {
-  const child = new Deno.Command(cmd, {
-    args,
-    cwd,
-    clearEnv: true,
-    env: opts.bareEnv ? opts.env : { ...ENV, ...opts.env },
-    stdin: opts.input === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(TIMEOUT_MS),
-  }).spawn();
-  if (opts.input !== undefined) {
-    const writer = child.stdin.getWriter();
-    try {
-      await writer.write(typeof opts.input === "string" ? enc.encode(opts.input) : opts.input);
-      await writer.close();
-    } catch (err) {
-      // A command that reads no input may exit before taking it.
-      if (!(err instanceof Deno.errors.BrokenPipe)) throw err;
-    }
-  }
-  const output = await child.output();
-  return { out: dec.decode(output.stdout), err: dec.decode(output.stderr), code: output.code };
-}
+const run = (opts: RunOptions, cwd: string): CommandOptions => ({
+  cwd,
+  input: opts.input,
+  env: opts.bareEnv ? opts.env : { ...ENV, ...opts.env },
+  clearEnv: true,
+  boundMs: TIMEOUT_MS,
+});
 
 /** Our command under qemu-riscv32. */
-function ours(prog: string, args: string[], cwd: string, opts?: RunOptions): Promise<Result> {
-  return exec("qemu-riscv32", [`${BIN}${prog}.elf`, ...args], cwd, opts);
+function ours(prog: string, args: string[], cwd: string, opts: RunOptions = {}): Promise<Ran> {
+  return qemu(prog, args, run(opts, cwd));
 }
 
 /** The host's command of the same name. */
-function gnu(prog: string, args: string[], cwd: string, opts?: RunOptions): Promise<Result> {
-  return exec(prog, args, cwd, opts);
+function gnu(prog: string, args: string[], cwd: string, opts: RunOptions = {}): Promise<Ran> {
+  return runCommand(prog, args, run(opts, cwd));
 }
 
 /** Runs both; stdout and exit status must agree. Returns GNU's result. */
@@ -617,7 +594,7 @@ Deno.test("true and false: status 0 and 1 whatever the arguments", async () => {
 });
 
 Deno.test("env: prints, -i, -u, NAME=VALUE in GNU's order, runs a command found on PATH", async () => {
-  const sorted = (r: Result) => ({ ...r, out: r.out.split("\n").sort().join("\n") });
+  const sorted = (r: Ran) => ({ ...r, out: r.out.split("\n").sort().join("\n") });
   const vars = { A: "1", B: "two words", HOME: "/home/x" };
   // qemu hands a program its environment in reverse order, so inherited variables are compared
   // as sets; what env itself builds (-i and assignments) keeps its order.
