@@ -663,7 +663,7 @@ export class Kernel {
     p.blocking = undefined;
     p.state = "RUNNING";
     this.sched.current[h] = p;
-    if (p.syscallProgress === 0 && restartsAfterHandler(p)) {
+    if (p.syscallProgress === 0 && restartsAfterSignal(p)) {
       p.pc -= 4;
     } else {
       p.regs[10] = p.syscallProgress > 0 ? p.syscallProgress : -EINTR;
@@ -763,7 +763,7 @@ export class Kernel {
     const result = dispatchSyscall(this, p, p.syscallNr, p.syscallArgs, this.syscallOptions);
     p.restarting = false;
     if (result === BLOCKED || p.state === "ZOMBIE" || this.sched.current[h] !== p) return;
-    if (result === -EINTR && p.syscallProgress === 0 && restartsAfterHandler(p)) {
+    if (result === -EINTR && p.syscallProgress === 0 && restartsAfterSignal(p)) {
       p.pc -= 4;
       return;
     }
@@ -1008,7 +1008,7 @@ const NEVER_RESTARTED = new Set<number>([SYS.clock_nanosleep_time64, SYS.rt_sigs
  * runs (a stop, then SIGCONT; an ignored or continuing signal), or its handler asked for
  * SA_RESTART — as Linux restarts on ERESTARTSYS.
  */
-function restartsAfterHandler(p: Process): boolean {
+function restartsAfterSignal(p: Process): boolean {
   if (NEVER_RESTARTED.has(p.syscallNr)) return false;
   const pending = (p.sigPending | p.group.pending) & ~p.sigBlocked;
   if (pending === 0n) return false;

@@ -259,8 +259,13 @@ export class ServiceHost {
         return true;
       },
     };
-    this.running.set(spec.name, running);
-    await Promise.race([registered, done]);
+    return await this.track(running, registered);
+  }
+
+  /** Lists `running` under its name; resolves once it has registered (or has ended). */
+  private async track(running: RunningService, registered: Promise<void>) {
+    this.running.set(running.spec.name, running);
+    await Promise.race([registered, running.done]);
     return running;
   }
 
@@ -327,9 +332,7 @@ export class ServiceHost {
         return true;
       },
     };
-    this.running.set(spec.name, running);
-    await Promise.race([registered, done]);
-    return running;
+    return await this.track(running, registered);
   }
 }
 

@@ -12,7 +12,6 @@
  * printed as aligned columns under a header, numbers right-aligned.
  */
 
-
 export type Cell = number | string | boolean | null;
 export interface Table {
   columns: string[];

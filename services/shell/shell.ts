@@ -94,16 +94,21 @@ export class Shell {
 
   /** Runs a piece of input (a line or a script); a syntax error is reported, status 2. */
   async run(src: string): Promise<number> {
-    let lists: AndOr[];
+    const lists = await this.parsed(src);
+    if (!lists) return this.status = 2;
+    for (const list of lists) await this.andOr(list);
+    return this.status;
+  }
+
+  /** `src` parsed, or undefined after saying what its syntax error is. */
+  private async parsed(src: string): Promise<AndOr[] | undefined> {
     try {
-      lists = parse(src);
+      return parse(src);
     } catch (e) {
       if (!(e instanceof ShellSyntaxError)) throw e;
       await this.error(e.message);
-      return this.status = 2;
+      return undefined;
     }
-    for (const list of lists) await this.andOr(list);
-    return this.status;
   }
 
   private async andOr(list: AndOr): Promise<void> {
@@ -353,18 +358,9 @@ export class Shell {
     return {
       param: (name) => this.param(name),
       command: async (src) => {
-        const inner = new Shell(this.procs, this.tty, false, undefined);
-        inner.cwd = this.cwd;
-        for (const [k, v] of this.vars) inner.vars.set(k, v);
-        for (const k of this.exported) inner.exported.add(k);
-        let lists: AndOr[];
-        try {
-          lists = parse(src);
-        } catch (e) {
-          if (!(e instanceof ShellSyntaxError)) throw e;
-          await this.error(e.message);
-          return "";
-        }
+        const inner = this.child();
+        const lists = await this.parsed(src);
+        if (!lists) return "";
         const procs: JobProcess[] = [];
         for (const list of lists) {
           for (const c of list.first.commands) procs.push(await inner.process(c));
@@ -658,7 +654,7 @@ export class Shell {
     }
   }
 
-  /** A non-interactive copy of this shell, for `sh FILE`. */
+  /** A non-interactive copy of this shell, for `sh FILE` and `$(...)`. */
   private child(): Shell {
     const s = new Shell(this.procs, this.tty, false, undefined);
     s.cwd = this.cwd;
