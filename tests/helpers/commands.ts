@@ -4,6 +4,8 @@
  * these with the host's tools; the boot tests drive `deno task boot` with them.
  */
 
+import assert from "node:assert/strict";
+
 const BIN = new URL("../../userland/bin/", import.meta.url).pathname;
 const BOUND_MS = 120_000;
 
@@ -61,4 +63,62 @@ export async function runCommand(
 /** Our program `name` (userland/bin/NAME.elf) under qemu-riscv32. */
 export function qemu(name: string, args: string[], options: CommandOptions = {}): Promise<Ran> {
   return runCommand("qemu-riscv32", [`${BIN}${name}.elf`, ...args], options);
+}
+
+/** How one side of a comparison runs: its input, and variables on top of the base ones. */
+export interface SideOptions {
+  input?: string | Uint8Array;
+  env?: Record<string, string>;
+  /** Only `env`: none of the base variables. */
+  bareEnv?: boolean;
+}
+
+/**
+ * Our command under qemu-riscv32 and the host's of the same name, each in `cwd` with only
+ * `base` (and a side's own variables) in its environment, bounded by `boundMs`.
+ */
+export function sideBySide(base: Record<string, string>, boundMs: number) {
+  const options = (cwd: string, side: SideOptions): CommandOptions => ({
+    cwd,
+    input: side.input,
+    env: side.bareEnv ? side.env : { ...base, ...side.env },
+    clearEnv: true,
+    boundMs,
+  });
+  const ours = (prog: string, args: string[], cwd: string, side: SideOptions = {}) =>
+    qemu(prog, args, options(cwd, side));
+  const gnu = (prog: string, args: string[], cwd: string, side: SideOptions = {}) =>
+    runCommand(prog, args, options(cwd, side));
+  /**
+   * Runs both: stdout and exit status must agree, and stderr when `stderr` is set (GNU names
+   * itself by the argv[0] it was given, the full path: that prefix is dropped). GNU's result.
+   */
+  const same = async (
+    prog: string,
+    args: string[],
+    cwd: string,
+    side: SideOptions & { stderr?: boolean } = {},
+  ): Promise<Ran> => {
+    const want = await gnu(prog, args, cwd, side);
+    const got = await ours(prog, args, cwd, side);
+    const what = `${prog} ${args.map((a) => JSON.stringify(a)).join(" ")}`;
+    assert.equal(got.out, want.out, `${what}: stdout`);
+    assert.equal(got.code, want.code, `${what}: exit status (stderr: ${got.err})`);
+    if (side.stderr) {
+      assert.equal(got.err, want.err.replace(/^\/\S*\//gm, ""), `${what}: stderr`);
+    }
+    return want;
+  };
+  return { ours, gnu, same };
+}
+
+/** `n` bytes of a fixed pseudo-random sequence (a linear congruential generator from `seed`). */
+export function seededBytes(n: number, seed: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = seed;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
 }

@@ -15,7 +15,13 @@
 
 import assert from "node:assert/strict";
 import { runProgram } from "../helpers/system.ts";
-import { C_LOCALE, type CommandOptions, qemu, type Ran, runCommand } from "../helpers/commands.ts";
+import {
+  C_LOCALE,
+  type Ran,
+  seededBytes,
+  sideBySide,
+  type SideOptions,
+} from "../helpers/commands.ts";
 import { hostMounts } from "../../scripts/deploy.ts";
 import { readHostTree } from "../../scripts/mkfs.ts";
 import { MemoryDisk } from "../../machine/backends/memory_disk.ts";
@@ -26,55 +32,11 @@ const BIN = new URL("../../userland/bin/", import.meta.url).pathname;
 const ENV = { ...C_LOCALE, PATH: "/usr/bin:/bin:/usr/sbin:/sbin" };
 const TIMEOUT_MS = 20_000;
 
-interface RunOptions {
-  input?: string | Uint8Array;
-  env?: Record<string, string>;
-}
+type RunOptions = SideOptions;
 
-const run = (opts: RunOptions, cwd: string): CommandOptions => ({
-  cwd,
-  input: opts.input,
-  env: { ...ENV, ...opts.env },
-  clearEnv: true,
-  boundMs: TIMEOUT_MS,
-});
+const { ours, gnu, same } = sideBySide(ENV, TIMEOUT_MS);
 
-/** Our command under qemu-riscv32. */
-function ours(prog: string, args: string[], cwd: string, opts: RunOptions = {}): Promise<Ran> {
-  return qemu(prog, args, run(opts, cwd));
-}
-
-/** The host's command of the same name. */
-function gnu(prog: string, args: string[], cwd: string, opts: RunOptions = {}): Promise<Ran> {
-  return runCommand(prog, args, run(opts, cwd));
-}
-
-/** Runs both; stdout and exit status must agree (and stderr, when `stderr` is set). */
-async function same(
-  prog: string,
-  args: string[],
-  cwd: string,
-  opts: RunOptions & { stderr?: boolean } = {},
-): Promise<Ran> {
-  const want = await gnu(prog, args, cwd, opts);
-  const got = await ours(prog, args, cwd, opts);
-  const what = `${prog} ${args.join(" ")}`;
-  assert.equal(got.out, want.out, `${what}: stdout`);
-  assert.equal(got.code, want.code, `${what}: exit status (stderr: ${got.err})`);
-  // GNU names itself by the argv[0] it was given: the full path Deno.Command passes.
-  if (opts.stderr) assert.equal(got.err, want.err.replace(/^\/\S*\//gm, ""), `${what}: stderr`);
-  return want;
-}
-
-function bytes(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
+const bytes = seededBytes;
 
 const DAY_MS = 86_400_000;
 const STARTED = Date.now();

@@ -14,7 +14,13 @@
 
 import assert from "node:assert/strict";
 import { runProgram } from "../helpers/system.ts";
-import { C_LOCALE, type CommandOptions, qemu, type Ran, runCommand } from "../helpers/commands.ts";
+import {
+  C_LOCALE,
+  type Ran,
+  seededBytes,
+  sideBySide,
+  type SideOptions,
+} from "../helpers/commands.ts";
 import { UTSNAME } from "../../kernel/syscalls/system.ts";
 import { TIMEBASE_HZ } from "../../machine/clock.ts";
 
@@ -24,55 +30,16 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 const TIMEOUT_MS = 20_000;
 
-interface RunOptions {
-  input?: string | Uint8Array;
-  env?: Record<string, string>;
-  /** Only these variables (no LANG, LC_ALL, TZ, PATH). */
-  bareEnv?: boolean;
-}
+type RunOptions = SideOptions;
 
-const run = (opts: RunOptions, cwd: string): CommandOptions => ({
-  cwd,
-  input: opts.input,
-  env: opts.bareEnv ? opts.env : { ...ENV, ...opts.env },
-  clearEnv: true,
-  boundMs: TIMEOUT_MS,
-});
-
-/** Our command under qemu-riscv32. */
-function ours(prog: string, args: string[], cwd: string, opts: RunOptions = {}): Promise<Ran> {
-  return qemu(prog, args, run(opts, cwd));
-}
-
-/** The host's command of the same name. */
-function gnu(prog: string, args: string[], cwd: string, opts: RunOptions = {}): Promise<Ran> {
-  return runCommand(prog, args, run(opts, cwd));
-}
-
-/** Runs both; stdout and exit status must agree. Returns GNU's result. */
-async function same(prog: string, args: string[], cwd: string, opts: RunOptions = {}) {
-  const want = await gnu(prog, args, cwd, opts);
-  const got = await ours(prog, args, cwd, opts);
-  const what = `${prog} ${args.map((a) => JSON.stringify(a)).join(" ")}`;
-  assert.equal(got.out, want.out, `${what}: stdout`);
-  assert.equal(got.code, want.code, `${what}: exit status (stderr: ${got.err})`);
-  return want;
-}
+const { ours, gnu, same } = sideBySide(ENV, TIMEOUT_MS);
 
 /** Runs `same` for each argument list. */
 async function sameAll(prog: string, cases: string[][], cwd: string, opts: RunOptions = {}) {
   for (const args of cases) await same(prog, args, cwd, opts);
 }
 
-function bytes(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
+const bytes = seededBytes;
 
 const WORDS = ["apple", "Banana", "cherry", "apple", "date", "Elder", "fig", "10", "9", "-3"];
 
