@@ -90,7 +90,9 @@ static inline long long stat_field(char **at)
 	return v;
 }
 
-/* argv of process pid joined by spaces (malloc'd; "" when it has none), NULL on failure. */
+/* argv of process pid joined by spaces (malloc'd; "" when it has none), NULL on failure; a
+ * control character inside an argument shows as '?', as procps shows it, so one process is
+ * one line. */
 static inline char *proc_cmdline(int pid)
 {
 	char path[32];
@@ -105,6 +107,8 @@ static inline char *proc_cmdline(int pid)
 	for (size_t i = 0; i < n; i++)
 		if (text[i] == '\0')
 			text[i] = ' ';
+		else if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
+			text[i] = '?';
 	text[n] = '\0';
 	return text;
 }
