@@ -33,6 +33,11 @@ export interface ServiceBoot {
    * loop, so that a service whose loop is stuck (a hang) is seen to be by the supervisor.
    */
   heartbeat: SharedArrayBuffer;
+  /**
+   * Memory the kernel keeps for the service across its restarts (the spec's `keptKiB`; the
+   * CuriOS idea): every instance gets the same buffer, as the last one left it.
+   */
+  kept?: SharedArrayBuffer;
 }
 
 /** When the supervisor restarts a service, and when it gives up on it (kernel/supervisor.ts). */
@@ -66,6 +71,8 @@ export const SERVICE_FINISHED = "finished";
 export interface InlinePort {
   partyId: number;
   config: ServiceConfig;
+  /** As ServiceBoot's. */
+  kept?: SharedArrayBuffer;
   control(request: Message): Message;
   onAttach(listener: (a: Attachment) => void): void;
   /** `listener` runs when the service is stopped (its code cannot be, so it must stop itself). */

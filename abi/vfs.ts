@@ -183,6 +183,40 @@ export const VFS = {
   },
 } as const;
 
+/**
+ * The calls the kernel sends again, with their tag, to the VFS's next instance when the VFS
+ * dies with them in flight (kernel/ipc/kernel_client.ts): "again", calls that change nothing
+ * (or, fsync and sync, make durable what is already so); "once", changes the VFS applies at
+ * most once per tag — its journal (services/vfs/journal.ts), in memory the kernel keeps across
+ * the VFS's restarts, holds the reply of every change it committed, and a tag it has committed
+ * is answered with that reply instead of being applied again. Any other call in flight (mount,
+ * umount) fails with EIO.
+ */
+export const VFS_RESEND: ReadonlyMap<number, "again" | "once"> = new Map([
+  ...[
+    VFS.resolve,
+    VFS.getattr,
+    VFS.read,
+    VFS.readdir,
+    VFS.readlink,
+    VFS.fsync,
+    VFS.sync,
+    VFS.statfs,
+    VFS.realpath,
+  ].map((op) => [op.label, "again"] as const),
+  ...[
+    VFS.open,
+    VFS.setattr,
+    VFS.write,
+    VFS.mkdir,
+    VFS.mknod,
+    VFS.unlink,
+    VFS.rename,
+    VFS.link,
+    VFS.symlink,
+  ].map((op) => [op.label, "once"] as const),
+]);
+
 /** Byte layout of a linux_dirent64 record (getdents64). */
 export const DIRENT64 = { INO: 0, OFF: 8, RECLEN: 16, TYPE: 18, NAME: 19 } as const;
 

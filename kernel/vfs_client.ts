@@ -20,6 +20,7 @@ import {
   node as nodeCodec,
   VFS,
   VFS_ENDPOINT,
+  VFS_RESEND,
   type WireAttr,
 } from "../abi/vfs.ts";
 import { EIO, ENAMETOOLONG, ENOENT, SyscallError } from "./errno.ts";
@@ -28,22 +29,6 @@ import type { Stage } from "./ipc/kernel_client.ts";
 import type { Kernel } from "./kernel.ts";
 import type { Process } from "./proc.ts";
 import { BLOCKED } from "./wait.ts";
-
-/**
- * VFS operations that may be sent again after the VFS restarted with them in flight: they
- * change nothing (or, fsync and sync, make durable what is already so).
- */
-const IDEMPOTENT = new Set<number>([
-  VFS.resolve.label,
-  VFS.getattr.label,
-  VFS.read.label,
-  VFS.readdir.label,
-  VFS.readlink.label,
-  VFS.fsync.label,
-  VFS.sync.label,
-  VFS.statfs.label,
-  VFS.realpath.label,
-]);
 
 /** The VFS's cache region as the kernel sees it (read-only). */
 interface CacheView {
@@ -118,7 +103,7 @@ export class VfsClient {
         orphan: orphan && ((reply) => {
           if (reply.label >= 0) orphan(this.decode(op, reply.payload));
         }),
-        idempotent: IDEMPOTENT.has(op.label),
+        resend: VFS_RESEND.has(op.label),
       },
     );
     if (r === BLOCKED) return BLOCKED;

@@ -19,9 +19,13 @@
  * - An interruptible call (a terminal read, which may wait for ever) woken by a signal sends
  *   CANCEL for its tag and waits, uninterruptibly, for the answer: either the service's
  *   -EINTR or the data it had already sent, so nothing read is ever lost.
- * - A service that dies fails every call in flight on it with EIO, at once — but one that is
- *   idempotent (a lookup, a read) and whose service is being restarted is sent again, to the
- *   next instance (its system call runs from the start). A call made while its service is
+ * - A service that dies fails every call in flight on it with EIO, at once — but one marked
+ *   `resend` whose service is being restarted is sent again, to the next instance, with the
+ *   tag it had (its system call runs from the start). The service makes that safe: the call
+ *   changes nothing (a lookup, a read), or the service remembers the replies of the changes
+ *   it made by tag and answers a tag it has seen with its reply (the VFS's journal). Tags are
+ *   the kernel client's, one counter for every connection, so a tag names one request for
+ *   the kernel's lifetime (until the counter wraps at 2^31). A call made while its service is
  *   down waits for the supervisor to bring it back (kernel/supervisor.ts), or fails with EIO
  *   if it will not come back.
  * - A call whose process is gone (killed) is orphaned: its reply is handed to the call's
@@ -124,10 +128,11 @@ export interface CallOptions {
   /** Undoes the effect of a reply that arrives after the process has gone. */
   orphan?: (reply: Message) => void;
   /**
-   * Asking again does no harm (a lookup, a read, a stat): if the service dies with the call in
-   * flight and is being restarted, the call is sent again to its next instance, not failed.
+   * If the service dies with the call in flight and is being restarted, the call is sent
+   * again, with its tag, to the next instance instead of failing: it changes nothing, or the
+   * service applies a tag once (see the header).
    */
-  idempotent?: boolean;
+  resend?: boolean;
 }
 
 /** A call in flight. */
@@ -145,7 +150,7 @@ export interface KernelCall {
   settle: ((reply: Message | undefined, errno: number) => void) | undefined;
   /** The staging slot the request uses, or -1. */
   slot: number;
-  idempotent: boolean;
+  resend: boolean;
   /** Its service died and it is to be sent again (the system call runs from the start). */
   retry: boolean;
   /** When it was sent (performance.now()), for the latency histogram. */
@@ -199,6 +204,7 @@ export class KernelClient {
   /** Processes waiting for a service that is being restarted, by its name. */
   private readonly awaiting = new Map<string, Queue>();
   private readonly staging: Staging;
+  private nextTag = 1;
   /** Counters: calls made, replies matched, calls failed because their service died. */
   readonly stats = { calls: 0, replies: 0, failed: 0, orphaned: 0, cancelled: 0, retried: 0 };
 
@@ -317,11 +323,19 @@ export class KernelClient {
     options: CallOptions = {},
   ): CallResult | typeof BLOCKED {
     const pending = p.kcall;
+    let tag: number | undefined;
     if (pending?.retry) {
+      // Sent again with its tag; until it is sent it stays in p.kcall, so that a re-run
+      // after a wait below still knows it.
       p.kcall = undefined;
       if (pending.slot >= 0) this.freeSlot(pending.slot);
-      this.stats.retried++;
+      pending.slot = -1;
+      if (pending.label === label) tag = pending.tag;
     } else if (pending) return this.resume(p, pending, label);
+    const later = (blocked: typeof BLOCKED): typeof BLOCKED => {
+      if (pending?.retry) p.kcall = pending;
+      return blocked;
+    };
     let conn: Connection;
     try {
       conn = this.connection(service);
@@ -330,7 +344,7 @@ export class KernelClient {
       if (!(e instanceof SyscallError && e.errno === EIO && this.host.restarting(service))) throw e;
       let q = this.awaiting.get(service);
       if (!q) this.awaiting.set(service, q = new Queue());
-      return this.host.sleepOn(p, q);
+      return later(this.host.sleepOn(p, q));
     }
     let slot = -1;
     let data = NO_DATA;
@@ -338,7 +352,7 @@ export class KernelClient {
       const bytes = options.stage.bytes;
       if (bytes > STAGING_SLOT_BYTES) throw new Error(`staged data of ${bytes} bytes`);
       const taken = this.staging.take();
-      if (taken === undefined) return this.host.sleepOn(p, this.staging.waiters);
+      if (taken === undefined) return later(this.host.sleepOn(p, this.staging.waiters));
       slot = taken;
       data = this.staging.data(slot, bytes);
       try {
@@ -351,19 +365,26 @@ export class KernelClient {
     const head = conn.channel.requests.head; // before trying: a slot freed after it wakes us
     let call: KernelCall | undefined;
     try {
-      call = this.send(conn, label, payload(data), options, slot);
+      call = this.send(conn, label, payload(data), options, slot, tag);
     } catch (e) {
       if (slot >= 0) this.freeSlot(slot);
       throw e;
     }
     if (!call) {
       if (slot >= 0) this.freeSlot(slot);
-      return this.waitForRoom(p, conn, head);
+      return later(this.waitForRoom(p, conn, head));
     }
     call.process = p;
     p.kcall = call;
     this.host.sleep(p, !call.interruptible);
     return BLOCKED;
+  }
+
+  /** A new tag (never 0, which marks one-way sends). */
+  private newTag(): number {
+    const t = this.nextTag;
+    this.nextTag = t >= 0x7fff_ffff ? 1 : t + 1;
+    return t;
   }
 
   private freeSlot(slot: number): void {
@@ -410,8 +431,8 @@ export class KernelClient {
     payload: Uint8Array,
     options: CallOptions,
     slot: number,
+    tag = this.newTag(),
   ): KernelCall | undefined {
-    const tag = conn.tag();
     const msg = { label, tag, handles: options.handles ?? [], payload };
     if (!conn.channel.requests.pushMessage(msg, this.party.id)) {
       if (conn.channel.requests.state !== RING_OPEN) {
@@ -433,7 +454,7 @@ export class KernelClient {
       orphan: options.orphan,
       settle: undefined,
       slot,
-      idempotent: options.idempotent ?? false,
+      resend: options.resend ?? false,
       retry: false,
       sentMs: performance.now(),
     };
@@ -584,10 +605,11 @@ export class KernelClient {
     if (!calls) return;
     for (const call of calls.values()) {
       if (
-        call.idempotent && call.process && !call.settle &&
+        call.resend && call.process && !call.settle &&
         this.host.restarting(conn.endpoint.name)
       ) {
         call.retry = true;
+        this.stats.retried++;
         this.host.wake(call.process);
         continue;
       }

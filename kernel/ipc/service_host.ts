@@ -52,6 +52,11 @@ export interface ServiceSpec {
    * finishes; "temporary": never restarted (OTP's restart types).
    */
   restart?: "transient" | "temporary";
+  /**
+   * KiB of memory kept for it across its restarts (ServiceBoot's `kept`): allocated at its
+   * first start and handed to every instance after.
+   */
+  keptKiB?: number;
   /** Its restart policy, where it differs from the supervisor's defaults. */
   policy?: Partial<RestartPolicy>;
   /**
@@ -96,6 +101,8 @@ export class ServiceHost {
   /** Starts per name, the first included (restarts = starts - 1). */
   private readonly starts = new Map<string, number>();
   private readonly failed = new Set<string>();
+  /** The memory each service keeps across its restarts, by name. */
+  private readonly kept = new Map<string, SharedArrayBuffer>();
   private readonly ipc: IpcManager;
   /**
    * Told of a service ending, before its peers see it die (the supervisor: so that whoever
@@ -164,6 +171,7 @@ export class ServiceHost {
   private inlinePort(
     name: string,
     config: ServiceConfig,
+    kept?: SharedArrayBuffer,
   ): { party: Party; port: InlinePort; registered: Promise<void>; stopped: () => void } {
     const listeners: Array<(a: Attachment) => void> = [];
     const stopListeners: Array<() => void> = [];
@@ -178,6 +186,7 @@ export class ServiceHost {
     const port: InlinePort = {
       partyId: party.id,
       config,
+      kept,
       control: (request) => executeControl(this.host, party, request),
       onAttach: (listener) => {
         listeners.push(listener);
@@ -187,6 +196,18 @@ export class ServiceHost {
     };
     const stopped = () => stopListeners.splice(0).forEach((l) => l());
     return { party, port, registered, stopped };
+  }
+
+  /** The memory `spec` keeps across restarts (made at its first start), if it asks for any. */
+  private keptFor(spec: ServiceSpec): SharedArrayBuffer | undefined {
+    const kib = spec.keptKiB;
+    if (kib === undefined) return undefined;
+    if (!Number.isInteger(kib) || kib <= 0 || kib > 1024 * 1024) {
+      throw new RangeError(`service ${spec.name}: keptKiB ${kib}`);
+    }
+    let kept = this.kept.get(spec.name);
+    if (!kept) this.kept.set(spec.name, kept = new SharedArrayBuffer(kib * 1024));
+    return kept;
   }
 
   /** Forgets `running` if it is still the service running under its name. */
@@ -239,6 +260,7 @@ export class ServiceHost {
         control: control.buffer,
         doorbell: doorbell.buffer as SharedArrayBuffer,
         heartbeat: heartbeat.buffer as SharedArrayBuffer,
+        kept: this.keptFor(spec),
       } satisfies ToService,
     );
     const serve = () => {
@@ -288,7 +310,11 @@ export class ServiceHost {
   }
 
   private async startInline(spec: ServiceSpec): Promise<RunningService> {
-    const { party, port, registered, stopped } = this.inlinePort(spec.name, spec.config ?? {});
+    const { party, port, registered, stopped } = this.inlinePort(
+      spec.name,
+      spec.config ?? {},
+      this.keptFor(spec),
+    );
     this.granted(party, spec);
     const { default: start } = await import(new URL(spec.module, ROOT).href);
     if (typeof start !== "function") {

@@ -134,6 +134,11 @@ export class Ipc {
     return this.transport.config;
   }
 
+  /** Memory kept across this service's restarts (its deployment's `keptKiB`), if any. */
+  get kept(): Uint8Array | undefined {
+    return this.transport.kept;
+  }
+
   /** Adds a line to the kernel's log (dmesg); posted, cut to what one message carries. */
   log(line: string): void {
     const bytes = new Uint8Array(MSG_PAYLOAD_MAX);

@@ -26,6 +26,8 @@ export interface Transport {
   post(op: number, payload: Uint8Array): Promise<void> | undefined;
   /** The deployment's settings for this service. */
   readonly config: ServiceConfig;
+  /** Memory kept across this service's restarts, if its deployment asks for some. */
+  readonly kept: Uint8Array | undefined;
   /** Resolves with the first attachment (past or future) that `match` accepts. */
   attachment<T extends Attachment>(match: (a: Attachment) => a is T): Promise<T>;
   /**
@@ -62,6 +64,7 @@ export class WorkerTransport implements Transport {
   readonly partyId: number;
   readonly inline = false;
   readonly config: ServiceConfig;
+  readonly kept: Uint8Array | undefined;
   /** Counts for the control channel (kept apart from the service's own IPC counts). */
   readonly stats: CallerStats = { payloadBytesCopied: 0, rejected: 0 };
   private readonly caller: Caller;
@@ -70,6 +73,7 @@ export class WorkerTransport implements Transport {
   constructor(boot: ServiceBoot) {
     this.partyId = boot.partyId;
     this.config = boot.config;
+    this.kept = boot.kept && new Uint8Array(boot.kept);
     const channel = new Channel(boot.control, LIBRARY_RINGS);
     this.caller = new Caller(
       0,
@@ -107,12 +111,14 @@ export class InlineTransport implements Transport {
   readonly partyId: number;
   readonly inline = true;
   readonly config: ServiceConfig;
+  readonly kept: Uint8Array | undefined;
   private readonly attachments = new Attachments();
   private nextTag = 1;
 
   constructor(private readonly port: InlinePort) {
     this.partyId = port.partyId;
     this.config = port.config;
+    this.kept = port.kept && new Uint8Array(port.kept);
     port.onAttach((a) => this.attachments.deliver(a));
   }
 

@@ -12,6 +12,9 @@
  * - Before changing a slot's contents a back end calls `modify(buf)`: the slot's generation
  *   becomes odd (the kernel will not trust a copy made meanwhile) and the block dirty; `endOp`
  *   makes every odd generation even again.
+ * - A device with a journal (journal.ts) has every block changed in an operation committed to
+ *   it by `endOp`, with the operation's reply; until then those blocks are pinned, so no
+ *   half-made change is written back.
  * - Dirty blocks are written back by `flush` (fsync, sync, unmount), by `writeback` (the VFS's
  *   periodic flusher), and before their slot is reused. A failed write keeps the block dirty
  *   and in memory and is reported (EIO) to the flush that met it.
@@ -21,6 +24,7 @@
 import { EINVAL, EIO, ENOMEM, EROFS } from "../../abi/errno.ts";
 import { CACHE_HEADER, CACHE_MAGIC, cacheSlotsOffset, SLOT_BYTES } from "../../abi/vfs_cache.ts";
 import { FsError } from "./fs.ts";
+import type { Asker, ChangedBlock, Journal, KeptReply, ReplayWrite } from "./journal.ts";
 
 /** Where a device's blocks come from: DMA between the disk and the cache's memory. */
 export interface BlockIo {
@@ -147,7 +151,31 @@ export class BufferCache {
     this.inOp = true;
   }
 
-  endOp(): void {
+  /**
+   * Ends an operation: commits the journaled blocks it changed (with `asked`, the kernel's
+   * call and its reply, if it was one), then lets its slots go.
+   */
+  endOp(asked?: Asker & KeptReply): void {
+    try {
+      this.commit(asked);
+    } finally {
+      this.settle();
+    }
+  }
+
+  private commit(asked: (Asker & KeptReply) | undefined): void {
+    const changed = new Map<DeviceCache, ChangedBlock[]>();
+    for (const slot of this.odd) {
+      const use = this.uses[slot];
+      if (use.kind !== "block" || !use.dirty || !use.cache.journal) continue;
+      let blocks = changed.get(use.cache);
+      if (!blocks) changed.set(use.cache, blocks = []);
+      blocks.push({ block: use.block, data: this.view(slot, use.cache.blockSize) });
+    }
+    for (const [device, blocks] of changed) device.journal!.commit(blocks, device.blockSize, asked);
+  }
+
+  private settle(): void {
     for (const slot of this.odd) Atomics.add(this.gens, slot, 1);
     this.odd.clear();
     this.pinned.clear();
@@ -269,14 +297,15 @@ export class BufferCache {
 
   /**
    * Writes back up to `max` dirty blocks, oldest first (the periodic flusher), IO_DEPTH at a
-   * time. A block that fails stays dirty; the next fsync reports it.
+   * time; not those the operation in progress has changed (pinned), whose changes are not
+   * committed yet. A block that fails stays dirty; the next fsync reports it.
    */
   async writeback(max: number): Promise<number> {
     const dirty: { slot: number; use: SlotUse & { kind: "block" } }[] = [];
     for (const slot of this.lru) {
       if (dirty.length >= max) break;
       const use = this.uses[slot];
-      if (use.kind === "block" && use.dirty) dirty.push({ slot, use });
+      if (use.kind === "block" && use.dirty && !this.pinned.has(slot)) dirty.push({ slot, use });
     }
     const results = await inBatches(dirty, ({ slot, use }) => use.cache.writeSlot(slot, use.block));
     return results.filter((r) => r.status === "fulfilled").length;
@@ -303,6 +332,8 @@ export class DeviceCache implements BlockCache {
   readonly deviceBytes: number;
   readonly readOnly: boolean;
   blockSize = 1024;
+  /** The journal its changes are committed to (the root's disk), if it has one. */
+  journal: Journal | undefined;
   private readonly blocks = new Map<number, number>();
 
   constructor(private readonly cache: BufferCache, private readonly io: BlockIo) {
@@ -411,6 +442,35 @@ export class DeviceCache implements BlockCache {
     if (slot === undefined) return;
     this.cache.changing(slot);
     this.cache.release(slot);
+  }
+
+  /**
+   * Writes `writes` to the disk past the cache, IO_DEPTH at a time through transient slots,
+   * then FLUSH: a journal's replay, before anything of the device is cached.
+   */
+  async writeThrough(writes: ReplayWrite[]): Promise<void> {
+    if (this.blocks.size > 0) throw new Error("cache: a write-through over cached blocks");
+    for (let i = 0; i < writes.length; i += IO_DEPTH) {
+      const batch = writes.slice(i, i + IO_DEPTH);
+      const slots: number[] = [];
+      try {
+        for (const w of batch) {
+          const slot = await this.cache.transient();
+          slots.push(slot);
+          this.cache.view(slot).set(w.data);
+        }
+        await Promise.all(
+          batch.map((w, j) =>
+            this.io.write(w.byte / 512, w.data.length / 512, this.cache.offset(slots[j]))
+          ),
+        );
+        if (i + IO_DEPTH >= writes.length) await this.io.flush();
+      } catch (e) {
+        throw new FsError(EIO, `writing the journal back: ${e instanceof Error ? e.message : e}`);
+      } finally {
+        for (const slot of slots) this.cache.release(slot);
+      }
+    }
   }
 
   /** Called by the cache when a slot of this device is released. */

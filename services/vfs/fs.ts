@@ -221,5 +221,12 @@ export interface FileSystem {
 export type DiskFsMount = (
   cache: BlockCache,
   ctx: FsContext,
-  options: { readOnly: boolean },
+  options: {
+    readOnly: boolean;
+    /**
+     * Leaves the orphan list alone (a restarted VFS: the kernel may still hold those files
+     * open, and frees each with its last close).
+     */
+    keepOrphans?: boolean;
+  },
 ) => Promise<FileSystem>;

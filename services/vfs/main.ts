@@ -15,21 +15,26 @@
  *
  * and `cacheMiB`, the buffer cache's size. Operations are carried out one at a time; dirty
  * blocks are written back every WRITEBACK_MS (and by fsync, sync, and before the system
- * stops), so a crash loses at most the writes of the last few seconds that nobody synced.
+ * stops). The root's disk has a journal (journal.ts) in the memory the kernel keeps for the
+ * VFS across restarts: each operation's changes are committed to it before the reply, the
+ * next instance writes them to the disk before it mounts it, and a change the kernel sends
+ * again is answered from it instead of being applied twice. So a VFS that dies loses nothing
+ * it acknowledged; the host stopping loses what nobody synced, as after a power cut.
  */
 
-import { EINVAL, ENODEV } from "../../abi/errno.ts";
+import { EINVAL, EIO, ENODEV } from "../../abi/errno.ts";
 import { CTL, RIGHT } from "../../abi/ipc.ts";
 import { HOSTFS, HOSTFS_ENDPOINT } from "../../abi/hostfs.ts";
 import { RTC, RTC_ENDPOINT } from "../../abi/rtc.ts";
-import { VFS_ENDPOINT } from "../../abi/vfs.ts";
+import { VFS_ENDPOINT, VFS_RESEND } from "../../abi/vfs.ts";
 import { cacheRegionBytes } from "../../abi/vfs_cache.ts";
 import { IpcError } from "../lib/errors.ts";
 import type { Ipc, Region } from "../lib/ipc.ts";
 import { defineProtocol } from "../lib/schema.ts";
 import { service } from "../lib/service.ts";
 import { connectBlock } from "./block_io.ts";
-import { BufferCache } from "./cache.ts";
+import { BufferCache, type DeviceCache } from "./cache.ts";
+import { type Asker, attachJournal, Journal, JOURNAL_RESERVE, type KeptReply } from "./journal.ts";
 import { Devfs } from "./devfs.ts";
 import { mountExt2 } from "./ext2/ext2.ts";
 import { type FileSystem, type FsContext, FsError } from "./fs.ts";
@@ -55,6 +60,8 @@ function bytesOf(text: string): number {
   const unit = { "": 1, k: 1024, m: MIB, g: 1024 * MIB }[m[2].toLowerCase()] ?? 1;
   return Number(m[1]) * unit;
 }
+
+const EMPTY = new Uint8Array(0);
 
 /** Bytes of the region procfs reads the kernel's tables into. */
 const SYSINFO_BYTES = 256 * 1024;
@@ -84,6 +91,8 @@ async function main(ipc: Ipc): Promise<void> {
   const cache = new BufferCache({ bytes: cacheRegion.write() });
   const ctx = await wallClock(ipc);
   const mounts = new MountTable();
+  const journal = ipc.kept && new Journal(ipc.kept);
+  let journaled: DeviceCache | undefined;
   let sysinfoRegion: Region | undefined;
   let kernelCacheHandle: number | undefined;
 
@@ -107,7 +116,17 @@ async function main(ipc: Ipc): Promise<void> {
           throw new FsError(ENODEV, `no block device ${source}`);
         }
         const io = await connectBlock(ipc, cacheRegion);
-        return await mountExt2(cache.device(io), ctx, { readOnly: readOnly || io.readOnly });
+        const device = cache.device(io);
+        const writable = !readOnly && !io.readOnly;
+        if (journal && writable && !journaled) {
+          const blocks = await attachJournal(journal, device);
+          if (blocks > 0) ipc.log(`vfs: journal: ${blocks} blocks written back`);
+          journaled = device;
+        }
+        return await mountExt2(device, ctx, {
+          readOnly: !writable,
+          keepOrphans: journal?.restarted,
+        });
       }
       case "tmpfs": {
         const size = settings.size ? bytesOf(settings.size) : Math.floor(cacheMiB / 2) * MIB;
@@ -151,19 +170,41 @@ async function main(ipc: Ipc): Promise<void> {
     log: (line) => ipc.log(line),
   });
 
+  // Empties the journal onto the disk when the next operation might not fit in it (in an
+  // operation of its own: nothing is half-made). A disk that cannot take it fails calls.
+  const checkpoint = async () => {
+    if (!journal || !journaled || journal.free >= JOURNAL_RESERVE) return;
+    try {
+      await journaled.flush();
+    } catch (e) {
+      throw new IpcError(EIO, `the journal cannot be written back: ${(e as Error).message}`);
+    }
+    journal.reset();
+  };
+
   // The VFS's lock: one operation at a time, each a cache operation. What a READ replies is
   // built after the operation has ended (every slot stable) and before the next one starts.
+  // A change the kernel may send again (`asker`) is committed with its reply.
   let tail: Promise<unknown> = Promise.resolve();
-  const exclusive = <T>(fn: () => Promise<T | (() => T)>): Promise<T> => {
+  const exclusive = <T>(fn: () => Promise<T | (() => T)>, asker?: Asker): Promise<T> => {
     const run = tail.then(async () => {
-      let result: T | (() => T);
+      let result: T | (() => T) | undefined;
+      let failure: unknown;
       cache.beginOp();
       try {
+        await checkpoint();
         result = await fn();
-      } finally {
-        cache.endOp();
+      } catch (e) {
+        failure = e;
       }
-      return typeof result === "function" ? (result as () => T)() : result;
+      let reply: KeptReply | undefined;
+      if (failure instanceof IpcError) reply = { label: -failure.errno, payload: EMPTY };
+      else if (failure === undefined && typeof result !== "function") {
+        reply = { label: 0, payload: (result as { payload?: Uint8Array })?.payload ?? EMPTY };
+      }
+      cache.endOp(asker && reply && { ...asker, ...reply });
+      if (failure !== undefined) throw failure;
+      return typeof result === "function" ? (result as () => T)() : result as T;
     });
     tail = run.catch(() => {});
     return run;
@@ -176,7 +217,12 @@ async function main(ipc: Ipc): Promise<void> {
   const endpoint = await ipc.register(VFS_ENDPOINT);
   try {
     await endpoint.serveConcurrently(async (req) => {
-      const a = await exclusive(() => server.handle(req));
+      const asker = VFS_RESEND.get(req.label) === "once" && req.isCall
+        ? { sender: req.sender, tag: req.tag }
+        : undefined;
+      const kept = asker && journal?.replied(asker);
+      if (kept) return kept;
+      const a = await exclusive(() => server.handle(req), asker);
       return { label: 0, payload: a?.payload, handles: a?.handles };
     });
   } finally {

@@ -168,14 +168,14 @@ class Ext2Fs implements FileSystem {
     this.dirs = new Directories(vol, this.bmap);
   }
 
-  /** Checks the root; read-write: frees the orphans and marks the volume mounted. */
-  async start(): Promise<void> {
+  /** Checks the root; read-write: frees the orphans (unless kept) and marks it mounted. */
+  async start(keepOrphans: boolean): Promise<void> {
     const root = await this.inode(ROOT_INO);
     if (!isDir(root)) throw corrupt("the root is not a directory");
     if (this.readOnly) return;
     const { sb } = this.vol;
     this.cleanAtMount = (sb.state & STATE_VALID) !== 0 && (sb.state & STATE_ERROR) === 0;
-    for (const ino of await takeOrphans(this.vol)) await this.reapOrphan(ino);
+    if (!keepOrphans) { for (const ino of await takeOrphans(this.vol)) await this.reapOrphan(ino); }
     sb.state &= ~STATE_VALID;
     sb.mntCount = (sb.mntCount + 1) & 0xffff;
     sb.mtime = this.vol.nowSeconds();
@@ -692,7 +692,7 @@ function checkRange(offset: number, length: number): void {
 export const mountExt2: DiskFsMount = (cache, ctx, options) => {
   return guard(async () => {
     const fs = new Ext2Fs(await Volume.load(cache, ctx, options.readOnly));
-    await fs.start();
+    await fs.start(options.keepOrphans ?? false);
     return fs;
   });
 };

@@ -8,6 +8,7 @@
 import { cacheRegionBytes } from "../../../abi/vfs_cache.ts";
 import { BufferCache, type DeviceCache, MemoryBlockIo } from "../cache.ts";
 import type { FileSystem, FsContext } from "../fs.ts";
+import { attachJournal, type Journal } from "../journal.ts";
 import { mountExt2 } from "./ext2.ts";
 
 /** Options of `mountImage`. */
@@ -17,6 +18,8 @@ export interface ImageOptions {
   cacheSlots?: number;
   /** The clock (ns since the epoch); the host's by default. */
   now?: () => bigint;
+  /** A journal to replay onto the disk first and commit each operation's changes to. */
+  journal?: Journal;
 }
 
 /** A mounted in-memory image. */
@@ -60,6 +63,13 @@ export async function mountImage(
       cache.endOp();
     }
   };
-  const fs = await op(() => mountExt2(device, ctx, { readOnly: options.readOnly ?? false }));
+  const { journal } = options;
+  const fs = await op(async () => {
+    if (journal) await attachJournal(journal, device);
+    return await mountExt2(device, ctx, {
+      readOnly: options.readOnly ?? false,
+      keepOrphans: journal?.restarted,
+    });
+  });
   return { disk, fs, cache, device, op: (fn) => op(() => fn(fs)) };
 }
