@@ -29,8 +29,11 @@ export interface ServiceBoot {
   /** The word the service rings after pushing control requests (the kernel watches it). */
   doorbell: SharedArrayBuffer;
   /**
-   * The service's heartbeat: one i32 its library adds 1 to every HEARTBEAT_MS from its event
-   * loop, so that a service whose loop is stuck (a hang) is seen to be by the supervisor.
+   * The service's heartbeat, two i32s (HEARTBEAT): BEAT, which its library adds 1 to every
+   * HEARTBEAT_MS from its event loop, so that a service whose loop is stuck (a hang) is seen
+   * to be by the supervisor; and STOPPED, which the kernel sets (and notifies) when it stops
+   * the worker — an injected hang waits on it, because Deno's `terminate()` does not stop a
+   * worker spinning in JavaScript (its thread spins on: denoland/deno#35657).
    */
   heartbeat: SharedArrayBuffer;
   /**
@@ -54,6 +57,8 @@ export interface RestartPolicy {
 
 /** How often a worker service's heartbeat beats. */
 export const HEARTBEAT_MS = 50;
+/** The words of ServiceBoot's `heartbeat`. */
+export const HEARTBEAT = { BEAT: 0, STOPPED: 1, WORDS: 2 } as const;
 
 /** An injected fault (the fault tool `svc`, the torture suite): crash, or hang for ever. */
 export type Fault = "crash" | "hang";

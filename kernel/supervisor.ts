@@ -13,7 +13,7 @@
  * kill (terminate at once), crash, hang, restart.
  */
 
-import type { Fault, RestartPolicy } from "../abi/service.ts";
+import { type Fault, HEARTBEAT, type RestartPolicy } from "../abi/service.ts";
 import type { RunningService, ServiceHost, ServiceSpec } from "./ipc/service_host.ts";
 
 export const DEFAULT_POLICY: RestartPolicy = {
@@ -252,7 +252,7 @@ export class Supervisor {
     const now = performance.now();
     for (const [name, r] of this.host.services.running) {
       if (!r.heartbeat) continue;
-      const value = Atomics.load(r.heartbeat, 0);
+      const value = Atomics.load(r.heartbeat, HEARTBEAT.BEAT);
       // Still starting: judged only once its loop has begun to beat (loading the module, the
       // first time, it cannot beat yet).
       if (!this.started.has(r) && value === 0) continue;

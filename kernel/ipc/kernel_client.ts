@@ -228,8 +228,12 @@ export class KernelClient {
 
   private watch(): void {
     const seen = Atomics.load(this.doorbell, 0);
-    this.pump();
-    this.stopWatching = watchWord(this.doorbell, 0, seen, () => this.watch());
+    try {
+      this.pump();
+    } finally {
+      // Whatever one reply did, the kernel goes on hearing the others.
+      this.stopWatching = watchWord(this.doorbell, 0, seen, () => this.watch());
+    }
   }
 
   /** Stops watching (the kernel is shutting down); calls still in flight fail with EIO. */
@@ -586,7 +590,11 @@ export class KernelClient {
         calls.delete(m.tag);
         this.stats.replies++;
         const reply = m.malformed ? { ...m, label: -EIO } : m;
-        this.complete(call, reply, 0);
+        try {
+          this.complete(call, reply, 0);
+        } catch (e) {
+          this.host.kernelBug(`reply ${m.tag} from ${conn.endpoint.name}`, e);
+        }
       }
       if (conn.channel.replies.state !== RING_OPEN) this.failAll(conn);
       else if (calls.size === 0) this.inFlight.delete(conn);

@@ -135,6 +135,14 @@ export class IpcManager {
       if (conn.server === party) this.dropConnection(conn, RING_PEER_DEAD);
       else if (conn.client === party) this.dropConnection(conn, RING_CLOSED);
     }
+    // A service's regions go with it: its next instance makes its own, and the peers it
+    // shared them with (the kernel, a driver doing DMA into them) have no use for the old.
+    // Memory kept across its restarts is ServiceBoot's `kept`, not a region.
+    if (party.kind === "service") {
+      for (const region of [...this.regions.values()]) {
+        if (region.owner === party) this.revoke(region);
+      }
+    }
     party.handles.clear();
     party.replyTokens.clear();
     this.parties.delete(party.id);
@@ -362,10 +370,13 @@ export class IpcManager {
    * last mapping has left every TLB.
    */
   regionRevoke(party: Party, handle: number): void {
-    const { object } = party.handles.get<Region>(handle, "region", RIGHT.REVOKE);
-    Atomics.store(object.control, 0, 1);
-    for (const p of this.parties.values()) p.handles.dropObject(object);
-    this.host.unmapRegion(object);
+    this.revoke(party.handles.get<Region>(handle, "region", RIGHT.REVOKE).object);
+  }
+
+  private revoke(region: Region): void {
+    Atomics.store(region.control, 0, 1);
+    for (const p of this.parties.values()) p.handles.dropObject(region);
+    this.host.unmapRegion(region);
   }
 
   // ------------------------------------------------------------------ notifications

@@ -11,6 +11,7 @@
 import type { Attachment } from "../../abi/ipc.ts";
 import {
   type Fault,
+  HEARTBEAT,
   HEARTBEAT_MS,
   type InlinePort,
   type InlineStart,
@@ -39,17 +40,21 @@ export function embedded(port: InlinePort): Ipc {
 
 /**
  * What an injected fault does: a crash is an exception nobody catches (the worker's error
- * event), a hang a loop that never yields (the heartbeat stops).
+ * event); a hang never returns to the event loop (the heartbeat stops) — it waits for the
+ * kernel to stop the worker rather than spin, since a spinning worker's thread outlives its
+ * `terminate()` (abi/service.ts), and then ends as a crash.
  */
-function injectFault(fault: Fault): never {
-  if (fault === "hang") { for (;;) Atomics.load(HANG, 0); }
-  throw new Error("crashed on request (an injected fault)");
+function injectFault(fault: Fault, beat: Int32Array): never {
+  if (fault === "hang") Atomics.wait(beat, HEARTBEAT.STOPPED, 0);
+  const e = new Error(`${fault === "hang" ? "hung" : "crashed"} on request (an injected fault)`);
+  e.stack = e.message; // one line on stderr per fault, not a stack trace
+  throw e;
 }
-const HANG = new Int32Array(1);
 
 /** Waits for the boot message, then runs `main`; tells the kernel when it returns. */
 function runWorker(main: ServiceMain): void {
   let transport: WorkerTransport | undefined;
+  let beat: Int32Array<ArrayBufferLike> = new Int32Array(HEARTBEAT.WORDS);
   const early: Attachment[] = [];
   self.onmessage = async (event: MessageEvent<ToService>) => {
     const msg = event.data;
@@ -59,11 +64,11 @@ function runWorker(main: ServiceMain): void {
       return;
     }
     if (msg.type === "fault") {
-      injectFault(msg.fault);
+      injectFault(msg.fault, beat);
       return;
     }
-    const beat = new Int32Array(msg.heartbeat);
-    setInterval(() => Atomics.add(beat, 0, 1), HEARTBEAT_MS);
+    beat = new Int32Array(msg.heartbeat);
+    setInterval(() => Atomics.add(beat, HEARTBEAT.BEAT, 1), HEARTBEAT_MS);
     transport = new WorkerTransport(msg);
     for (const a of early.splice(0)) transport.deliver(a);
     await main(new Ipc(transport));

@@ -17,6 +17,7 @@ import { type IpcHost, IpcManager, SERVICE_REGION_BYTES_MAX } from "../../kernel
 import { CTL, type Message, REGION_SIZE_MAX } from "../../abi/ipc.ts";
 import { type HartMode, Kernel } from "../../kernel/kernel.ts";
 import { SyscallError } from "../../kernel/errno.ts";
+import type { Region } from "../../kernel/ipc/objects.ts";
 import { RamBank } from "../../machine/bus.ts";
 import { SHARED_BASE, SHARED_WINDOW_SIZE } from "../../machine/memory_map.ts";
 import { SharedWindow } from "../../machine/shared_window.ts";
@@ -62,11 +63,14 @@ for (const mode of MODES) {
       "hostile: the kernel survived",
     ]);
     assert.equal(r.kernel.containedFaults, 0, r.log.join("\n"));
-    // Every region the program made is gone: what is left is what the system booted with.
-    assert.deepEqual([...r.kernel.ipc.regions.values()], r.booted);
-    assert.deepEqual(r.kernel.machine.sharedBanks, r.booted.map((region) => region.bank));
+    // Every region the program made is gone, and the services' went with them when they
+    // stopped at the end: what is left is the kernel's own, from the boot.
+    const left = [...r.kernel.ipc.regions.values()];
+    assert.ok(left.length > 0 && left.every((region) => r.booted.includes(region)));
+    assert.deepEqual(left.map((region) => region.owner.kind), left.map(() => "kernel"));
+    assert.deepEqual(r.kernel.machine.sharedBanks, left.map((region) => region.bank));
     const window = r.kernel.machine.window;
-    const system = r.booted.reduce((bytes, region) => bytes + region.size, 0);
+    const system = left.reduce((bytes, region) => bytes + region.size, 0);
     assert.equal(window.freeBytes + window.quarantinedBytes + system, SHARED_WINDOW_SIZE);
   });
 
@@ -193,6 +197,24 @@ Deno.test("regions: a full window is ENOMEM, and a region handed on lives until 
   assert.equal(live.size, 0);
   assert.equal(a.regionBytes, 0);
   ipc.regionCreate(a, 8 * MiB);
+});
+
+Deno.test("regions: a service's regions go with it, though its peers still hold them", () => {
+  const { ipc, live } = manager(64 * MiB);
+  const vfs = ipc.serviceParty("vfs", () => {});
+  const driver = ipc.serviceParty("block", () => {});
+  const kernel = ipc.kernelParty();
+  const cache = vfs.handles.get<Region>(ipc.regionCreate(vfs, 32 * MiB), "region", 0).object;
+  driver.handles.add(cache, 1); // a driver doing DMA into it
+  kernel.handles.add(cache, 1); // the kernel reading from it
+  const own = ipc.regionCreate(driver, 4 * MiB);
+  ipc.partyDied(vfs); // crashed: its next instance makes a cache of its own
+  assert.equal(cache.alive, false, "revoked");
+  assert.equal(live.size, 1, "freed; the driver's own region stays");
+  assert.equal(kernel.handles.size, 0, "the kernel's handle is gone");
+  assert.equal(driver.handles.size, 1, "the driver keeps only its own region's");
+  assert.equal(driver.handles.get<Region>(own, "region", 0).object.size, 4 * MiB);
+  ipc.regionCreate(ipc.serviceParty("vfs", () => {}), 32 * MiB);
 });
 
 Deno.test("control path: a kernel bug is -EIO and counted; a short payload is EINVAL, not a bug", () => {

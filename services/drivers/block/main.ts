@@ -54,7 +54,17 @@ interface Job {
   bytes: number;
   bus: number;
   done(status: number): void;
+  /** When it was put in the device's ring (performance.now()). */
+  sentMs?: number;
 }
+
+/**
+ * A request the device has not completed in this long is looked into: completions found in
+ * the ring without their interrupt are taken; if there are none, the device is reset and the
+ * requests it held are made again (a transfer is idempotent: the same sectors, the same
+ * buffer), as Linux's block layer does on a request timeout. No client waits for ever.
+ */
+const DEVICE_TIMEOUT_MS = 1000;
 
 /** Runs the block driver. */
 async function main(ipc: Ipc): Promise<void> {
@@ -94,6 +104,7 @@ async function main(ipc: Ipc): Promise<void> {
       ring.setUint32(at + DESC.SECTOR + 4, Math.floor(job.sector / 2 ** 32), true);
       ring.setUint32(at + DESC.BUFFER, job.bus, true);
       ring.setUint8(at + DESC.STATUS, 0xff);
+      job.sentMs = performance.now();
       inFlight.set(avail, job);
       avail++;
       Atomics.store(words, RING.AVAIL >> 2, avail | 0);
@@ -108,6 +119,37 @@ async function main(ipc: Ipc): Promise<void> {
     });
   reset();
 
+  /** Completes the requests the device has finished; returns how many. */
+  const reap = () => {
+    const nowUsed = Atomics.load(words, RING.USED >> 2) >>> 0;
+    let n = 0;
+    while (used < nowUsed) {
+      const at = RING_HEADER_BYTES + (used % BLOCK_QUEUE_SIZE) * DESCRIPTOR_BYTES;
+      const job = inFlight.get(used);
+      inFlight.delete(used);
+      used++;
+      n++;
+      job?.done(ring.getUint8(at + DESC.STATUS));
+    }
+    return n;
+  };
+  const watchdog = setInterval(() => {
+    const oldest = inFlight.values().next().value;
+    if (!oldest || performance.now() - oldest.sentMs! < DEVICE_TIMEOUT_MS) return;
+    if (reap() > 0) {
+      ipc.log(`${name}: completions found without their interrupt`);
+    } else {
+      const again = [...inFlight.values()];
+      inFlight.clear();
+      reset();
+      queue.unshift(...again);
+      ipc.log(
+        `${name}: no completion in ${DEVICE_TIMEOUT_MS} ms: device reset, ${again.length} requests made again`,
+      );
+    }
+    submit();
+  }, DEVICE_TIMEOUT_MS / 2);
+
   (async () => {
     for (;;) {
       await notification.wait();
@@ -116,14 +158,7 @@ async function main(ipc: Ipc): Promise<void> {
       const status = await dev.read(BLOCK_REG.INT_STATUS);
       dev.write(BLOCK_REG.INT_ACK, 4, status);
       const deviceStatus = await dev.read(BLOCK_REG.DEVICE_STATUS);
-      const nowUsed = Atomics.load(words, RING.USED >> 2) >>> 0;
-      while (used < nowUsed) {
-        const at = RING_HEADER_BYTES + (used % BLOCK_QUEUE_SIZE) * DESCRIPTOR_BYTES;
-        const job = inFlight.get(used);
-        inFlight.delete(used);
-        used++;
-        job?.done(ring.getUint8(at + DESC.STATUS));
-      }
+      reap();
       if (status & BLOCK_INT.ERROR || deviceStatus & BLOCK_DEVICE_STATUS.ERROR) {
         for (const job of inFlight.values()) job.done(BLOCK_STATUS.IOERR);
         inFlight.clear();
@@ -162,28 +197,35 @@ async function main(ipc: Ipc): Promise<void> {
   };
 
   // Requests are handled concurrently: many transfers can be in the device's ring at once.
-  await server.serveConcurrently(async (req: Request) => {
-    switch (req.label) {
-      case BLOCK.hello.label: {
-        if (req.handles.length !== 1) throw new IpcError(EINVAL, "expected one region");
-        const region = await ipc.openRegion(req.handles[0]);
-        clients.set(req.sender, { region, bus: await dev.dmaMap(region) });
-        const info = { sectors, readOnly: readOnly ? 1 : 0, id };
-        return { label: 0, payload: encodePayload(BLOCK.hello.reply, info) };
+  // The watchdog ends with the server (an in-line driver that is stopped keeps nothing alive).
+  try {
+    await server.serveConcurrently(async (req: Request) => {
+      switch (req.label) {
+        case BLOCK.hello.label: {
+          if (req.handles.length !== 1) throw new IpcError(EINVAL, "expected one region");
+          // A client that died took its region with it: forget it (its next instance says hello).
+          for (const [id, c] of clients) if (c.region.revoked) clients.delete(id);
+          const region = await ipc.openRegion(req.handles[0]);
+          clients.set(req.sender, { region, bus: await dev.dmaMap(region) });
+          const info = { sectors, readOnly: readOnly ? 1 : 0, id };
+          return { label: 0, payload: encodePayload(BLOCK.hello.reply, info) };
+        }
+        case BLOCK.read.label:
+          await transfer(req, BLOCK_OP.READ);
+          return { label: 0 };
+        case BLOCK.write.label:
+          await transfer(req, BLOCK_OP.WRITE);
+          return { label: 0 };
+        case BLOCK.flush.label:
+          errno(await run({ op: BLOCK_OP.FLUSH, sector: 0, bytes: 0, bus: 0 }));
+          return { label: 0 };
+        default:
+          throw new IpcError(EINVAL, `unknown operation ${req.label}`);
       }
-      case BLOCK.read.label:
-        await transfer(req, BLOCK_OP.READ);
-        return { label: 0 };
-      case BLOCK.write.label:
-        await transfer(req, BLOCK_OP.WRITE);
-        return { label: 0 };
-      case BLOCK.flush.label:
-        errno(await run({ op: BLOCK_OP.FLUSH, sector: 0, bytes: 0, bus: 0 }));
-        return { label: 0 };
-      default:
-        throw new IpcError(EINVAL, `unknown operation ${req.label}`);
-    }
-  });
+    });
+  } finally {
+    clearInterval(watchdog);
+  }
 }
 
 /** Throws the errno for a device status other than OK. */

@@ -13,7 +13,7 @@
  * when it can be, and the kernel may cancel one (CANCEL_LABEL, with its tag).
  */
 
-import { EINVAL, ENXIO, EPERM } from "../../../abi/errno.ts";
+import { EINTR, EINVAL, ENXIO, EPERM } from "../../../abi/errno.ts";
 import { CTL } from "../../../abi/ipc.ts";
 import { TERM, TTY, TTY_ENDPOINT } from "../../../abi/tty.ts";
 import { CANCEL_LABEL } from "../../../abi/service.ts";
@@ -25,6 +25,9 @@ import { service } from "../../lib/service.ts";
 import { SerialLine } from "./serial.ts";
 import { Terminal } from "./terminal.ts";
 import { cookedTermios, transparentTermios } from "./termios.ts";
+
+/** Early cancels remembered (the kernel cancels a call once; tags are not reused soon). */
+const CANCELLED_EARLY_MAX = 64;
 
 /** Runs the tty driver. */
 async function main(ipc: Ipc): Promise<void> {
@@ -50,6 +53,8 @@ async function main(ipc: Ipc): Promise<void> {
     },
   };
   const terminals: Terminal[] = [];
+  /** Tags the kernel cancelled before their read had started (a cancel overtook its read). */
+  const cancelledEarly = new Set<number>();
   for (const [minor, name] of lines.entries()) {
     const line = new SerialLine(await Device.open(ipc, name));
     await line.init();
@@ -99,6 +104,8 @@ async function main(ipc: Ipc): Promise<void> {
         const { term, caller, nonblock, data } = decodePayload(TTY.read.request, req.payload);
         const t = terminal(term, caller.sid);
         const into = await slot(req.sender, data.at, data.len);
+        // Cancelled while the slot was being found: the read never starts (EINTR).
+        if (cancelledEarly.delete(req.tag)) throw new IpcError(EINTR, "cancelled");
         t.read(caller, {
           tag: req.tag,
           max: data.len,
@@ -126,7 +133,13 @@ async function main(ipc: Ipc): Promise<void> {
       }
       case CANCEL_LABEL: {
         const tag = new DataView(req.payload.buffer, req.payload.byteOffset).getUint32(0, true);
-        for (const t of terminals) if (t.cancel(tag)) break;
+        if (!terminals.some((t) => t.cancel(tag))) {
+          // Its read may not have started yet (it waits for its slot): it will see this.
+          cancelledEarly.add(tag);
+          if (cancelledEarly.size > CANCELLED_EARLY_MAX) {
+            cancelledEarly.delete(cancelledEarly.values().next().value!);
+          }
+        }
         return undefined;
       }
       default:
