@@ -12,10 +12,19 @@ import { fsBench } from "./bench/fs.ts";
 import { fuzzBench } from "./bench/fuzz.ts";
 import { ipcBench } from "./bench/ipc.ts";
 import { kernelBench } from "./bench/kernel.ts";
+import { restartBench } from "./bench/restart.ts";
 import { shellBench } from "./bench/shell.ts";
 import type { Bench, BenchResult } from "./bench/types.ts";
 
-const BENCHES: Bench[] = [cpuBench, kernelBench, ipcBench, fsBench, shellBench, fuzzBench];
+const BENCHES: Bench[] = [
+  cpuBench,
+  kernelBench,
+  ipcBench,
+  fsBench,
+  shellBench,
+  restartBench,
+  fuzzBench,
+];
 
 function parse(args: string[]) {
   const filters: string[] = [];

@@ -24,8 +24,11 @@ export interface BootSettings {
   cols?: number;
   /** Override every service's isolation (tests, benchmarks: the FlexOS choice). */
   isolation?: ServiceSpec["isolation"];
-  /** The shell, on the console (none: init runs a program, as `rv32` does). */
-  shell?: { interactive: boolean; env: string[]; history?: string };
+  /**
+   * The shell, on the console or on serial line `term` (none: init runs a program, as `rv32`
+   * does).
+   */
+  shell?: { interactive: boolean; env: string[]; history?: string; term?: number };
 }
 
 /** The mounts of a system whose root is the host's file system (the qemu-like runner). */
@@ -78,7 +81,7 @@ export function services(settings: BootSettings): ServiceSpec[] {
       case "shell":
         if (!settings.shell) continue;
         spec.config = {
-          term: 0,
+          term: settings.shell.term ?? 0,
           interactive: settings.shell.interactive,
           env: settings.shell.env,
           ...settings.shell.history ? { history: settings.shell.history } : {},

@@ -78,6 +78,11 @@ export class BufferTerminal implements SerialBackend {
     this.listeners.push(listener);
   }
 
+  /** Bytes fed and not yet taken by the UART (its receive FIFO was full). */
+  get unreceived(): number {
+    return this.script.length;
+  }
+
   /** The output kept so far (a copy). */
   bytes(): Uint8Array {
     return this.out.slice(0, this.outLength);

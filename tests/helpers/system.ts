@@ -13,9 +13,11 @@ import { System } from "../../kernel/boot.ts";
 import type { ServiceSpec } from "../../kernel/ipc/service_host.ts";
 import type { RestartPolicy } from "../../abi/service.ts";
 import type { ExitInfo, HartMode, Kernel, KernelOptions } from "../../kernel/kernel.ts";
-import { hostMounts, services } from "../../scripts/deploy.ts";
+import { type BootSettings as DeploySettings, hostMounts, services } from "../../scripts/deploy.ts";
 
 const INIT = new URL("../../userland/bin/init.elf", import.meta.url);
+/** What the shell's jobs start from (userland/src/launch.c). */
+const LAUNCH = new URL("../../userland/bin/launch.elf", import.meta.url);
 
 /** How to boot. */
 export interface BootSettings extends Omit<KernelOptions, "devices"> {
@@ -41,6 +43,8 @@ export interface BootSettings extends Omit<KernelOptions, "devices"> {
   policy?: Partial<RestartPolicy>;
   /** Services to start after the system's own (a test's fixtures, echo). */
   extraServices?: ServiceSpec[];
+  /** The shell service, beside init's program (on the second serial line, say). */
+  shell?: DeploySettings["shell"];
 }
 
 /** What a run left behind. */
@@ -83,10 +87,12 @@ export async function bootProgram(argv: string[], settings: BootSettings = {}) {
         mounts: settings.mounts ?? hostMounts(settings.disk !== undefined),
         isolation: settings.isolation ?? "inline",
         interactive: settings.interactive ?? false,
+        shell: settings.shell,
       }).map((spec) => settings.policy ? { ...spec, policy: settings.policy } : spec),
       ...settings.extraServices ?? [],
     ],
     init: Deno.readFileSync(INIT),
+    launch: settings.shell ? Deno.readFileSync(LAUNCH) : undefined,
     args: argv,
     envp: settings.envp ?? ["LANG=C"],
     cwd: settings.cwd ?? defaultCwd(settings.hostRoot ?? "/"),
