@@ -42,7 +42,9 @@ export const restartBench: Bench = {
     for (let i = 0; i < RUNS; i++) bare.push(await workerStart());
     const disk = new MemoryDisk(await makeExt2Image({ sizeBytes: 16 * 1024 * 1024, root: {} }));
     const sleeper = new URL("../../userland/bin/sleep.elf", import.meta.url).pathname;
-    const { system } = await bootProgram([sleeper, "1000"], {
+    // The program sleeps past the kills (a kill each PAUSE_MS and a little), then the system ends.
+    const seconds = Math.ceil((SERVICES.length * RUNS * (PAUSE_MS + 150)) / 1000) + 10;
+    const { system } = await bootProgram([sleeper, String(seconds)], {
       mode: "threads",
       isolation: "worker",
       disk,
@@ -70,7 +72,6 @@ export const restartBench: Bench = {
         );
       }
     } finally {
-      for (const p of k.procs.values()) if (p.name === "sleep.elf") k.signalFromService(p.pid, 9);
       await running;
     }
     return results;
