@@ -122,3 +122,15 @@ export function seededBytes(n: number, seed: number): Uint8Array {
   }
   return out;
 }
+
+/** A small seeded generator (mulberry32): numbers in [0, 1), the same for the same seed. */
+export function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}

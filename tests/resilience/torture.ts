@@ -13,6 +13,7 @@
 import assert from "node:assert/strict";
 import { MemoryDisk } from "../../machine/backends/memory_disk.ts";
 import { makeExt2Image } from "../../services/vfs/ext2/mkfs.ts";
+import { prng } from "../helpers/commands.ts";
 import { bootProgram } from "../helpers/system.ts";
 import { assertDiskClean } from "../services/vfs/e2fsprogs.ts";
 import type { Fault } from "../../abi/service.ts";
@@ -70,18 +71,6 @@ const SHELL_PROGRAMS = ["ls", "cat", "wc", "echo"];
 function program(name: string): { kind: "file"; data: Uint8Array; mode: number } {
   const data = Deno.readFileSync(new URL(`../../userland/bin/${name}.elf`, import.meta.url));
   return { kind: "file", data, mode: 0o755 };
-}
-
-/** A small seeded generator (mulberry32). */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 /** The p-th quantile of `xs` (NaN when empty). */

@@ -11,7 +11,7 @@ import { type Asker, Journal, JOURNAL_RESERVE } from "../../../services/vfs/jour
 import { mountImage } from "../../../services/vfs/ext2/image.ts";
 import { makeExt2Image } from "../../../services/vfs/ext2/mkfs.ts";
 import { S_IFREG } from "../../../services/vfs/fs.ts";
-import { seededBytes } from "../../helpers/commands.ts";
+import { prng, seededBytes } from "../../helpers/commands.ts";
 import { assertDiskClean } from "./e2fsprogs.ts";
 
 const KEPT_BYTES = 2 * JOURNAL_RESERVE + 1024 * 1024;
@@ -89,18 +89,6 @@ Deno.test("journal: bad memory and an oversized operation are refused with a rea
   new DataView(mem.buffer).setUint32(65536, 0xdeadbeef, true); // the record's magic
   assert.throws(() => new Journal(mem), /a bad record/);
 });
-
-/** A small seeded generator (mulberry32). */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 Deno.test("journal: an ext2 disk replayed after deaths at random moments holds every completed operation, e2fsck clean", async () => {
   const seed = 20261207;
