@@ -25,6 +25,7 @@ export const ENODEV = 19;
 export const ENOTDIR = 20;
 export const EISDIR = 21;
 export const EINVAL = 22;
+export const ENFILE = 23;
 export const EMFILE = 24;
 export const ENOTTY = 25;
 export const ETXTBSY = 26;

@@ -4,8 +4,8 @@
  * Nodes are named by (mount, ino): the VFS keeps no per-process state. The kernel keeps what
  * belongs to a process — its open file descriptions (node, offset, flags), its working
  * directory (node and path) — so the VFS can restart without anyone losing a file; the only
- * thing the VFS counts is how often each node is open (OPEN / CLOSE), so that an unlinked
- * file lives until its last close.
+ * thing the VFS counts is how often each node is open (OPEN / CLOSE; a new instance learns
+ * the count from HELLO), so that an unlinked file lives until its last close.
  *
  * Bulk data never travels in a message:
  * - Request data (paths, names, the bytes of a write) is placed by the kernel in a slot of its
@@ -102,13 +102,25 @@ export const statfs = struct({
 
 const base = node;
 
+/** A node the kernel holds open, and in how many open file descriptions. */
+export const heldNode = struct({ mount: u32, ino: u32, count: u32 });
+export type HeldNode = Value<typeof heldNode>;
+/** Distinct nodes the kernel holds open at once, system-wide (one more is ENFILE). */
+export const HELD_NODES_MAX = 4096;
+/** What the kernel holds open, as the greeting's second region carries it. */
+export const heldList = list(heldNode, HELD_NODES_MAX);
+/** Bytes of the region the held list travels in (its count, then the nodes). */
+export const HELD_REGION_BYTES = 2 + HELD_NODES_MAX * 12;
+
 /** The operations, by label. */
 export const VFS = {
   /**
-   * The kernel introduces itself: its staging region comes as handle 0; the reply's handle 0
-   * is the cache region (read-only) and its payload the root node.
+   * The kernel introduces itself: its staging region comes as handle 0, and as handle 1 a
+   * region whose first `held` bytes are the `heldList` of the files it has open (after a
+   * restart, the only record of them: the VFS counts them and frees the orphans nobody holds).
+   * The reply's handle 0 is the cache region (read-only) and its payload the root node.
    */
-  hello: { label: 1, request: empty, reply: node },
+  hello: { label: 1, request: struct({ held: u32 }), reply: node },
   /** Looks a path up from `base` (`data` holds the path). */
   resolve: { label: 2, request: struct({ base, flags: u32, data }), reply: attr },
   /** Opens (or creates, with OPEN.CREATE and `mode`) a path; counts the open. */

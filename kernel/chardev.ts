@@ -44,7 +44,7 @@ export class TtyClient {
   constructor(private readonly k: Kernel) {
     k.client.greet(TTY_ENDPOINT, {
       label: TTY.hello.label,
-      payload: new Uint8Array(0),
+      payload: () => new Uint8Array(0),
       accepted: () => {},
     });
   }

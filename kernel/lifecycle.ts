@@ -157,15 +157,12 @@ interface Loading {
 function loadExecutable(k: Kernel, p: Process, path: Uint8Array): Uint8Array | typeof BLOCKED {
   let st = p.syscallState as Loading | undefined;
   if (!st) {
-    const r = k.vfs.call(
+    const attr = k.vfs.open(
       p,
-      VFS.open,
       (data) => ({ base: p.cwd.node, flags: RESOLVE.FOLLOW, mode: 0, data }),
       stagePaths(path),
-      (attr) => k.vfs.closed(nodeOf(attr)),
     );
-    if (r === BLOCKED) return BLOCKED;
-    const attr = r.value;
+    if (attr === BLOCKED) return BLOCKED;
     k.vfs.closed(nodeOf(attr));
     if ((attr.mode & S_IFMT) !== S_IFREG) throw new SyscallError(EACCES, "not a regular file");
     if ((attr.mode & 0o111) === 0) throw new SyscallError(EACCES, "not executable");

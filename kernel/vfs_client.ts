@@ -10,11 +10,21 @@
  * does not decode, are EIO — a misbehaving VFS fails calls, never the kernel.
  */
 
-import { CodecError, decodePayload, encodePayload, type Operation } from "../abi/codec.ts";
+import {
+  CodecError,
+  decodePayload,
+  encodePayload,
+  type Operation,
+  type Value,
+} from "../abi/codec.ts";
 import { CACHE_HEADER, CACHE_MAGIC, cacheSlotsOffset, SLOT_BYTES } from "../abi/vfs_cache.ts";
 import {
   type Data,
   type Extent,
+  HELD_NODES_MAX,
+  HELD_REGION_BYTES,
+  heldList,
+  type HeldNode,
   HOLE,
   type Node,
   node as nodeCodec,
@@ -23,7 +33,7 @@ import {
   VFS_RESEND,
   type WireAttr,
 } from "../abi/vfs.ts";
-import { EIO, ENAMETOOLONG, ENOENT, SyscallError } from "./errno.ts";
+import { EIO, ENAMETOOLONG, ENFILE, ENOENT, SyscallError } from "./errno.ts";
 import type { FileStat } from "./file.ts";
 import type { Stage } from "./ipc/kernel_client.ts";
 import type { Kernel } from "./kernel.ts";
@@ -53,12 +63,25 @@ export class VfsClient {
   private cache: CacheView | undefined;
   readonly stats: VfsCopyStats = { readBytes: 0, staleRetries: 0 };
 
+  /** The nodes the kernel holds open (open file descriptions of each), by "mount:ino". */
+  private readonly held = new Map<string, HeldNode>();
+  /** The region the held list is written into for each greeting. */
+  private readonly heldRegion: { bytes: Uint8Array; handle: number };
+
   constructor(private readonly k: Kernel) {
+    this.heldRegion = k.client.ownRegion(HELD_REGION_BYTES);
     k.client.greet(VFS_ENDPOINT, {
       label: VFS.hello.label,
-      payload: new Uint8Array(0),
+      payload: () => this.greeting(),
+      handles: [this.heldRegion.handle],
       accepted: (reply) => this.hello(reply.payload, reply.handles),
     });
+  }
+
+  /** The greeting's payload: the held list, written into its region first. */
+  private greeting(): Uint8Array {
+    const list = encodePayload(heldList, [...this.held.values()], this.heldRegion.bytes);
+    return encodePayload(VFS.hello.request, { held: list.length });
   }
 
   private hello(payload: Uint8Array, handles: number[]): void {
@@ -122,8 +145,36 @@ export class VfsClient {
     }
   }
 
-  /** Tells the VFS a node is no longer open (one-way). */
+  /**
+   * VFS.open for `p`: the node it answers is held by the kernel (counted for the next VFS
+   * instance's greeting) until `closed`. ENFILE past HELD_NODES_MAX distinct nodes.
+   */
+  open(
+    p: Process,
+    request: (data: Data) => Value<typeof VFS.open.request>,
+    stage: Stage,
+  ): WireAttr | typeof BLOCKED {
+    const r = this.call(p, VFS.open, request, stage, (attr) => this.post(nodeOf(attr)));
+    if (r === BLOCKED) return BLOCKED;
+    const k = `${r.value.mount}:${r.value.ino}`;
+    const held = this.held.get(k);
+    if (held) held.count++;
+    else if (this.held.size >= HELD_NODES_MAX) {
+      this.post(nodeOf(r.value));
+      throw new SyscallError(ENFILE, "too many open files in the system");
+    } else this.held.set(k, { mount: r.value.mount, ino: r.value.ino, count: 1 });
+    return r.value;
+  }
+
+  /** The kernel let go of one open of `node` (from `open`): the VFS is told. */
   closed(node: Node): void {
+    const k = `${node.mount}:${node.ino}`;
+    const held = this.held.get(k);
+    if (held && --held.count === 0) this.held.delete(k);
+    this.post(node);
+  }
+
+  private post(node: Node): void {
     this.k.client.post(VFS_ENDPOINT, VFS.close.label, encodePayload(VFS.close.request, node));
   }
 

@@ -110,7 +110,8 @@ export interface CallResult {
 /** What the kernel says first on a new connection to a service, and what it does with the answer. */
 export interface Greeting {
   label: number;
-  payload: Uint8Array;
+  /** The greeting's payload, made when it is sent (what the kernel holds now). */
+  payload(): Uint8Array;
   /** Handles (the kernel party's) to pass: the staging region is added as handle 0. */
   handles?: number[];
   /** Receives the reply; its handles have been moved into the kernel's table. */
@@ -273,7 +274,7 @@ export class KernelClient {
     const g = this.greetings.get(service);
     if (!g) return;
     const handles = [this.staging.handle, ...(g.handles ?? [])];
-    const call = this.send(conn, g.label, g.payload, { handles }, -1);
+    const call = this.send(conn, g.label, g.payload(), { handles }, -1);
     if (!call) throw new SyscallError(EIO, `${service}: no room for the greeting`);
     call.settle = (reply) => {
       if (!reply || reply.label < 0) {
@@ -287,6 +288,16 @@ export class KernelClient {
         this.host.kernelBug(`greeting ${service}`, e);
       }
     };
+  }
+
+  /**
+   * A region of the kernel's own, to pass in greetings: its bytes, and a handle that lets a
+   * service only read it.
+   */
+  ownRegion(size: number): { bytes: Uint8Array; handle: number } {
+    const handle = this.host.ipc.regionCreate(this.party, size);
+    const bytes = this.region(handle).bank.u8;
+    return { bytes, handle: this.host.ipc.derive(this.party, handle, RIGHT.READ | RIGHT.GRANT) };
   }
 
   /** The region behind a handle the kernel party holds. */

@@ -114,9 +114,8 @@ export function sysOpenat(k: Kernel, p: Process, a: SyscallArgs): SyscallResult 
   const path = readPath(p, pathPtr);
   let state = remembered(p);
   if (!state) {
-    const r = k.vfs.call(
+    const attr = k.vfs.open(
       p,
-      VFS.open,
       (data) => ({
         base: baseNode(p, dirfd),
         flags: vfsOpenFlags(flags),
@@ -124,13 +123,12 @@ export function sysOpenat(k: Kernel, p: Process, a: SyscallArgs): SyscallResult 
         data,
       }),
       stagePaths(path),
-      (attr) => k.vfs.closed(nodeOf(attr)),
     );
-    if (r === BLOCKED) return BLOCKED;
-    state = { attr: r.value };
+    if (attr === BLOCKED) return BLOCKED;
+    state = { attr };
     p.syscallState = state;
-    const type = r.value.mode & S_IFMT;
-    if (type === S_IFCHR || type === S_IFBLK) k.vfs.closed(nodeOf(r.value)); // not counted
+    const type = attr.mode & S_IFMT;
+    if (type === S_IFCHR || type === S_IFBLK) k.vfs.closed(nodeOf(attr)); // not counted
   }
   const file = openNode(k, p, state.attr, flags, new TextDecoder().decode(path));
   if (file === BLOCKED) return BLOCKED;

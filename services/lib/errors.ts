@@ -11,6 +11,7 @@ const NAMES: Record<number, string> = {
   12: "ENOMEM",
   17: "EEXIST",
   22: "EINVAL",
+  23: "ENFILE",
   24: "EMFILE",
   90: "EMSGSIZE",
   104: "ECONNRESET",

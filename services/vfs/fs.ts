@@ -207,6 +207,11 @@ export interface FileSystem {
   evict(ino: number): Promise<void>;
   /** Tells the back end which inodes are open, so that unlink keeps their data. */
   setOpenCheck(isOpen: (ino: number) => boolean): void;
+  /**
+   * Frees every inode that has no name left and that `isOpen` no longer calls open (a
+   * restarted VFS, once the kernel has said which files it still holds).
+   */
+  reapOrphans(): Promise<void>;
 
   /** Makes the file's data and metadata durable (`dataOnly`: fdatasync). */
   fsync(ino: number, dataOnly: boolean): Promise<void>;
@@ -225,7 +230,7 @@ export type DiskFsMount = (
     readOnly: boolean;
     /**
      * Leaves the orphan list alone (a restarted VFS: the kernel may still hold those files
-     * open, and frees each with its last close).
+     * open; `reapOrphans` frees the rest once the kernel has said which).
      */
     keepOrphans?: boolean;
   },

@@ -221,7 +221,10 @@ async function main(ipc: Ipc): Promise<void> {
         ? { sender: req.sender, tag: req.tag }
         : undefined;
       const kept = asker && journal?.replied(asker);
-      if (kept) return kept;
+      if (kept) {
+        if (kept.label >= 0) server.reopened(req.label, kept.payload);
+        return kept;
+      }
       const a = await exclusive(() => server.handle(req), asker);
       return { label: 0, payload: a?.payload, handles: a?.handles };
     });

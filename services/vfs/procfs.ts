@@ -344,6 +344,9 @@ export class Procfs implements FileSystem {
     return Promise.resolve();
   }
   setOpenCheck(): void {}
+  reapOrphans(): Promise<void> {
+    return Promise.resolve();
+  }
   fsync(): Promise<void> {
     return Promise.resolve();
   }

@@ -36,6 +36,7 @@ import {
   direntSize,
   type Extent,
   EXTENTS_MAX,
+  heldList,
   HOLE,
   type Node,
   OPEN,
@@ -279,10 +280,35 @@ export class VfsServer {
     }
   }
 
+  /**
+   * The kernel's greeting: its staging region, and the files it holds open. Those are the
+   * open counts from now on (a restarted VFS starts with none), and an unlinked file that
+   * none of them names is freed: its last close went to an instance that is gone.
+   */
   private async hello(req: Request): Promise<Answer> {
-    if (req.handles.length !== 1) throw new FsError(EINVAL, "no staging region");
+    const { held } = this.decode(VFS.hello, req);
+    if (req.handles.length !== 2) throw new FsError(EINVAL, "no staging or held-files region");
+    const list = await this.host.openRegion(req.handles[1]);
+    if (held > list.size) throw new FsError(EINVAL, "held-files list outside its region");
+    const nodes = decodePayload(heldList, list.read().slice(0, held));
     this.staging = await this.host.openRegion(req.handles[0]);
+    this.opens.clear();
+    for (const n of nodes) if (n.count > 0) this.countOpen(n, n.count);
+    for (const m of this.host.mounts.all()) if (!m.readOnly) await m.fs.reapOrphans();
     return this.answer(VFS.hello, this.host.mounts.rootNode, [await this.host.cacheHandle()]);
+  }
+
+  /**
+   * An OPEN answered from the journal (the kernel sent it again after a restart): the kernel
+   * now holds the file, so this instance counts it as the one that opened it did.
+   */
+  reopened(label: number, payload: Uint8Array): void {
+    if (label !== VFS.open.label) return;
+    this.countOpen(decodePayload(VFS.open.reply, payload), 1);
+  }
+
+  private countOpen(n: Node, count: number): void {
+    this.opens.set(key(n), (this.opens.get(key(n)) ?? 0) + count);
   }
 
   /** Resolves with the RESOLVE flags (EMPTY: an empty path is the base itself). */
@@ -320,7 +346,7 @@ export class VfsServer {
     if (r.flags & OPEN.TRUNCATE && type === S_IFREG && attr.size > 0) {
       attr = await this.fs(node).setattr(node.ino, { size: 0 });
     }
-    this.opens.set(key(node), (this.opens.get(key(node)) ?? 0) + 1);
+    this.countOpen(node, 1);
     return wire(node.mount, attr);
   }
 

@@ -415,6 +415,13 @@ export class Tmpfs implements FileSystem {
     this.isOpen = isOpen;
   }
 
+  reapOrphans(): Promise<void> {
+    for (const n of [...this.nodes.values()]) {
+      if (n.nlink <= 0 && !this.isOpen(n.ino)) this.free(n);
+    }
+    return Promise.resolve();
+  }
+
   fsync(): Promise<void> {
     return Promise.resolve();
   }

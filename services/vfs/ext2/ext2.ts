@@ -175,18 +175,21 @@ class Ext2Fs implements FileSystem {
     if (this.readOnly) return;
     const { sb } = this.vol;
     this.cleanAtMount = (sb.state & STATE_VALID) !== 0 && (sb.state & STATE_ERROR) === 0;
-    if (!keepOrphans) { for (const ino of await takeOrphans(this.vol)) await this.reapOrphan(ino); }
+    if (!keepOrphans) await this.freeOrphans();
     sb.state &= ~STATE_VALID;
     sb.mntCount = (sb.mntCount + 1) & 0xffff;
     sb.mtime = this.vol.nowSeconds();
     await this.vol.saveSuper();
   }
 
-  private async reapOrphan(ino: number): Promise<void> {
-    const inode = await readInode(this.vol, ino);
-    inode.dtime = 0;
-    if (inode.links === 0 && isKnownType(inode.mode)) await this.release(ino, inode);
-    else await writeInode(this.vol, ino, inode);
+  /** Frees the orphans that are not open (at mount, none is); the open ones stay listed. */
+  private async freeOrphans(): Promise<void> {
+    for (const ino of await takeOrphans(this.vol)) {
+      const inode = await readInode(this.vol, ino);
+      inode.dtime = 0;
+      if (inode.links === 0 && isKnownType(inode.mode)) await this.orphanOrRelease(ino, inode);
+      else await writeInode(this.vol, ino, inode);
+    }
   }
 
   root(): number {
@@ -637,6 +640,10 @@ class Ext2Fs implements FileSystem {
 
   setOpenCheck(isOpen: (ino: number) => boolean): void {
     this.isOpen = isOpen;
+  }
+
+  reapOrphans(): Promise<void> {
+    return guard(() => this.readOnly ? Promise.resolve() : this.freeOrphans());
   }
 
   fsync(_ino: number, _dataOnly: boolean): Promise<void> {

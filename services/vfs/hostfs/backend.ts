@@ -179,6 +179,9 @@ export class HostFs implements FileSystem {
   }
 
   setOpenCheck(): void {}
+  reapOrphans(): Promise<void> {
+    return Promise.resolve();
+  }
 
   fsync(): Promise<void> {
     return Promise.resolve();
