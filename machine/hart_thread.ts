@@ -3,8 +3,9 @@
  *
  * The kernel's thread and the hart's worker share the hart's state block. The protocol is one
  * word, CONTROL: the kernel writes BUDGET, stores RUN and notifies; the worker runs, writes
- * EXIT, stores IDLE and notifies; the kernel awaits that with Atomics.waitAsync, so its own
- * thread never blocks. Between runs the worker sleeps in Atomics.wait on CONTROL (after a
+ * EXIT, stores IDLE and notifies; the kernel awaits that through abi/wait.ts (whose
+ * keep-alive timer also catches a notify Deno failed to deliver), so its own thread never
+ * blocks. Between runs the worker sleeps in Atomics.wait on CONTROL (after a
  * short spin). Only the kernel moves CONTROL from IDLE and only the worker moves it back, and
  * a wake-up that finds CONTROL unchanged is no command (a notify can arrive late).
  * postMessage is used for set-up only: the buffers, and the changes to the set of shared RAM
@@ -18,6 +19,7 @@
  * control word either way.
  */
 
+import { startWait } from "../abi/wait.ts";
 import { HART_WORDS, HS } from "./hart_state.ts";
 import type { RamBank } from "./bus.ts";
 import {
@@ -149,8 +151,7 @@ export class HartThread {
         spin++;
       }
       while (Atomics.load(this.h, control) === command) {
-        const wait = Atomics.waitAsync(this.h, control, command);
-        if (wait.async) await wait.value;
+        await startWait(this.h, control, command, Infinity, true).promise;
       }
     } finally {
       this.busy = false;

@@ -384,6 +384,8 @@ export interface Request extends Received {
   readonly isCall: boolean;
   /** The call's tag (0 for a one-way message): what a cancel names. */
   readonly tag: number;
+  /** Whether the sender can still take a reply: false once its connection is gone (it died). */
+  readonly answerable: boolean;
   reply(label: number, payload?: Uint8Array, handles?: number[]): Promise<void>;
 }
 
@@ -422,6 +424,10 @@ class ServerRequest implements Request {
 
   get isCall(): boolean {
     return this.tag !== 0;
+  }
+
+  get answerable(): boolean {
+    return this.conn.replies.open;
   }
 
   async reply(

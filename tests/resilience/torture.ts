@@ -17,6 +17,7 @@ import { prng } from "../helpers/commands.ts";
 import { bootProgram } from "../helpers/system.ts";
 import { assertDiskClean } from "../services/vfs/e2fsprogs.ts";
 import type { Fault } from "../../abi/service.ts";
+import type { Kernel } from "../../kernel/kernel.ts";
 
 /** What to torture, and how hard. */
 export interface TortureOptions {
@@ -80,6 +81,14 @@ export function percentile(xs: number[], p: number): number {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Whether the running shell has a call at the tty driver not yet answered (its read). */
+export function shellReading(k: Kernel): boolean {
+  const shell = k.services.running.get("shell")?.party;
+  return [...k.ipc.connections.values()].some(({ client, endpoint, channel }) =>
+    client === shell && endpoint.name === "tty" && channel.requests.head - channel.replies.tail > 0
+  );
+}
 
 /** Runs the torture; throws on any failure (the message names the seed). */
 export async function torture(options: TortureOptions): Promise<TortureReport> {
@@ -189,12 +198,7 @@ export async function torture(options: TortureOptions): Promise<TortureReport> {
       // so the command is typed once the shell reads its terminal again: the tty driver holds
       // a call of the shell's it has not answered (every shell -> tty request is a call).
       let end = performance.now() + BACK_MS;
-      const reading = () =>
-        [...k.ipc.connections.values()].some(({ client, endpoint, channel }) =>
-          client === k.services.running.get("shell")?.party && endpoint.name === "tty" &&
-          channel.requests.head - channel.replies.tail > 0
-        );
-      while (!reading()) {
+      while (!shellReading(k)) {
         if (performance.now() > end) await fail("the shell does not read its terminal");
         await sleep(5);
       }

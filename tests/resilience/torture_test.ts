@@ -4,10 +4,10 @@
  * schedule, under load (three writers writing, fsync-ing, renaming, reading back and removing
  * checksummed files; the shell running a script and pipelines over them). It passes only with
  * no acknowledged write lost (every writer's fsync'd files check out), no hung client (the
- * writers end their rounds), every service back after each of its faults, no kernel death,
- * and e2fsck clean. Whether the shell then runs a typed command is checked by
- * `deno task torture` and shell_restart_test.ts, not here yet (docs/RECOVERY.md). The seed is fixed so that CI runs the same schedule (TORTURE_SEED overrides
- * it; `deno task torture` runs any seed and size).
+ * writers end their rounds), every service back after each of its faults, the shell then
+ * running a command typed at it, no kernel death, and e2fsck clean. The seed is fixed so that
+ * CI runs the same schedule (TORTURE_SEED overrides it; `deno task torture` runs any seed and
+ * size).
  */
 
 import assert from "node:assert/strict";
@@ -24,6 +24,7 @@ Deno.test({
       faults: FAULTS,
       services: ALL_SERVICES,
       progress: (line) => console.log(line),
+      shellAnswers: true,
     });
     for (const line of formatReport(report)) console.log(`torture: ${line}`);
     for (const name of ALL_SERVICES) {

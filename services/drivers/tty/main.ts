@@ -109,6 +109,7 @@ async function main(ipc: Ipc): Promise<void> {
         t.read(caller, {
           tag: req.tag,
           max: data.len,
+          waiting: () => req.answerable,
           finish: (bytes, errno) => {
             if (bytes) into.set(bytes);
             const reply = bytes ? encodePayload(TTY.read.reply, bytes.length) : undefined;

@@ -26,6 +26,8 @@ export interface PendingRead {
   /** The request's tag (what a cancel names). */
   tag: number;
   max: number;
+  /** Whether the reader is still there to take bytes (a dead client's read takes none). */
+  waiting(): boolean;
   /** Delivers the bytes read (or an error); called once. */
   finish(bytes: Uint8Array | undefined, errno?: number): void;
   timer?: ReturnType<typeof setTimeout>;
@@ -79,6 +81,7 @@ export class Terminal {
 
   /** Gives waiting readers what there is, in order. */
   serveReaders(): void {
+    this.dropGoneReaders();
     while (this.readers.length > 0) {
       const r = this.readers[0];
       const got = this.ldisc.read(r.max, r.timedOut);
@@ -86,6 +89,19 @@ export class Terminal {
       this.readers.shift();
       if (r.timer !== undefined) clearTimeout(r.timer);
       r.finish(got);
+    }
+  }
+
+  /**
+   * Forgets the reads of clients that are gone (a shell that died with its read queued here):
+   * input goes to the next reader instead of into a reply nobody takes.
+   */
+  private dropGoneReaders(): void {
+    for (let i = this.readers.length - 1; i >= 0; i--) {
+      const r = this.readers[i];
+      if (r.waiting()) continue;
+      this.readers.splice(i, 1);
+      if (r.timer !== undefined) clearTimeout(r.timer);
     }
   }
 
@@ -102,6 +118,7 @@ export class Terminal {
       r.finish(undefined, EINTR);
       return;
     }
+    this.dropGoneReaders();
     if (this.readers.length === 0) {
       const got = this.ldisc.read(r.max);
       if (got !== undefined) {
