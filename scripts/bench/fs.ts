@@ -9,7 +9,8 @@
  * - stat latency, p50 (µs);
  * - create+unlink of 1,000 files (ms);
  * - the latency of a cached one-byte read (p50 and p99, µs), against getpid's on the same
- *   system: what a round trip system call → VFS → reply costs beyond a system call.
+ *   system: what a round trip system call → VFS → reply costs beyond a system call;
+ * - the write and create figures again with the VFS's journal off: what recovery costs.
  *
  * Each denix figure is the best of RUNS boots (this VM is noisy).
  */
@@ -44,8 +45,16 @@ async function qemu(args: string[], dir: string): Promise<number[]> {
   return numbers(new TextDecoder().decode(r.stdout));
 }
 
-/** bench_files on a booted denix with an ext2 disk image at /mnt; the best of RUNS. */
-async function denix(image: string, args: string[], better: "min" | "max"): Promise<number[]> {
+/**
+ * bench_files on a booted denix with an ext2 disk image at /mnt; the best of RUNS. `journal`
+ * false boots the VFS without its journal (what the recovery machinery costs).
+ */
+async function denix(
+  image: string,
+  args: string[],
+  better: "min" | "max",
+  journal = true,
+): Promise<number[]> {
   let best: number[] | undefined;
   for (let run = 0; run < RUNS; run++) {
     const disk = await DiskImage.open(image);
@@ -55,6 +64,7 @@ async function denix(image: string, args: string[], better: "min" | "max"): Prom
         isolation: "worker",
         disk,
         cwd: "/mnt",
+        journal,
       });
       const got = numbers(r.out);
       if (!best || (better === "min" ? got[0] < best[0] : got[0] > best[0])) best = got;
@@ -104,6 +114,26 @@ export const fsBench: Bench = {
       const [dc] = await denix(image, ["create", "/mnt", String(FILES)], "min");
       results.push(
         lowerIsBetter(`fs create+unlink ${FILES} files`, "ms", dc / 1e6, "qemu-riscv32", qc / 1e6),
+      );
+
+      // The recovery machinery's cost: the same runs with the VFS's journal off.
+      const [nw, nwNs] = await denix(image, ["write", "/mnt/f", String(MIB)], "min", false);
+      results.push(higherIsBetter(
+        `fs sequential write ${MIB} MiB + fsync, journal`,
+        "MB/s",
+        mbps(dw, dwNs),
+        "same, no journal",
+        mbps(nw, nwNs),
+      ));
+      const [nc] = await denix(image, ["create", "/mnt", String(FILES)], "min", false);
+      results.push(
+        lowerIsBetter(
+          `fs create+unlink ${FILES} files, journal`,
+          "ms",
+          dc / 1e6,
+          "same, no journal",
+          nc / 1e6,
+        ),
       );
 
       const [dl50, dl99] = await denix(image, ["readlat", "/mnt/f", String(SAMPLES)], "min");

@@ -45,6 +45,8 @@ export interface BootSettings extends Omit<KernelOptions, "devices"> {
   extraServices?: ServiceSpec[];
   /** The shell service, beside init's program (on the second serial line, say). */
   shell?: DeploySettings["shell"];
+  /** Whether the VFS keeps its journal in kept memory (default true; false for a benchmark). */
+  journal?: boolean;
 }
 
 /** What a run left behind. */
@@ -88,7 +90,11 @@ export async function bootProgram(argv: string[], settings: BootSettings = {}) {
         isolation: settings.isolation ?? "inline",
         interactive: settings.interactive ?? false,
         shell: settings.shell,
-      }).map((spec) => settings.policy ? { ...spec, policy: settings.policy } : spec),
+      }).map((spec) => ({
+        ...spec,
+        policy: settings.policy ?? spec.policy,
+        keptKiB: settings.journal === false ? undefined : spec.keptKiB,
+      })),
       ...settings.extraServices ?? [],
     ],
     init: Deno.readFileSync(INIT),
