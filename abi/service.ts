@@ -8,7 +8,7 @@
 import type { Attachment, Message } from "./ipc.ts";
 
 /** Settings a deployment gives a service (JSON values: they travel by postMessage). */
-export type ServiceConfig = Record<string, string | number | boolean | string[]>;
+export type ServiceConfig = Record<string, string | number | boolean | string[] | number[]>;
 
 /**
  * The label every service protocol keeps for "cancel the call with this tag" (a one-way

@@ -15,9 +15,11 @@
 
 import { HostWallClock } from "../machine/backends/wall_clock.ts";
 import { RemoteDisk, type RemoteDiskInfo } from "../machine/backends/remote_disk.ts";
+import { LinkTerminal } from "../machine/backends/link_terminal.ts";
 import { Terminal } from "../machine/backends/terminal.ts";
 import type { WorkerFactory, WorkerLike, WorkerPermissions } from "../machine/workers.ts";
 import { System } from "./boot.ts";
+import { type FromConsole, serveConsole } from "./console_link.ts";
 import type { ServiceSpec } from "./ipc/service_host.ts";
 import { type KernelOptions, SpawnError } from "./kernel.ts";
 import { formatStats } from "./stats.ts";
@@ -43,6 +45,11 @@ export interface BootRequest {
   launch?: Uint8Array;
   /** Write the boot log on stderr. */
   bootLog?: boolean;
+  /**
+   * The web console's link (kernel/console_link.ts): serial line 1 is its terminal instead of
+   * the host's stderr, and it may ask for the system's state and for faults.
+   */
+  console?: MessagePort;
 }
 
 /** Messages to the kernel worker: boot, then what the workers it asked for say. */
@@ -87,7 +94,10 @@ const relayedWorkers: WorkerFactory = (url, permissions = "none") => {
 
 async function boot(req: BootRequest): Promise<void> {
   const console0 = new Terminal();
-  const console1 = new Terminal({ output: "stderr", input: false });
+  const link = req.console;
+  const console1 = link
+    ? new LinkTerminal((bytes) => link.postMessage({ type: "output", bytes } satisfies FromConsole))
+    : new Terminal({ output: "stderr", input: false });
   const disk = req.disk && req.diskPort ? new RemoteDisk(req.diskPort, req.disk) : undefined;
   let reply: BootReply;
   try {
@@ -104,6 +114,7 @@ async function boot(req: BootRequest): Promise<void> {
       launch: req.launch,
       bootLog: req.bootLog ? (line) => console.error(`boot: ${line}`) : undefined,
     });
+    if (link && console1 instanceof LinkTerminal) serveConsole(system.kernel, link, console1);
     const exit = await system.run();
     if (req.stats) console.error(formatStats(system.kernel));
     reply = { type: "exit", status: exit.signal ? 128 + exit.signal : exit.status };
@@ -112,7 +123,9 @@ async function boot(req: BootRequest): Promise<void> {
     reply = { type: "error", error: e.message };
   } finally {
     await console0.close();
-    await console1.close();
+    if (console1 instanceof Terminal) await console1.close();
+    else console1.flush();
+    link?.close();
     disk?.close();
   }
   post(reply);

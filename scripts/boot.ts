@@ -17,17 +17,26 @@
  *   --fresh            make a new root image first
  *   --mount-host DIR   DIR of the host, read-only, at /host (hostfs)
  *   --log / --quiet    the boot log on stderr, or not
+ *   --web              also serve the web console (`deno task web`: it needs network and the
+ *                      bundler): its terminal on serial line 1 with a shell of its own, live views
+ *   --port N           the web console's port on 127.0.0.1 (default 8022; 0: any free one)
+ *
+ * With --web the console's URL, with its token, is printed on stderr at start.
  */
 
 import { DiskImage } from "../machine/backends/disk_image.ts";
-import type { BootRequest } from "../kernel/worker.ts";
+import type { BootReply, BootRequest } from "../kernel/worker.ts";
 import { type TreeNode } from "../services/vfs/ext2/mkfs.ts";
 import { makeExt2Image } from "../services/vfs/ext2/mkfs.ts";
 import { rootMounts, services } from "./deploy.ts";
 import { runKernel } from "./kernel_host.ts";
+import { KernelLink } from "../web/kernel_link.ts";
+import { serveConsole } from "../web/server.ts";
 
 const USAGE = "usage: deno task boot [--cores N] [--inline] [--disk FILE] [--fresh] " +
-  "[--mount-host DIR] [--log|--quiet]";
+  "[--mount-host DIR] [--log|--quiet] [--web [--port N]]";
+/** The web console's default port. */
+const WEB_PORT = 8022;
 const ROOT = new URL("..", import.meta.url);
 const BIN = new URL("userland/bin/", ROOT);
 const COREUTILS = new URL("userland/coreutils/", ROOT);
@@ -43,6 +52,8 @@ interface Cli {
   fresh: boolean;
   hostDir: string | undefined;
   log: boolean;
+  web: boolean;
+  port: number;
 }
 
 function parse(args: string[]): Cli | undefined {
@@ -53,6 +64,8 @@ function parse(args: string[]): Cli | undefined {
     fresh: false,
     hostDir: undefined,
     log: Deno.stderr.isTerminal(),
+    web: false,
+    port: WEB_PORT,
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -63,9 +76,12 @@ function parse(args: string[]): Cli | undefined {
     else if (a === "--cores" && i + 1 < args.length) cli.cores = Number(args[++i]);
     else if (a === "--disk" && i + 1 < args.length) cli.disk = args[++i];
     else if (a === "--mount-host" && i + 1 < args.length) cli.hostDir = args[++i];
+    else if (a === "--web") cli.web = true;
+    else if (a === "--port" && i + 1 < args.length) cli.port = Number(args[++i]);
     else return undefined;
   }
   if (!Number.isInteger(cli.cores) || cli.cores < 1 || cli.cores > 32) return undefined;
+  if (!Number.isInteger(cli.port) || cli.port < 0 || cli.port > 65535) return undefined;
   return cli;
 }
 
@@ -164,6 +180,15 @@ async function main(): Promise<number> {
   const interactive = Deno.stdin.isTerminal();
   const size = Deno.stdout.isTerminal() ? Deno.consoleSize() : { rows: 24, columns: 80 };
   const hostRoot = cli.hostDir === undefined ? undefined : Deno.realPathSync(cli.hostDir);
+  const env = [
+    "PATH=/bin:/usr/bin",
+    "HOME=/root",
+    "PWD=/root",
+    "USER=root",
+    "SHELL=/bin/sh",
+    `TERM=${Deno.env.get("TERM") ?? "vt100"}`,
+    "LANG=C",
+  ];
   const request: Omit<BootRequest, "disk" | "diskPort"> = {
     type: "boot",
     options: { harts: cli.cores, mode: cli.inline ? "inline" : "threads" },
@@ -174,19 +199,10 @@ async function main(): Promise<number> {
       interactive,
       rows: size.rows,
       cols: size.columns,
-      shell: {
-        interactive,
-        env: [
-          "PATH=/bin:/usr/bin",
-          "HOME=/root",
-          "PWD=/root",
-          "USER=root",
-          "SHELL=/bin/sh",
-          `TERM=${Deno.env.get("TERM") ?? "vt100"}`,
-          "LANG=C",
-        ],
-        history: "/root/.sh_history",
-      },
+      shell: { interactive, env, history: "/root/.sh_history" },
+      webShell: cli.web
+        ? { interactive: true, env: env.map((e) => e.startsWith("TERM=") ? "TERM=xterm" : e) }
+        : undefined,
     }),
     init: Deno.readFileSync(new URL("init.elf", BIN)),
     launch: Deno.readFileSync(new URL("launch.elf", BIN)),
@@ -196,7 +212,20 @@ async function main(): Promise<number> {
     stats: false,
     bootLog: cli.log,
   };
-  const result = await runKernel(request, disk);
+  let result: BootReply;
+  if (cli.web) {
+    const channel = new MessageChannel();
+    const web = await serveConsole(new KernelLink(channel.port1), cli.port);
+    console.error(`web console: ${web.url}`);
+    try {
+      result = await runKernel(request, disk, channel.port2);
+    } finally {
+      await web.shutdown();
+      channel.port1.close();
+    }
+  } else {
+    result = await runKernel(request, disk);
+  }
   if (result.type === "error") {
     console.error(`boot: ${result.error}`);
     return 1;

@@ -28,8 +28,25 @@ export interface BootSettings {
    * The shell, on the console or on serial line `term` (none: init runs a program, as `rv32`
    * does).
    */
-  shell?: { interactive: boolean; env: string[]; history?: string; term?: number };
+  shell?: ShellSettings;
+  /**
+   * A second shell, on serial line 1, for the web console's terminal (a person types there: the
+   * line starts cooked). Its `exit` ends that shell, which the supervisor starts again, as a
+   * getty would; only the first shell's powers the system off.
+   */
+  webShell?: ShellSettings;
 }
+
+/** One shell's settings. */
+export interface ShellSettings {
+  interactive: boolean;
+  env: string[];
+  history?: string;
+  term?: number;
+}
+
+/** The name of the web console's shell service. */
+export const WEB_SHELL = "webshell";
 
 /** The mounts of a system whose root is the host's file system (the qemu-like runner). */
 export function hostMounts(disk: boolean): string[] {
@@ -62,7 +79,10 @@ export function services(settings: BootSettings): ServiceSpec[] {
       case "tty":
         spec.config = {
           lines: spec.devices ?? ["uart0"],
-          interactive: settings.interactive ?? false,
+          cooked: [
+            ...settings.interactive ? [0] : [],
+            ...settings.webShell ? [settings.webShell.term ?? 1] : [],
+          ],
           rows: settings.rows ?? 24,
           cols: settings.cols ?? 80,
         };
@@ -79,16 +99,29 @@ export function services(settings: BootSettings): ServiceSpec[] {
         spec.config = { mounts: settings.mounts };
         break;
       case "shell":
+        if (settings.webShell) {
+          out.push({
+            ...spec,
+            name: WEB_SHELL,
+            config: shellConfig(settings.webShell, 1, WEB_SHELL, false),
+          });
+        }
         if (!settings.shell) continue;
-        spec.config = {
-          term: settings.shell.term ?? 0,
-          interactive: settings.shell.interactive,
-          env: settings.shell.env,
-          ...settings.shell.history ? { history: settings.shell.history } : {},
-        };
+        spec.config = shellConfig(settings.shell, 0, "shell", true);
         break;
     }
     out.push(spec);
   }
   return out;
+}
+
+function shellConfig(shell: ShellSettings, term: number, endpoint: string, powerOff: boolean) {
+  return {
+    term: shell.term ?? term,
+    interactive: shell.interactive,
+    env: shell.env,
+    endpoint,
+    powerOff,
+    ...shell.history ? { history: shell.history } : {},
+  };
 }

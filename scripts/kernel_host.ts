@@ -10,10 +10,14 @@ import { serveDisk } from "../machine/backends/remote_disk.ts";
 import { localWorkers, type WorkerPermissions } from "../machine/workers.ts";
 import type { BootReply, BootRequest, FromKernel, ToKernel } from "../kernel/worker.ts";
 
-/** Boots the system `request` describes, with `disk` fitted; resolves when it has ended. */
+/**
+ * Boots the system `request` describes, with `disk` fitted (and `console`, the web console's
+ * end of its link, handed to the kernel); resolves when it has ended.
+ */
 export async function runKernel(
-  request: Omit<BootRequest, "disk" | "diskPort">,
+  request: Omit<BootRequest, "disk" | "diskPort" | "console">,
   disk: DiskImage | undefined,
+  console?: MessagePort,
 ): Promise<BootReply> {
   const worker = new Worker(new URL("../kernel/worker.ts", import.meta.url), {
     type: "module",
@@ -56,8 +60,9 @@ export async function runKernel(
       id: disk.id,
     },
     diskPort: channel?.port2,
+    console,
   };
-  worker.postMessage(full, channel ? [channel.port2] : []);
+  worker.postMessage(full, [...channel ? [channel.port2] : [], ...console ? [console] : []]);
   const result = await reply;
   worker.terminate();
   for (const w of workers.values()) w.terminate();

@@ -7,7 +7,10 @@
  *
  * Configuration (services/deploy.json, filled in at boot): `term`, the terminal's minor;
  * `interactive`, whether a person types at it (prompt, line editing, job messages); `env`,
- * the starting environment (NAME=VALUE, exported); `history`, the history file's path.
+ * the starting environment (NAME=VALUE, exported); `history`, the history file's path;
+ * `endpoint`, the name it registers (default "shell"); `powerOff` (default true), whether the
+ * end of its input powers the system off — without it the shell just ends, and the supervisor
+ * starts a new one (the web console's terminal, as a getty would).
  */
 
 import { LFLAG, TERMIOS_LFLAG, TIOC } from "../../abi/tty.ts";
@@ -20,25 +23,24 @@ import { Processes, TerminalPort } from "./os.ts";
 import { Shell, ShellExit } from "./shell.ts";
 import { Incomplete, parse } from "./syntax.ts";
 
-/** The endpoint the shell registers. */
-const SHELL_ENDPOINT = "shell";
-
 async function main(ipc: Ipc): Promise<void> {
   const config = ipc.config;
   const term = typeof config.term === "number" ? config.term : 0;
   const interactive = config.interactive === true;
   const env = Array.isArray(config.env) ? config.env : [];
   const historyFile = typeof config.history === "string" ? config.history : undefined;
+  const endpoint = typeof config.endpoint === "string" ? config.endpoint : "shell";
+  const powerOff = config.powerOff !== false;
 
   const procs = await Processes.open(ipc);
   const tty = await TerminalPort.open(ipc, term, procs.sid);
   const shell = new Shell(procs, tty, interactive, historyFile);
   // Registering says "started" to the kernel; the endpoint offers no operation yet.
-  const server = await ipc.register(SHELL_ENDPOINT);
+  const server = await ipc.register(endpoint);
   server.serve(() => {
     throw new IpcError(ENOSYS, "the shell serves no requests");
   }).catch(() => {});
-  for (const entry of env) {
+  for (const entry of env.map(String)) {
     const eq = entry.indexOf("=");
     if (eq <= 0) continue;
     shell.set(entry.slice(0, eq), entry.slice(eq + 1));
@@ -83,7 +85,7 @@ async function main(ipc: Ipc): Promise<void> {
     status = e.status;
   }
   if (interactive) await tty.ioctl(TIOC.TCSETS, cooked);
-  await procs.poweroff(status);
+  if (powerOff) await procs.poweroff(status);
 }
 
 function prompt(shell: Shell): string {

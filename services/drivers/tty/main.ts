@@ -5,8 +5,8 @@
  * job control (terminal.ts).
  *
  * Configuration (services/deploy.json, filled in at boot): `lines`, the UARTs to drive (their
- * order gives the minors: ttyS0, ttyS1, …); `interactive`, whether the host end is a person at
- * a terminal (the lines then start cooked: echo, editing, signals) or a pipe (transparent);
+ * order gives the minors: ttyS0, ttyS1, …); `cooked`, the minors whose far end is a person at a
+ * terminal (they start cooked: echo, editing, signals; the others transparent, as for a pipe);
  * `rows` and `cols`, the window size.
  *
  * Requests that wait (a read with no input yet) do not hold the others up: each is answered
@@ -33,7 +33,7 @@ const CANCELLED_EARLY_MAX = 64;
 async function main(ipc: Ipc): Promise<void> {
   const config = ipc.config;
   const lines = Array.isArray(config.lines) ? config.lines : ["uart0"];
-  const interactive = config.interactive === true;
+  const cooked = new Set<unknown>(Array.isArray(config.cooked) ? config.cooked : []);
   const size = {
     rows: typeof config.rows === "number" ? config.rows : 24,
     cols: typeof config.cols === "number" ? config.cols : 80,
@@ -56,10 +56,10 @@ async function main(ipc: Ipc): Promise<void> {
   /** Tags the kernel cancelled before their read had started (a cancel overtook its read). */
   const cancelledEarly = new Set<number>();
   for (const [minor, name] of lines.entries()) {
-    const line = new SerialLine(await Device.open(ipc, name));
+    const line = new SerialLine(await Device.open(ipc, String(name)));
     await line.init();
     await line.device.bindIrq(notification, 1 << minor);
-    const termios = interactive && minor === 0 ? cookedTermios() : transparentTermios();
+    const termios = cooked.has(minor) ? cookedTermios() : transparentTermios();
     terminals.push(new Terminal(minor, `ttyS${minor}`, line, termios, size, host));
   }
   serveInterrupts(notification, terminals);

@@ -1,0 +1,125 @@
+/**
+ * The kernel's end of the web console's link (web/server.ts is the other): one message port
+ * from the host thread. Over it the console types at its terminal (a serial line whose back
+ * end is the link: machine/backends/link_terminal.ts), asks for a snapshot of the system (the
+ * system tables of kernel/tables.ts, memory, the last kernel log lines), and asks for the
+ * supervisor's faults and for a process to be killed. Every message is checked: one that does
+ * not make sense is answered with an error, never a throw into the kernel.
+ */
+
+import { SYSTEM_TABLES, type SystemTableName } from "../abi/ipc.ts";
+import { PAGE_SIZE } from "../machine/memory_map.ts";
+import type { LinkTerminal } from "../machine/backends/link_terminal.ts";
+import { SyscallError } from "./errno.ts";
+import type { Kernel } from "./kernel.ts";
+import { SIGKILL } from "./signals.ts";
+import { systemTable, type Table } from "./tables.ts";
+
+/** The tables a snapshot carries. */
+export const CONSOLE_TABLES = ["procs", "harts", "services", "endpoints", "latency"] as const;
+/** Kernel log lines a snapshot carries, at most. */
+const LOG_LINES = 50;
+/** The faults the console may ask of the supervisor. */
+export const CONSOLE_FAULTS = ["crash", "hang", "kill"] as const;
+export type ConsoleFault = typeof CONSOLE_FAULTS[number];
+
+/** What the system looks like now. */
+export interface ConsoleState {
+  /** Host time of the snapshot, in ms (performance.now()). */
+  time: number;
+  tables: Record<typeof CONSOLE_TABLES[number], Table>;
+  memory: { usedKb: number; totalKb: number };
+  log: string[];
+}
+
+/** What the host sends. */
+export type ToConsole =
+  | { type: "input"; bytes: Uint8Array }
+  | { type: "state"; id: number }
+  | { type: "fault"; id: number; service: string; fault: ConsoleFault }
+  | { type: "kill"; id: number; pid: number };
+
+/** What the kernel answers. */
+export type FromConsole =
+  | { type: "output"; bytes: Uint8Array }
+  | { type: "state"; id: number; state: ConsoleState }
+  | { type: "done"; id: number; error?: string };
+
+/** A port as the link uses it (a MessagePort, or a fake in a test). */
+export interface ConsolePort {
+  postMessage(message: FromConsole): void;
+  onmessage: ((event: MessageEvent) => void) | null;
+}
+
+/** The system now, for the console. */
+export function consoleState(k: Kernel): ConsoleState {
+  const tables = {} as ConsoleState["tables"];
+  for (const name of CONSOLE_TABLES) {
+    tables[name] = JSON.parse(systemTable(k, SYSTEM_TABLES.indexOf(name as SystemTableName)));
+  }
+  const totalKb = k.frames.total * PAGE_SIZE / 1024;
+  return {
+    time: performance.now(),
+    tables,
+    memory: { usedKb: totalKb - k.frames.available * PAGE_SIZE / 1024, totalKb },
+    log: k.klog.list().slice(-LOG_LINES).map((r) => r.text),
+  };
+}
+
+/** Serves the console's requests on `port` for `k`, its typing going to `terminal`. */
+export function serveConsole(k: Kernel, port: ConsolePort, terminal: LinkTerminal): void {
+  port.onmessage = (event) => {
+    const m: Record<string, unknown> = typeof event.data === "object" && event.data !== null
+      ? event.data
+      : {};
+    const id = typeof m.id === "number" ? m.id : -1;
+    try {
+      port.postMessage(answer(k, m, id, terminal) ?? { type: "done", id });
+    } catch (e) {
+      if (!(e instanceof ConsoleError || e instanceof SyscallError)) {
+        k.kernelBug("console link", e);
+      }
+      port.postMessage({ type: "done", id, error: e instanceof Error ? e.message : String(e) });
+    }
+  };
+}
+
+class ConsoleError extends Error {}
+
+/** Carries out message `m` (from the host, so checked field by field). */
+function answer(
+  k: Kernel,
+  m: Record<string, unknown>,
+  id: number,
+  terminal: LinkTerminal,
+): FromConsole | undefined {
+  switch (m.type) {
+    case "input":
+      if (!(m.bytes instanceof Uint8Array)) throw new ConsoleError("input: bytes expected");
+      terminal.type(m.bytes);
+      return undefined;
+    case "state":
+      return { type: "state", id, state: consoleState(k) };
+    case "fault": {
+      const { service, fault } = m;
+      if (typeof service !== "string" || !CONSOLE_FAULTS.includes(fault as ConsoleFault)) {
+        throw new ConsoleError("fault: a service name and crash, hang or kill expected");
+      }
+      const done = fault === "kill"
+        ? k.supervisor.kill(service)
+        : k.supervisor.fault(service, fault as Exclude<ConsoleFault, "kill">);
+      if (!done) throw new ConsoleError(`${service} is not running`);
+      return undefined;
+    }
+    case "kill": {
+      const pid = m.pid;
+      if (!Number.isInteger(pid) || (pid as number) <= 1) {
+        throw new ConsoleError("kill: a process id above 1 expected");
+      }
+      k.signalFromService(-(pid as number), SIGKILL);
+      return undefined;
+    }
+    default:
+      throw new ConsoleError(`unknown message ${JSON.stringify(m.type ?? null)}`);
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * The kernel's end of the web console's link (kernel/console_link.ts) checks every message it
+ * is sent: nonsense is answered with an error naming what was wrong, and the kernel goes on;
+ * a state request answers with the system tables.
+ */
+
+import assert from "node:assert/strict";
+import { type FromConsole, serveConsole } from "../../kernel/console_link.ts";
+import { LinkTerminal } from "../../machine/backends/link_terminal.ts";
+import { bootProgram } from "../helpers/system.ts";
+
+Deno.test("console link: nonsense gets a reason, state gets the tables, the kernel lives", async () => {
+  const { system } = await bootProgram(
+    [new URL("../../userland/bin/sleep.elf", import.meta.url).pathname, "1"],
+  );
+  const k = system.kernel;
+  const answers: FromConsole[] = [];
+  const port = {
+    onmessage: null as ((event: MessageEvent) => void) | null,
+    postMessage: (m: FromConsole) => answers.push(m),
+  };
+  const typed: Uint8Array[] = [];
+  serveConsole(k, port, new LinkTerminal((bytes) => typed.push(bytes)));
+  const send = (data: unknown) => {
+    port.onmessage!(new MessageEvent("message", { data }));
+    return answers.at(-1)!;
+  };
+  const errors: Array<[unknown, RegExp]> = [
+    [null, /unknown message null/],
+    ["text", /unknown message null/],
+    [{ type: "launch", id: 1 }, /unknown message "launch"/],
+    [{ type: "input", id: 2, bytes: "not bytes" }, /input: bytes expected/],
+    [{ type: "fault", id: 3, service: 7, fault: "crash" }, /a service name and crash/],
+    [{ type: "fault", id: 4, service: "vfs", fault: "explode" }, /a service name and crash/],
+    [{ type: "fault", id: 5, service: "nosuch", fault: "kill" }, /nosuch is not running/],
+    [{ type: "kill", id: 6, pid: 1 }, /a process id above 1/],
+    [{ type: "kill", id: 7, pid: "2" }, /a process id above 1/],
+    [{ type: "kill", id: 8, pid: 4242 }, /no process group -4242/],
+  ];
+  for (const [message, reason] of errors) {
+    const a = send(message);
+    assert.equal(a.type, "done", JSON.stringify(message));
+    assert.match((a as { error?: string }).error ?? "", reason, JSON.stringify(message));
+  }
+  assert.deepEqual(send({ type: "input", id: 9, bytes: new Uint8Array([104, 105]) }), {
+    type: "done",
+    id: 9,
+  });
+  const s = send({ type: "state", id: 10 });
+  assert.equal(s.type, "state");
+  if (s.type !== "state") return;
+  assert.equal(s.id, 10);
+  assert.deepEqual(Object.keys(s.state.tables).sort(), [
+    "endpoints",
+    "harts",
+    "latency",
+    "procs",
+    "services",
+  ]);
+  assert.ok(s.state.tables.procs.rows.some((r) => r[4] === "init"));
+  assert.ok(s.state.memory.usedKb > 0 && s.state.memory.usedKb < s.state.memory.totalKb);
+  assert.deepEqual(await system.run(), { status: 0, signal: 0 });
+});

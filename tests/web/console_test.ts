@@ -1,0 +1,238 @@
+/**
+ * The web console end to end, over HTTP and a WebSocket as a browser uses them: `deno task web`
+ * boots the OS and serves the console; the terminal runs a command and prints its answer; a
+ * process started there shows in the state and is killed from the API; the VFS crashed from
+ * the API comes back (its restart counted) and the terminal goes on; and what is not the
+ * console's own page — no token, another origin, a bad action, a malformed frame — is refused
+ * with a clear error. The host's terminal (stdin) stays the first shell's: closing it ends the
+ * system.
+ */
+
+import assert from "node:assert/strict";
+
+const ROOT = new URL("../../", import.meta.url);
+
+/**
+ * Deno's WebSocket constructor, whose options carry headers (the DOM typings the web islands
+ * bring into the check know only protocols).
+ */
+const DenoWebSocket = WebSocket as unknown as new (
+  url: string | URL,
+  options?: { headers?: HeadersInit },
+) => WebSocket;
+
+/** A running `deno task web`. */
+interface Console {
+  url: URL;
+  token: string;
+  child: Deno.ChildProcess;
+  stdin: WritableStreamDefaultWriter<Uint8Array>;
+}
+
+async function start(disk: string): Promise<Console> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["task", "web", "--fresh", "--disk", disk, "--port", "0", "--quiet"],
+    cwd: ROOT.pathname,
+    stdin: "piped",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`deno task web ended before serving:\n${seen}`);
+    seen += value;
+    const m = /web console: (http:\S+)\n/.exec(seen);
+    if (m) {
+      // The rest of stderr is read and dropped, so that the child never blocks on it.
+      (async () => {
+        while (!(await reader.read()).done);
+      })().catch(() => {});
+      const url = new URL(m[1]);
+      return { url, token: url.searchParams.get("token")!, child, stdin: child.stdin.getWriter() };
+    }
+  }
+}
+
+function api(c: Console, path: string, token = c.token): URL {
+  const u = new URL(path, c.url);
+  u.searchParams.set("token", token);
+  return u;
+}
+
+async function post(c: Console, path: string, headers: HeadersInit = { origin: c.url.origin }) {
+  const r = await fetch(api(c, path), { method: "POST", headers });
+  return { status: r.status, body: await r.json() };
+}
+
+/** The next state the console streams. */
+async function state(c: Console): Promise<
+  { tables: Record<string, { columns: string[]; rows: (number | string)[][] }> }
+> {
+  const r = await fetch(api(c, "/api/state"));
+  const reader = r.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error("the state stream ended");
+      text += value;
+      const m = /data: (.*)\n/.exec(text);
+      if (m) return JSON.parse(m[1]);
+    }
+  } finally {
+    await reader.cancel();
+  }
+}
+
+/** Rows of a table as objects. */
+function rows(t: { columns: string[]; rows: (number | string)[][] }) {
+  return t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c, r[i]])));
+}
+
+/** A terminal session over the WebSocket. */
+class Term {
+  out = "";
+  readonly closed: Promise<CloseEvent>;
+  private readonly ws: WebSocket;
+  readonly opened: Promise<void>;
+
+  constructor(c: Console, origin: string | undefined = c.url.origin) {
+    const u = api(c, "/ws/terminal");
+    u.protocol = "ws:";
+    this.ws = new DenoWebSocket(u, origin ? { headers: { origin } } : undefined);
+    this.ws.binaryType = "arraybuffer";
+    this.ws.onmessage = (e) => this.out += new TextDecoder().decode(e.data as ArrayBuffer);
+    this.opened = new Promise((resolve, reject) => {
+      this.ws.onopen = () => resolve();
+      this.ws.onerror = () => reject(new Error("the WebSocket was refused"));
+    });
+    this.closed = new Promise((resolve) => this.ws.onclose = resolve);
+  }
+
+  send(frame: string): void {
+    this.ws.send(frame);
+  }
+
+  type(text: string): void {
+    this.send(JSON.stringify({ type: "input", data: text }));
+  }
+
+  async until(pattern: RegExp, from = 0): Promise<number> {
+    const end = performance.now() + 20_000;
+    for (;;) {
+      const m = pattern.exec(this.out.slice(from));
+      if (m) return from + m.index + m[0].length;
+      if (performance.now() > end) throw new Error(`no ${pattern} in ${JSON.stringify(this.out)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+async function eventually<T>(what: string, f: () => Promise<T | undefined>): Promise<T> {
+  const end = performance.now() + 20_000;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined) return v;
+    if (performance.now() > end) throw new Error(`${what} did not happen`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+Deno.test("web console: terminal, process kill, VFS crash and recovery, refusals", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "denix-web-" });
+  const c = await start(`${dir}/root.img`);
+  try {
+    // The page wants its token.
+    assert.equal((await fetch(new URL("/", c.url))).status, 403);
+    const page = await fetch(c.url);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /data-island="terminal"/);
+    assert.equal((await fetch(new URL("/static/app.js", c.url))).status, 200);
+
+    // The terminal: a shell of its own.
+    const t = new Term(c);
+    await t.opened;
+    let at = await t.until(/\$ $/);
+    t.type("echo hi | wc -c\r");
+    at = await t.until(/\r\n3\r\n/, at);
+
+    // A process started there is in the state, and killed from the API.
+    t.type("yes > /dev/null &\r");
+    at = await t.until(/\[1\] \d+/, at);
+    const yes = await eventually("yes in the process table", async () => {
+      const s = await state(c);
+      return rows(s.tables.procs).find((p) => p.name === "yes");
+    });
+    assert.deepEqual(await post(c, `/api/processes/${yes.pid}/kill`), {
+      status: 200,
+      body: { ok: true },
+    });
+    await eventually("yes gone", async () => {
+      const s = await state(c);
+      return rows(s.tables.procs).some((p) => p.name === "yes") ? undefined : true;
+    });
+
+    // The VFS crashed from the API comes back, counted; the terminal goes on.
+    assert.deepEqual(await post(c, "/api/services/vfs/crash"), {
+      status: 200,
+      body: { ok: true },
+    });
+    await eventually("the VFS's restart", async () => {
+      const vfs = rows((await state(c)).tables.services).find((s) => s.name === "vfs");
+      return vfs && Number(vfs.restarts) >= 1 && vfs.state === "running" ? true : undefined;
+    });
+    t.type("ls /bin | wc -l > /tmp/n; cat /tmp/n\r");
+    at = await t.until(/\r\n\d+\r\n/, at);
+
+    // Refusals: no token, another origin, no origin, a bad action, a bad pid, a bad frame.
+    assert.equal((await post(c, "/api/services/vfs/crash", {})).status, 403);
+    assert.equal(
+      (await post(c, "/api/services/vfs/crash", { origin: "http://evil.example" })).status,
+      403,
+    );
+    const noToken = await fetch(api(c, "/api/services/vfs/crash", "wrong"), {
+      method: "POST",
+      headers: { origin: c.url.origin },
+    });
+    assert.equal(noToken.status, 403);
+    await noToken.body?.cancel();
+    const bad = await post(c, "/api/services/vfs/explode");
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.error, /unknown action/);
+    assert.equal((await post(c, "/api/processes/1/kill")).status, 400);
+    assert.equal((await post(c, "/api/services/nosuch/kill")).status, 409);
+    const missing = await fetch(api(c, "/nowhere"));
+    assert.equal(missing.status, 404);
+    await missing.body?.cancel();
+    const foreign = new Term(c, "http://evil.example");
+    await assert.rejects(foreign.opened);
+    const garbage = new Term(c);
+    await garbage.opened;
+    garbage.send("{not json");
+    assert.equal((await garbage.closed).code, 1007);
+
+    // The console survives all that: the terminal still answers.
+    t.type("echo still here\r");
+    await t.until(/still here\r\n/, at);
+    t.close();
+    await t.closed;
+
+    // The host's terminal is the first shell's: its end powers the system off.
+    await c.stdin.close();
+    assert.equal((await c.child.status).code, 0);
+  } finally {
+    try {
+      c.child.kill();
+    } catch {
+      // Already ended.
+    }
+    await c.child.status;
+    await Deno.remove(dir, { recursive: true });
+  }
+});
