@@ -9,6 +9,7 @@ export const DEBIAN_PACKAGES: Record<string, string> = {
   "riscv64-unknown-elf-gcc": "gcc-riscv64-unknown-elf",
   "qemu-riscv32": "qemu-user",
   "e2fsck": "e2fsprogs",
+  "chromium": "chromium", // the web console's browser tests
 };
 /** Packages without a command of their own to probe for. */
 const LIBRARY_PACKAGES = ["picolibc-riscv64-unknown-elf"];

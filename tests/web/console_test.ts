@@ -9,8 +9,16 @@
  */
 
 import assert from "node:assert/strict";
-
-const ROOT = new URL("../../", import.meta.url);
+import {
+  api,
+  type Console,
+  eventually,
+  post,
+  rows,
+  startWebConsole,
+  state,
+  stopWebConsole,
+} from "../helpers/web.ts";
 
 /**
  * Deno's WebSocket constructor, whose options carry headers (the DOM typings the web islands
@@ -20,76 +28,6 @@ const DenoWebSocket = WebSocket as unknown as new (
   url: string | URL,
   options?: { headers?: HeadersInit },
 ) => WebSocket;
-
-/** A running `deno task web`. */
-interface Console {
-  url: URL;
-  token: string;
-  child: Deno.ChildProcess;
-  stdin: WritableStreamDefaultWriter<Uint8Array>;
-}
-
-async function start(disk: string): Promise<Console> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["task", "web", "--fresh", "--disk", disk, "--port", "0", "--quiet"],
-    cwd: ROOT.pathname,
-    stdin: "piped",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`deno task web ended before serving:\n${seen}`);
-    seen += value;
-    const m = /web console: (http:\S+)\n/.exec(seen);
-    if (m) {
-      // The rest of stderr is read and dropped, so that the child never blocks on it.
-      (async () => {
-        while (!(await reader.read()).done);
-      })().catch(() => {});
-      const url = new URL(m[1]);
-      return { url, token: url.searchParams.get("token")!, child, stdin: child.stdin.getWriter() };
-    }
-  }
-}
-
-function api(c: Console, path: string, token = c.token): URL {
-  const u = new URL(path, c.url);
-  u.searchParams.set("token", token);
-  return u;
-}
-
-async function post(c: Console, path: string, headers: HeadersInit = { origin: c.url.origin }) {
-  const r = await fetch(api(c, path), { method: "POST", headers });
-  return { status: r.status, body: await r.json() };
-}
-
-/** The next state the console streams. */
-async function state(c: Console): Promise<
-  { tables: Record<string, { columns: string[]; rows: (number | string)[][] }> }
-> {
-  const r = await fetch(api(c, "/api/state"));
-  const reader = r.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error("the state stream ended");
-      text += value;
-      const m = /data: (.*)\n/.exec(text);
-      if (m) return JSON.parse(m[1]);
-    }
-  } finally {
-    await reader.cancel();
-  }
-}
-
-/** Rows of a table as objects. */
-function rows(t: { columns: string[]; rows: (number | string)[][] }) {
-  return t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c, r[i]])));
-}
 
 /** A terminal session over the WebSocket. */
 class Term {
@@ -134,19 +72,9 @@ class Term {
   }
 }
 
-async function eventually<T>(what: string, f: () => Promise<T | undefined>): Promise<T> {
-  const end = performance.now() + 20_000;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (performance.now() > end) throw new Error(`${what} did not happen`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 Deno.test("web console: terminal, process kill, VFS crash and recovery, refusals", async () => {
   const dir = await Deno.makeTempDir({ prefix: "denix-web-" });
-  const c = await start(`${dir}/root.img`);
+  const c = await startWebConsole(`${dir}/root.img`);
   try {
     // The page wants its token.
     assert.equal((await fetch(new URL("/", c.url))).status, 403);
@@ -224,15 +152,9 @@ Deno.test("web console: terminal, process kill, VFS crash and recovery, refusals
     await t.closed;
 
     // The host's terminal is the first shell's: its end powers the system off.
-    await c.stdin.close();
-    assert.equal((await c.child.status).code, 0);
+    assert.equal((await stopWebConsole(c)).code, 0);
   } finally {
-    try {
-      c.child.kill();
-    } catch {
-      // Already ended.
-    }
-    await c.child.status;
+    await stopWebConsole(c);
     await Deno.remove(dir, { recursive: true });
   }
 });

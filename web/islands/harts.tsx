@@ -46,14 +46,21 @@ function short(n: number): string {
   return n.toFixed(0);
 }
 
-/** The chart of total instructions/s: time on x, the rate on y with k/M/G labels. */
+/**
+ * The chart of total instructions/s: the kernel's uptime in seconds on x, the rate on y with
+ * k/M/G labels.
+ */
 function chartOptions(width: number): uPlot.Options {
   return {
     width,
     height: CHART_HEIGHT,
     legend: { show: false },
+    scales: { x: { time: false } },
     series: [{}, { stroke: "#5fb3f9", width: 1.5, points: { show: false } }],
-    axes: [AXIS, { ...AXIS, size: 64, values: (_, ticks) => ticks.map(short) }],
+    axes: [
+      { ...AXIS, values: (_, ticks) => ticks.map((t) => `${Math.round(t)} s`) },
+      { ...AXIS, size: 64, values: (_, ticks) => ticks.map(short) },
+    ],
   };
 }
 
@@ -115,7 +122,9 @@ export default function Harts() {
       <div class="chart" ref={chartHost} />
       {memory && (
         <p class="muted">
-          memory {Math.round(memory.usedKb / 1024)} / {Math.round(memory.totalKb / 1024)} MiB
+          memory {memory.usedKb < 10240
+            ? `${memory.usedKb} KiB`
+            : `${(memory.usedKb / 1024).toFixed(1)} MiB`} of {Math.round(memory.totalKb / 1024)} MiB
         </p>
       )}
     </>

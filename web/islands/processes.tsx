@@ -34,7 +34,15 @@ export default function Processes() {
               <tr key={pid} data-pid={pid}>
                 {COLUMNS.map((column) => <td key={column} class={column}>{proc[column]}</td>)}
                 <td class="actions">
-                  <button type="button" data-kill-pid={pid} onClick={() => kill(pid)}>kill</button>
+                  {pid !== "1" && (
+                    <button
+                      type="button"
+                      data-kill-pid={pid}
+                      onClick={() => kill(pid)}
+                    >
+                      kill
+                    </button>
+                  )}
                 </td>
               </tr>
             );
