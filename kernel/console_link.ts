@@ -1,13 +1,16 @@
 /**
  * The kernel's end of the web console's link (web/server.ts is the other): one message port
  * from the host thread. Over it the console types at its terminal (a serial line whose back
- * end is the link: machine/backends/link_terminal.ts), asks for a snapshot of the system (the
- * system tables of kernel/tables.ts, memory, the last kernel log lines), and asks for the
- * supervisor's faults and for a process to be killed. Every message is checked: one that does
+ * end is the link: machine/backends/link_terminal.ts) and says the size of its window (the
+ * kernel tells the tty driver, TIOCSWINSZ: programs see it and get SIGWINCH), asks for a
+ * snapshot of the system (the system tables of kernel/tables.ts, memory, the last kernel log
+ * lines), and asks for the supervisor's faults and for a process to be killed. Every message is checked: one that does
  * not make sense is answered with an error, never a throw into the kernel.
  */
 
+import { encodePayload } from "../abi/codec.ts";
 import { SYSTEM_TABLES, type SystemTableName } from "../abi/ipc.ts";
+import { TIOC, TTY, TTY_ENDPOINT, WINSIZE_BYTES } from "../abi/tty.ts";
 import { PAGE_SIZE } from "../machine/memory_map.ts";
 import type { LinkTerminal } from "../machine/backends/link_terminal.ts";
 import { SyscallError } from "./errno.ts";
@@ -32,9 +35,13 @@ export interface ConsoleState {
   log: string[];
 }
 
+/** Largest window the console may say it has, in rows and in columns. */
+export const WINDOW_MAX = 1000;
+
 /** What the host sends. */
 export type ToConsole =
   | { type: "input"; bytes: Uint8Array }
+  | { type: "resize"; id: number; rows: number; cols: number }
   | { type: "state"; id: number }
   | { type: "fault"; id: number; service: string; fault: ConsoleFault }
   | { type: "kill"; id: number; pid: number };
@@ -66,15 +73,21 @@ export function consoleState(k: Kernel): ConsoleState {
   };
 }
 
-/** Serves the console's requests on `port` for `k`, its typing going to `terminal`. */
-export function serveConsole(k: Kernel, port: ConsolePort, terminal: LinkTerminal): void {
-  port.onmessage = (event) => {
+/** The console's terminal: a serial line, its minor, and its back end. */
+export interface ConsoleTerminal {
+  minor: number;
+  link: LinkTerminal;
+}
+
+/** Serves the console's requests on `port` for `k`, its terminal being `terminal`. */
+export function serveConsole(k: Kernel, port: ConsolePort, terminal: ConsoleTerminal): void {
+  port.onmessage = async (event) => {
     const m: Record<string, unknown> = typeof event.data === "object" && event.data !== null
       ? event.data
       : {};
     const id = typeof m.id === "number" ? m.id : -1;
     try {
-      port.postMessage(answer(k, m, id, terminal) ?? { type: "done", id });
+      port.postMessage(await answer(k, m, id, terminal) ?? { type: "done", id });
     } catch (e) {
       if (!(e instanceof ConsoleError || e instanceof SyscallError)) {
         k.kernelBug("console link", e);
@@ -84,19 +97,41 @@ export function serveConsole(k: Kernel, port: ConsolePort, terminal: LinkTermina
   };
 }
 
+/** Tells the tty driver the console's window size (as TIOCSWINSZ from the kernel). */
+async function resize(k: Kernel, minor: number, rows: unknown, cols: unknown): Promise<void> {
+  const fits = (n: unknown) =>
+    Number.isInteger(n) && (n as number) >= 1 && (n as number) <= WINDOW_MAX;
+  if (!fits(rows) || !fits(cols)) {
+    throw new ConsoleError(`resize: rows and columns from 1 to ${WINDOW_MAX} expected`);
+  }
+  const arg = new Uint8Array(WINSIZE_BYTES);
+  new DataView(arg.buffer).setUint16(0, rows as number, true);
+  new DataView(arg.buffer).setUint16(2, cols as number, true);
+  const request = { term: minor, caller: { pid: 0, pgid: 0, sid: 0 }, cmd: TIOC.TIOCSWINSZ, arg };
+  const { reply } = await k.client.request(
+    TTY_ENDPOINT,
+    TTY.ioctl.label,
+    () => encodePayload(TTY.ioctl.request, request),
+  );
+  if (reply.label < 0) throw new SyscallError(-reply.label, "the tty driver refused the size");
+}
+
 class ConsoleError extends Error {}
 
 /** Carries out message `m` (from the host, so checked field by field). */
-function answer(
+async function answer(
   k: Kernel,
   m: Record<string, unknown>,
   id: number,
-  terminal: LinkTerminal,
-): FromConsole | undefined {
+  terminal: ConsoleTerminal,
+): Promise<FromConsole | undefined> {
   switch (m.type) {
     case "input":
       if (!(m.bytes instanceof Uint8Array)) throw new ConsoleError("input: bytes expected");
-      terminal.type(m.bytes);
+      terminal.link.type(m.bytes);
+      return undefined;
+    case "resize":
+      await resize(k, terminal.minor, m.rows, m.cols);
       return undefined;
     case "state":
       return { type: "state", id, state: consoleState(k) };

@@ -114,7 +114,9 @@ async function boot(req: BootRequest): Promise<void> {
       launch: req.launch,
       bootLog: req.bootLog ? (line) => console.error(`boot: ${line}`) : undefined,
     });
-    if (link && console1 instanceof LinkTerminal) serveConsole(system.kernel, link, console1);
+    if (link && console1 instanceof LinkTerminal) {
+      serveConsole(system.kernel, link, { minor: 1, link: console1 });
+    }
     const exit = await system.run();
     if (req.stats) console.error(formatStats(system.kernel));
     reply = { type: "exit", status: exit.signal ? 128 + exit.signal : exit.status };

@@ -57,6 +57,11 @@ export class KernelLink {
     await this.request({ type: "fault", service, fault });
   }
 
+  /** Says the terminal's window size. */
+  async resize(rows: number, cols: number): Promise<void> {
+    await this.request({ type: "resize", rows, cols });
+  }
+
   /** Kills process `pid`. */
   async kill(pid: number): Promise<void> {
     await this.request({ type: "kill", pid });

@@ -8,7 +8,8 @@
  *   GET  /api/state?token=T             server-sent events: the system's state, 4 times a second
  *   POST /api/services/NAME/ACTION?token=T    crash, hang or kill a service (the supervisor's)
  *   POST /api/processes/PID/kill?token=T      SIGKILL a process
- *   GET  /ws/terminal?token=T           WebSocket: the terminal (serial line 1, its own shell)
+ *   GET  /ws/terminal?token=T           WebSocket: the terminal (serial line 1, its own shell);
+ *                                       its window size goes to the tty driver
  *
  * Security: the server listens on loopback (the caller's choice of address); every route but
  * the static assets wants the token printed at start, compared in constant time; a request that
@@ -125,9 +126,10 @@ export function consoleApp(options: ConsoleOptions): Hono {
             ws.close(1003, "text frames of JSON, at most 64 KiB");
             return;
           }
-          const input = terminalInput(text);
-          if (input === undefined) ws.close(1007, "not a terminal message");
-          else if (input.length > 0) link.type(input);
+          const m = terminalMessage(text);
+          if (m === undefined) ws.close(1007, "not a terminal message");
+          else if ("input" in m) link.type(m.input);
+          else link.resize(m.rows, m.cols).catch(() => ws.close(1007, "a bad window size"));
         },
         onClose: () => unsubscribe(),
       };
@@ -142,10 +144,13 @@ export function consoleApp(options: ConsoleOptions): Hono {
 }
 
 /**
- * The bytes a terminal frame types (`{"type":"input","data":"..."}`); none for a resize (the
- * window size is fixed for now); undefined for anything else.
+ * What a terminal frame says: bytes typed (`{"type":"input","data":"..."}`) or the window's
+ * size (`{"type":"resize","rows":R,"cols":C}`, checked again by the kernel); undefined for
+ * anything else.
  */
-export function terminalInput(text: string): Uint8Array | undefined {
+export function terminalMessage(
+  text: string,
+): { input: Uint8Array } | { rows: number; cols: number } | undefined {
   let m: unknown;
   try {
     m = JSON.parse(text);
@@ -153,9 +158,13 @@ export function terminalInput(text: string): Uint8Array | undefined {
     return undefined;
   }
   if (typeof m !== "object" || m === null) return undefined;
-  const { type, data } = m as Record<string, unknown>;
-  if (type === "input" && typeof data === "string") return new TextEncoder().encode(data);
-  if (type === "resize") return new Uint8Array(0);
+  const { type, data, rows, cols } = m as Record<string, unknown>;
+  if (type === "input" && typeof data === "string") {
+    return { input: new TextEncoder().encode(data) };
+  }
+  if (type === "resize" && typeof rows === "number" && typeof cols === "number") {
+    return { rows, cols };
+  }
   return undefined;
 }
 

@@ -1,10 +1,12 @@
 /**
  * The kernel's end of the web console's link (kernel/console_link.ts) checks every message it
  * is sent: nonsense is answered with an error naming what was wrong, and the kernel goes on;
- * a state request answers with the system tables.
+ * a window size reaches the tty driver; a state request answers with the system tables.
  */
 
 import assert from "node:assert/strict";
+import { decodePayload, encodePayload } from "../../abi/codec.ts";
+import { TIOC, TTY, TTY_ENDPOINT } from "../../abi/tty.ts";
 import { type FromConsole, serveConsole } from "../../kernel/console_link.ts";
 import { LinkTerminal } from "../../machine/backends/link_terminal.ts";
 import { bootProgram } from "../helpers/system.ts";
@@ -20,9 +22,11 @@ Deno.test("console link: nonsense gets a reason, state gets the tables, the kern
     postMessage: (m: FromConsole) => answers.push(m),
   };
   const typed: Uint8Array[] = [];
-  serveConsole(k, port, new LinkTerminal((bytes) => typed.push(bytes)));
-  const send = (data: unknown) => {
+  serveConsole(k, port, { minor: 0, link: new LinkTerminal((bytes) => typed.push(bytes)) });
+  const send = async (data: unknown) => {
+    const before = answers.length;
     port.onmessage!(new MessageEvent("message", { data }));
+    while (answers.length === before) await new Promise((r) => setTimeout(r, 1));
     return answers.at(-1)!;
   };
   const errors: Array<[unknown, RegExp]> = [
@@ -36,17 +40,38 @@ Deno.test("console link: nonsense gets a reason, state gets the tables, the kern
     [{ type: "kill", id: 6, pid: 1 }, /a process id above 1/],
     [{ type: "kill", id: 7, pid: "2" }, /a process id above 1/],
     [{ type: "kill", id: 8, pid: 4242 }, /no process group -4242/],
+    [{ type: "resize", id: 11, rows: 0, cols: 80 }, /rows and columns from 1 to 1000/],
+    [{ type: "resize", id: 12, rows: 24, cols: 5000 }, /rows and columns from 1 to 1000/],
   ];
   for (const [message, reason] of errors) {
-    const a = send(message);
+    const a = await send(message);
     assert.equal(a.type, "done", JSON.stringify(message));
     assert.match((a as { error?: string }).error ?? "", reason, JSON.stringify(message));
   }
-  assert.deepEqual(send({ type: "input", id: 9, bytes: new Uint8Array([104, 105]) }), {
+  assert.deepEqual(await send({ type: "input", id: 9, bytes: new Uint8Array([104, 105]) }), {
     type: "done",
     id: 9,
   });
-  const s = send({ type: "state", id: 10 });
+  assert.deepEqual(await send({ type: "resize", id: 13, rows: 40, cols: 132 }), {
+    type: "done",
+    id: 13,
+  });
+  // The size reached the tty driver: its TIOCGWINSZ answers it.
+  const { reply } = await k.client.request(
+    TTY_ENDPOINT,
+    TTY.ioctl.label,
+    () =>
+      encodePayload(TTY.ioctl.request, {
+        term: 0,
+        caller: { pid: 0, pgid: 0, sid: 0 },
+        cmd: TIOC.TIOCGWINSZ,
+        arg: new Uint8Array(0),
+      }),
+  );
+  const size = decodePayload(TTY.ioctl.reply, reply.payload);
+  const view = new DataView(size.buffer, size.byteOffset);
+  assert.deepEqual([view.getUint16(0, true), view.getUint16(2, true)], [40, 132]);
+  const s = await send({ type: "state", id: 10 });
   assert.equal(s.type, "state");
   if (s.type !== "state") return;
   assert.equal(s.id, 10);
