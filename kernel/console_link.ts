@@ -19,11 +19,18 @@ import { SIGKILL } from "./signals.ts";
 import { systemTable, type Table } from "./tables.ts";
 
 /** The tables a snapshot carries. */
-export const CONSOLE_TABLES = ["procs", "harts", "services", "endpoints", "latency"] as const;
+export const CONSOLE_TABLES = [
+  "procs",
+  "harts",
+  "services",
+  "endpoints",
+  "connections",
+  "latency",
+] as const;
 /** Kernel log lines a snapshot carries, at most. */
 const LOG_LINES = 50;
 /** The faults the console may ask of the supervisor. */
-export const CONSOLE_FAULTS = ["crash", "hang", "kill"] as const;
+export const CONSOLE_FAULTS = ["crash", "hang", "kill", "restart"] as const;
 export type ConsoleFault = typeof CONSOLE_FAULTS[number];
 
 /** What the system looks like now. */
@@ -138,11 +145,13 @@ async function answer(
     case "fault": {
       const { service, fault } = m;
       if (typeof service !== "string" || !CONSOLE_FAULTS.includes(fault as ConsoleFault)) {
-        throw new ConsoleError("fault: a service name and crash, hang or kill expected");
+        throw new ConsoleError("fault: a service name and crash, hang, kill or restart expected");
       }
       const done = fault === "kill"
         ? k.supervisor.kill(service)
-        : k.supervisor.fault(service, fault as Exclude<ConsoleFault, "kill">);
+        : fault === "restart"
+        ? k.supervisor.restart(service)
+        : k.supervisor.fault(service, fault as "crash" | "hang");
       if (!done) throw new ConsoleError(`${service} is not running`);
       return undefined;
     }

@@ -6,7 +6,7 @@
  *   GET  /?token=T                      the page (server-rendered; the islands hydrate it)
  *   GET  /static/app.js, /static/app.css
  *   GET  /api/state?token=T             server-sent events: the system's state, 4 times a second
- *   POST /api/services/NAME/ACTION?token=T    crash, hang or kill a service (the supervisor's)
+ *   POST /api/services/NAME/ACTION?token=T    crash, hang, kill or restart a service
  *   POST /api/processes/PID/kill?token=T      SIGKILL a process
  *   GET  /ws/terminal?token=T           WebSocket: the terminal (serial line 1, its own shell);
  *                                       its window size goes to the tty driver
@@ -90,7 +90,7 @@ export function consoleApp(options: ConsoleOptions): Hono {
     const { name, action } = c.req.param();
     if (!/^[a-z][a-z0-9_-]{0,31}$/.test(name)) return fail(c, 400, `bad service name`);
     if (!CONSOLE_FAULTS.includes(action as ConsoleFault)) {
-      return fail(c, 400, `unknown action ${action}: crash, hang or kill`);
+      return fail(c, 400, `unknown action ${action}: crash, hang, kill or restart`);
     }
     try {
       await link.fault(name, action as ConsoleFault);

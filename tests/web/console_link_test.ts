@@ -76,6 +76,7 @@ Deno.test("console link: nonsense gets a reason, state gets the tables, the kern
   if (s.type !== "state") return;
   assert.equal(s.id, 10);
   assert.deepEqual(Object.keys(s.state.tables).sort(), [
+    "connections",
     "endpoints",
     "harts",
     "latency",

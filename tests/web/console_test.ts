@@ -118,6 +118,16 @@ Deno.test("web console: terminal, process kill, VFS crash and recovery, refusals
     t.type("ls /bin | wc -l > /tmp/n; cat /tmp/n\r");
     at = await t.until(/\r\n\d+\r\n/, at);
 
+    // A restart asked for is one too.
+    assert.deepEqual(await post(c, "/api/services/rtc/restart"), {
+      status: 200,
+      body: { ok: true },
+    });
+    await eventually("the rtc's restart", async () => {
+      const rtc = rows((await state(c)).tables.services).find((s) => s.name === "rtc");
+      return rtc && Number(rtc.restarts) >= 1 && rtc.state === "running" ? true : undefined;
+    });
+
     // Refusals: no token, another origin, no origin, a bad action, a bad pid, a bad frame.
     assert.equal((await post(c, "/api/services/vfs/crash", {})).status, 403);
     assert.equal(

@@ -1,14 +1,14 @@
 /// <reference lib="dom" />
 /**
  * The services view: each service's state, restarts, uptime and last cause, with the fault
- * buttons (crash, hang, kill) that POST to `/api/services/NAME/ACTION`.
+ * buttons (crash, hang, kill, restart) that POST to `/api/services/NAME/ACTION`.
  */
 
 import { useState } from "preact/hooks";
 import { postAction } from "./api.ts";
 import { records, useLiveState } from "./state.ts";
 
-const ACTIONS = ["crash", "hang", "kill"] as const;
+const ACTIONS = ["crash", "hang", "kill", "restart"] as const;
 
 /** `ms` as a short duration: "42s", "3m 5s", "2h 10m". */
 function duration(ms: number): string {

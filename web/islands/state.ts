@@ -17,7 +17,14 @@ export interface Table {
 /** One `state` event of `/api/state`. */
 export interface LiveState {
   time: number;
-  tables: { procs: Table; harts: Table; services: Table; endpoints: Table; latency: Table };
+  tables: {
+    procs: Table;
+    harts: Table;
+    services: Table;
+    endpoints: Table;
+    connections: Table;
+    latency: Table;
+  };
   memory: { usedKb: number; totalKb: number };
   log: string[];
 }
