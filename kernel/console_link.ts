@@ -1,8 +1,9 @@
 /**
  * The kernel's end of the web console's link (web/server.ts is the other): one message port
- * from the host thread. Over it the console types at its terminal (a serial line whose back
- * end is the link: machine/backends/link_terminal.ts) and says the size of its window (the
- * kernel tells the tty driver, TIOCSWINSZ: programs see it and get SIGWINCH), asks for a
+ * from the host thread. Over it the console types at its terminals (serial lines whose back
+ * ends are the link: machine/backends/link_terminal.ts; `term` numbers them from 0) and says
+ * the size of their windows (the kernel tells the tty driver, TIOCSWINSZ: programs see it and
+ * get SIGWINCH), asks for a
  * snapshot of the system (the system tables of kernel/tables.ts, memory, the last kernel log
  * lines), and asks for the supervisor's faults and for a process to be killed. Every message is checked: one that does
  * not make sense is answered with an error, never a throw into the kernel.
@@ -47,15 +48,15 @@ export const WINDOW_MAX = 1000;
 
 /** What the host sends. */
 export type ToConsole =
-  | { type: "input"; bytes: Uint8Array }
-  | { type: "resize"; id: number; rows: number; cols: number }
+  | { type: "input"; term: number; bytes: Uint8Array }
+  | { type: "resize"; id: number; term: number; rows: number; cols: number }
   | { type: "state"; id: number }
   | { type: "fault"; id: number; service: string; fault: ConsoleFault }
   | { type: "kill"; id: number; pid: number };
 
 /** What the kernel answers. */
 export type FromConsole =
-  | { type: "output"; bytes: Uint8Array }
+  | { type: "output"; term: number; bytes: Uint8Array }
   | { type: "state"; id: number; state: ConsoleState }
   | { type: "done"; id: number; error?: string };
 
@@ -80,21 +81,21 @@ export function consoleState(k: Kernel): ConsoleState {
   };
 }
 
-/** The console's terminal: a serial line, its minor, and its back end. */
+/** One of the console's terminals: its serial line's minor, and the line's back end. */
 export interface ConsoleTerminal {
   minor: number;
-  link: LinkTerminal;
+  line: LinkTerminal;
 }
 
-/** Serves the console's requests on `port` for `k`, its terminal being `terminal`. */
-export function serveConsole(k: Kernel, port: ConsolePort, terminal: ConsoleTerminal): void {
+/** Serves the console's requests on `port` for `k`, with its `terminals`. */
+export function serveConsole(k: Kernel, port: ConsolePort, terminals: ConsoleTerminal[]): void {
   port.onmessage = async (event) => {
     const m: Record<string, unknown> = typeof event.data === "object" && event.data !== null
       ? event.data
       : {};
     const id = typeof m.id === "number" ? m.id : -1;
     try {
-      port.postMessage(await answer(k, m, id, terminal) ?? { type: "done", id });
+      port.postMessage(await answer(k, m, id, terminals) ?? { type: "done", id });
     } catch (e) {
       if (!(e instanceof ConsoleError || e instanceof SyscallError)) {
         k.kernelBug("console link", e);
@@ -130,15 +131,22 @@ async function answer(
   k: Kernel,
   m: Record<string, unknown>,
   id: number,
-  terminal: ConsoleTerminal,
+  terminals: ConsoleTerminal[],
 ): Promise<FromConsole | undefined> {
+  const terminal = () => {
+    const t = Number.isInteger(m.term) ? terminals[m.term as number] : undefined;
+    if (!t) throw new ConsoleError(`${m.type}: a terminal from 0 to ${terminals.length - 1}`);
+    return t;
+  };
   switch (m.type) {
-    case "input":
+    case "input": {
+      const t = terminal();
       if (!(m.bytes instanceof Uint8Array)) throw new ConsoleError("input: bytes expected");
-      terminal.link.type(m.bytes);
+      t.line.type(m.bytes);
       return undefined;
+    }
     case "resize":
-      await resize(k, terminal.minor, m.rows, m.cols);
+      await resize(k, terminal().minor, m.rows, m.cols);
       return undefined;
     case "state":
       return { type: "state", id, state: consoleState(k) };

@@ -46,10 +46,11 @@ export interface BootRequest {
   /** Write the boot log on stderr. */
   bootLog?: boolean;
   /**
-   * The web console's link (kernel/console_link.ts): serial line 1 is its terminal instead of
-   * the host's stderr, and it may ask for the system's state and for faults.
+   * The web console's link (kernel/console_link.ts): its `terminals` are serial line 1 (instead
+   * of the host's stderr) and the further lines, and it may ask for the system's state and for
+   * faults.
    */
-  console?: MessagePort;
+  console?: { port: MessagePort; terminals: number };
 }
 
 /** Messages to the kernel worker: boot, then what the workers it asked for say. */
@@ -94,17 +95,31 @@ const relayedWorkers: WorkerFactory = (url, permissions = "none") => {
 
 async function boot(req: BootRequest): Promise<void> {
   const console0 = new Terminal();
-  const link = req.console;
-  const console1 = link
-    ? new LinkTerminal((bytes) => link.postMessage({ type: "output", bytes } satisfies FromConsole))
-    : new Terminal({ output: "stderr", input: false });
+  const link = req.console?.port;
+  const web = Array.from(
+    { length: link ? req.console!.terminals : 0 },
+    (_, term) =>
+      new LinkTerminal((bytes) =>
+        link!.postMessage({ type: "output", term, bytes } satisfies FromConsole)
+      ),
+  );
+  const stderrLine = web.length === 0
+    ? new Terminal({ output: "stderr", input: false })
+    : undefined;
+  const console1 = web[0] ?? stderrLine!;
   const disk = req.disk && req.diskPort ? new RemoteDisk(req.diskPort, req.disk) : undefined;
   let reply: BootReply;
   try {
     const system = await System.boot({
       ...req.options,
       workers: relayedWorkers,
-      devices: { console: console0, serial1: console1, disk, wallClock: new HostWallClock() },
+      devices: {
+        console: console0,
+        serial1: console1,
+        moreSerials: web.slice(1),
+        disk,
+        wallClock: new HostWallClock(),
+      },
       services: req.services,
       init: req.init,
       args: req.args,
@@ -114,8 +129,8 @@ async function boot(req: BootRequest): Promise<void> {
       launch: req.launch,
       bootLog: req.bootLog ? (line) => console.error(`boot: ${line}`) : undefined,
     });
-    if (link && console1 instanceof LinkTerminal) {
-      serveConsole(system.kernel, link, { minor: 1, link: console1 });
+    if (link) {
+      serveConsole(system.kernel, link, web.map((line, i) => ({ minor: i + 1, line })));
     }
     const exit = await system.run();
     if (req.stats) console.error(formatStats(system.kernel));
@@ -125,8 +140,8 @@ async function boot(req: BootRequest): Promise<void> {
     reply = { type: "error", error: e.message };
   } finally {
     await console0.close();
-    if (console1 instanceof Terminal) await console1.close();
-    else console1.flush();
+    await stderrLine?.close();
+    for (const line of web) line.flush();
     link?.close();
     disk?.close();
   }

@@ -23,6 +23,7 @@ import {
   IRQ_RTC,
   IRQ_UART0,
   IRQ_UART1,
+  IRQ_UART_EXTRA,
   PAGE_SIZE,
   PLIC_BASE,
   PLIC_SIZE,
@@ -36,6 +37,9 @@ import {
   UART0_SIZE,
   UART1_BASE,
   UART1_SIZE,
+  UART_EXTRA,
+  UART_EXTRA_BASE,
+  UART_EXTRA_STRIDE,
 } from "./memory_map.ts";
 import { Tlb } from "./mmu.ts";
 import { Plic } from "./plic.ts";
@@ -47,8 +51,10 @@ import { type SerialBackend, Uart } from "./uart.ts";
 export interface MachineDevices {
   /** The console serial line, `uart0` (the host's stdin and stdout). */
   console?: SerialBackend;
-  /** The second serial line, `uart1` (the host's stderr). */
+  /** The second serial line, `uart1` (the host's stderr, or a web console's terminal). */
   serial1?: SerialBackend;
+  /** Further serial lines, `uart2` on (at most UART_EXTRA): the web console's terminals. */
+  moreSerials?: SerialBackend[];
   /** The disk behind the block device, `block0`. */
   disk?: BlockBackend;
   /** The wall clock behind the real-time clock, `rtc0`. */
@@ -187,6 +193,13 @@ export class Machine {
     }
     if (d.serial1) {
       this.fit("uart1", UART1_BASE, UART1_SIZE, IRQ_UART1, new Uart(d.serial1, irq(IRQ_UART1)));
+    }
+    const more = d.moreSerials ?? [];
+    if (more.length > UART_EXTRA) throw new RangeError(`${more.length} serial lines past uart1`);
+    for (const [i, backend] of more.entries()) {
+      const base = UART_EXTRA_BASE + i * UART_EXTRA_STRIDE;
+      const src = IRQ_UART_EXTRA + i;
+      this.fit(`uart${i + 2}`, base, UART0_SIZE, src, new Uart(backend, irq(src)));
     }
     if (d.disk) {
       const dma = new Bus();

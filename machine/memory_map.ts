@@ -28,6 +28,14 @@ export const UART0_SIZE = 0x100;
 export const UART1_BASE = 0x1000_3000;
 export const UART1_SIZE = 0x100;
 
+/**
+ * Further serial lines (16550-style registers), the web console's terminals: uart2 … uart(1 +
+ * UART_EXTRA), uartN at UART_EXTRA_BASE + (N - 2) · UART_EXTRA_STRIDE.
+ */
+export const UART_EXTRA = 3;
+export const UART_EXTRA_BASE = 0x1000_4000;
+export const UART_EXTRA_STRIDE = 0x1000;
+
 /** Block device (virtio-blk in spirit: a request ring and DMA). */
 export const BLOCK0_BASE = 0x1000_1000;
 export const BLOCK0_SIZE = 0x1000;
@@ -50,3 +58,5 @@ export const IRQ_BLOCK0 = 1;
 export const IRQ_UART0 = 10;
 export const IRQ_RTC = 11;
 export const IRQ_UART1 = 12;
+/** uartN's source, for the further serial lines: IRQ_UART_EXTRA + N - 2. */
+export const IRQ_UART_EXTRA = 13;

@@ -25,6 +25,7 @@
  */
 
 import { DiskImage } from "../machine/backends/disk_image.ts";
+import { UART_EXTRA } from "../machine/memory_map.ts";
 import type { BootReply, BootRequest } from "../kernel/worker.ts";
 import { type TreeNode } from "../services/vfs/ext2/mkfs.ts";
 import { makeExt2Image } from "../services/vfs/ext2/mkfs.ts";
@@ -37,6 +38,8 @@ const USAGE = "usage: deno task boot [--cores N] [--inline] [--disk FILE] [--fre
   "[--mount-host DIR] [--log|--quiet] [--web [--port N]]";
 /** The web console's default port. */
 const WEB_PORT = 8022;
+/** The web console's terminals: uart1 and the further serial lines. */
+const WEB_TERMINALS = 1 + UART_EXTRA;
 const ROOT = new URL("..", import.meta.url);
 const BIN = new URL("userland/bin/", ROOT);
 const COREUTILS = new URL("userland/coreutils/", ROOT);
@@ -200,8 +203,14 @@ async function main(): Promise<number> {
       rows: size.rows,
       cols: size.columns,
       shell: { interactive, env, history: "/root/.sh_history" },
-      webShell: cli.web
-        ? { interactive: true, env: env.map((e) => e.startsWith("TERM=") ? "TERM=xterm" : e) }
+      web: cli.web
+        ? {
+          shell: {
+            interactive: true,
+            env: env.map((e) => e.startsWith("TERM=") ? "TERM=xterm" : e),
+          },
+          terminals: WEB_TERMINALS,
+        }
         : undefined,
     }),
     init: Deno.readFileSync(new URL("init.elf", BIN)),
@@ -215,10 +224,10 @@ async function main(): Promise<number> {
   let result: BootReply;
   if (cli.web) {
     const channel = new MessageChannel();
-    const web = await serveConsole(new KernelLink(channel.port1), cli.port);
+    const web = await serveConsole(new KernelLink(channel.port1, WEB_TERMINALS), cli.port);
     console.error(`web console: ${web.url}`);
     try {
-      result = await runKernel(request, disk, channel.port2);
+      result = await runKernel(request, disk, { port: channel.port2, terminals: WEB_TERMINALS });
     } finally {
       await web.shutdown();
       channel.port1.close();

@@ -28,13 +28,13 @@ export interface BootSettings {
    * The shell, on the console or on serial line `term` (none: init runs a program, as `rv32`
    * does).
    */
-  shell?: ShellSettings;
+  shell?: ShellSettings & { term?: number };
   /**
-   * A second shell, on serial line 1, for the web console's terminal (a person types there: the
-   * line starts cooked). Its `exit` ends that shell, which the supervisor starts again, as a
-   * getty would; only the first shell's powers the system off.
+   * The web console's terminals: serial lines 1 to `terminals` (uart1, then the further lines),
+   * each cooked (a person types there) with a shell of its own. A web shell's `exit` ends it and
+   * the supervisor starts it again, as a getty would; only the first shell powers the system off.
    */
-  webShell?: ShellSettings;
+  web?: { shell: ShellSettings; terminals: number };
 }
 
 /** One shell's settings. */
@@ -42,11 +42,17 @@ export interface ShellSettings {
   interactive: boolean;
   env: string[];
   history?: string;
-  term?: number;
 }
 
-/** The name of the web console's shell service. */
-export const WEB_SHELL = "webshell";
+/** The name of the shell service on the web console's terminal `minor`. */
+export function webShellName(minor: number): string {
+  return `webshell${minor}`;
+}
+
+/** The minors of the web console's terminals. */
+function webMinors(settings: BootSettings): number[] {
+  return Array.from({ length: settings.web?.terminals ?? 0 }, (_, i) => i + 1);
+}
 
 /** The mounts of a system whose root is the host's file system (the qemu-like runner). */
 export function hostMounts(disk: boolean): string[] {
@@ -77,12 +83,12 @@ export function services(settings: BootSettings): ServiceSpec[] {
     const spec: ServiceSpec = { ...base, isolation: settings.isolation ?? base.isolation };
     switch (spec.name) {
       case "tty":
+        spec.devices = [
+          ...new Set([...spec.devices ?? ["uart0"], ...webMinors(settings).map((m) => `uart${m}`)]),
+        ];
         spec.config = {
-          lines: spec.devices ?? ["uart0"],
-          cooked: [
-            ...settings.interactive ? [0] : [],
-            ...settings.webShell ? [settings.webShell.term ?? 1] : [],
-          ],
+          lines: spec.devices,
+          cooked: [...settings.interactive ? [0] : [], ...webMinors(settings)],
           rows: settings.rows ?? 24,
           cols: settings.cols ?? 80,
         };
@@ -99,15 +105,12 @@ export function services(settings: BootSettings): ServiceSpec[] {
         spec.config = { mounts: settings.mounts };
         break;
       case "shell":
-        if (settings.webShell) {
-          out.push({
-            ...spec,
-            name: WEB_SHELL,
-            config: shellConfig(settings.webShell, 1, WEB_SHELL, false),
-          });
+        for (const minor of webMinors(settings)) {
+          const name = webShellName(minor);
+          out.push({ ...spec, name, config: shellConfig(settings.web!.shell, minor, name, false) });
         }
         if (!settings.shell) continue;
-        spec.config = shellConfig(settings.shell, 0, "shell", true);
+        spec.config = shellConfig(settings.shell, settings.shell.term ?? 0, "shell", true);
         break;
     }
     out.push(spec);
@@ -117,7 +120,7 @@ export function services(settings: BootSettings): ServiceSpec[] {
 
 function shellConfig(shell: ShellSettings, term: number, endpoint: string, powerOff: boolean) {
   return {
-    term: shell.term ?? term,
+    term,
     interactive: shell.interactive,
     env: shell.env,
     endpoint,

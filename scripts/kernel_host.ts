@@ -12,12 +12,13 @@ import type { BootReply, BootRequest, FromKernel, ToKernel } from "../kernel/wor
 
 /**
  * Boots the system `request` describes, with `disk` fitted (and `console`, the web console's
- * end of its link, handed to the kernel); resolves when it has ended.
+ * end of its link and its number of terminals, handed to the kernel); resolves when it has
+ * ended.
  */
 export async function runKernel(
   request: Omit<BootRequest, "disk" | "diskPort" | "console">,
   disk: DiskImage | undefined,
-  console?: MessagePort,
+  console?: BootRequest["console"],
 ): Promise<BootReply> {
   const worker = new Worker(new URL("../kernel/worker.ts", import.meta.url), {
     type: "module",
@@ -62,7 +63,7 @@ export async function runKernel(
     diskPort: channel?.port2,
     console,
   };
-  worker.postMessage(full, [...channel ? [channel.port2] : [], ...console ? [console] : []]);
+  worker.postMessage(full, [...channel ? [channel.port2] : [], ...console ? [console.port] : []]);
   const result = await reply;
   worker.terminate();
   for (const w of workers.values()) w.terminate();

@@ -1,9 +1,9 @@
 /**
  * The web console's end of its link to the kernel (kernel/console_link.ts is the other end):
  * requests by id with a bound on the wait (a kernel that does not answer fails the request,
- * it does not hang the console), the terminal's output fanned out to every open terminal
- * page, and the last of it kept so that a page opened later starts with the screen's recent
- * past.
+ * it does not hang the console), and the terminals: each is lent to one page at a time, its
+ * output goes to that page, and the last of it is kept so that the next page to take it starts
+ * with the screen's recent past.
  */
 
 import type { ConsoleFault, ConsoleState, FromConsole, ToConsole } from "../kernel/console_link.ts";
@@ -22,27 +22,45 @@ export class KernelLink {
   private nextId = 1;
   /** What to do with each request's answer, by id. */
   private readonly waiting = new Map<number, (m: FromConsole) => void>();
-  private readonly listeners = new Set<(bytes: Uint8Array) => void>();
-  private scrollback = new Uint8Array(0);
+  /** Per terminal: who holds it (its output's listener), and its recent output. */
+  private readonly terminals: Array<
+    { listener: ((bytes: Uint8Array) => void) | undefined; scrollback: Uint8Array }
+  >;
 
-  constructor(private readonly port: MessagePort) {
+  constructor(private readonly port: MessagePort, terminals: number) {
+    this.terminals = Array.from({ length: terminals }, () => ({
+      listener: undefined,
+      scrollback: new Uint8Array(0),
+    }));
     port.onmessage = (event: MessageEvent<FromConsole>) => this.received(event.data);
   }
 
-  /** Calls `listener` with each piece of terminal output; returns the unsubscribe. */
-  onOutput(listener: (bytes: Uint8Array) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /**
+   * Lends a free terminal to `listener` (each piece of its output, its recent past first):
+   * its number, and the function that gives it back; undefined when every one is taken.
+   */
+  take(listener: (bytes: Uint8Array) => void): { term: number; release: () => void } | undefined {
+    const term = this.terminals.findIndex((t) => t.listener === undefined);
+    if (term < 0) return undefined;
+    const t = this.terminals[term];
+    t.listener = listener;
+    listener(t.scrollback.slice());
+    return {
+      term,
+      release: () => {
+        if (t.listener === listener) t.listener = undefined;
+      },
+    };
   }
 
-  /** The terminal's recent output (what a page opened now should show first). */
-  recentOutput(): Uint8Array {
-    return this.scrollback.slice();
+  /** How many terminals there are. */
+  get terminalCount(): number {
+    return this.terminals.length;
   }
 
-  /** Types `bytes` at the console's terminal. */
-  type(bytes: Uint8Array): void {
-    this.port.postMessage({ type: "input", bytes } satisfies ToConsole);
+  /** Types `bytes` at terminal `term`. */
+  type(term: number, bytes: Uint8Array): void {
+    this.port.postMessage({ type: "input", term, bytes } satisfies ToConsole);
   }
 
   /** The system's state now. */
@@ -57,9 +75,9 @@ export class KernelLink {
     await this.request({ type: "fault", service, fault });
   }
 
-  /** Says the terminal's window size. */
-  async resize(rows: number, cols: number): Promise<void> {
-    await this.request({ type: "resize", rows, cols });
+  /** Says terminal `term`'s window size. */
+  async resize(term: number, rows: number, cols: number): Promise<void> {
+    await this.request({ type: "resize", term, rows, cols });
   }
 
   /** Kills process `pid`. */
@@ -85,19 +103,22 @@ export class KernelLink {
 
   private received(m: FromConsole): void {
     if (m.type === "output") {
-      this.keep(m.bytes);
-      for (const listener of this.listeners) listener(m.bytes);
+      const t = this.terminals[m.term];
+      if (!t) return;
+      t.scrollback = kept(t.scrollback, m.bytes);
+      t.listener?.(m.bytes);
       return;
     }
     const answer = this.waiting.get(m.id);
     this.waiting.delete(m.id);
     answer?.(m);
   }
+}
 
-  private keep(bytes: Uint8Array): void {
-    const joined = new Uint8Array(this.scrollback.length + bytes.length);
-    joined.set(this.scrollback);
-    joined.set(bytes, this.scrollback.length);
-    this.scrollback = joined.subarray(Math.max(0, joined.length - SCROLLBACK_BYTES));
-  }
+/** `scrollback` with `bytes` after it, cut to its last SCROLLBACK_BYTES. */
+function kept(scrollback: Uint8Array, bytes: Uint8Array): Uint8Array {
+  const joined = new Uint8Array(scrollback.length + bytes.length);
+  joined.set(scrollback);
+  joined.set(bytes, scrollback.length);
+  return joined.subarray(Math.max(0, joined.length - SCROLLBACK_BYTES));
 }

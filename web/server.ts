@@ -8,7 +8,8 @@
  *   GET  /api/state?token=T             server-sent events: the system's state, 4 times a second
  *   POST /api/services/NAME/ACTION?token=T    crash, hang, kill or restart a service
  *   POST /api/processes/PID/kill?token=T      SIGKILL a process
- *   GET  /ws/terminal?token=T           WebSocket: the terminal (serial line 1, its own shell);
+ *   GET  /ws/terminal?token=T           WebSocket: a terminal of its own (a serial line with
+ *                                       its own shell; one per page, while free ones last);
  *                                       its window size goes to the tty driver
  *
  * Security: the server listens on loopback (the caller's choice of address); every route but
@@ -114,11 +115,11 @@ export function consoleApp(options: ConsoleOptions): Hono {
   app.get(
     "/ws/terminal",
     upgradeWebSocket(() => {
-      let unsubscribe = () => {};
+      let held: { term: number; release: () => void } | undefined;
       return {
         onOpen: (_event, ws) => {
-          ws.send(new Uint8Array(link.recentOutput()));
-          unsubscribe = link.onOutput((bytes) => ws.send(new Uint8Array(bytes)));
+          held = link.take((bytes) => ws.send(new Uint8Array(bytes)));
+          if (!held) ws.close(1013, `all ${link.terminalCount} terminals are in use`);
         },
         onMessage: (event, ws) => {
           const text = typeof event.data === "string" ? event.data : undefined;
@@ -128,10 +129,13 @@ export function consoleApp(options: ConsoleOptions): Hono {
           }
           const m = terminalMessage(text);
           if (m === undefined) ws.close(1007, "not a terminal message");
-          else if ("input" in m) link.type(m.input);
-          else link.resize(m.rows, m.cols).catch(() => ws.close(1007, "a bad window size"));
+          else if (!held) return;
+          else if ("input" in m) link.type(held.term, m.input);
+          else {
+            link.resize(held.term, m.rows, m.cols).catch(() => ws.close(1007, "a bad window size"));
+          }
         },
-        onClose: () => unsubscribe(),
+        onClose: () => held?.release(),
       };
     }),
   );

@@ -2,7 +2,8 @@
  * The web console in a real browser (Debian's chromium, driven by playwright-core): the page
  * loads with its token; `echo hi | wc -c` typed in the xterm.js terminal prints 3; `yes` started
  * there shows in the process view and its kill button ends it; the VFS's crash button restarts
- * the VFS (its restart count goes up) and the terminal keeps working; the API refuses a request
+ * the VFS (its restart count goes up) and the terminal keeps working; a second tab has a
+ * terminal of its own; the API refuses a request
  * without the token. A screenshot is kept (its path is printed) as the run's artifact.
  */
 
@@ -65,6 +66,17 @@ Deno.test("web console in chromium: terminal, process view, crash button, token"
     await page.locator(".xterm").click();
     await page.keyboard.type("echo after-crash > /tmp/f; cat /tmp/f\n");
     await row(page, /^\s*after-crash\s*$/);
+
+    // A second tab has a terminal of its own.
+    const tab = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    tab.setDefaultTimeout(BOUND_MS);
+    await tab.goto(c.url.href);
+    await row(tab, /\$\s*$/);
+    await tab.locator(".xterm").click();
+    await tab.keyboard.type("echo tab-two\n");
+    await row(tab, /^\s*tab-two\s*$/);
+    assert.equal(await page.locator(".xterm-rows > div", { hasText: "tab-two" }).count(), 0);
+    await tab.close();
 
     // The API wants the token.
     const refused = await page.request.get(api(c, "/api/state", "not-the-token").href);

@@ -22,7 +22,7 @@ Deno.test("console link: nonsense gets a reason, state gets the tables, the kern
     postMessage: (m: FromConsole) => answers.push(m),
   };
   const typed: Uint8Array[] = [];
-  serveConsole(k, port, { minor: 0, link: new LinkTerminal((bytes) => typed.push(bytes)) });
+  serveConsole(k, port, [{ minor: 0, line: new LinkTerminal((bytes) => typed.push(bytes)) }]);
   const send = async (data: unknown) => {
     const before = answers.length;
     port.onmessage!(new MessageEvent("message", { data }));
@@ -33,26 +33,31 @@ Deno.test("console link: nonsense gets a reason, state gets the tables, the kern
     [null, /unknown message null/],
     ["text", /unknown message null/],
     [{ type: "launch", id: 1 }, /unknown message "launch"/],
-    [{ type: "input", id: 2, bytes: "not bytes" }, /input: bytes expected/],
+    [{ type: "input", id: 2, term: 0, bytes: "not bytes" }, /input: bytes expected/],
+    [{ type: "input", id: 14, bytes: new Uint8Array(1) }, /input: a terminal from 0 to 0/],
+    [{ type: "input", id: 15, term: 3, bytes: new Uint8Array(1) }, /a terminal from 0 to 0/],
     [{ type: "fault", id: 3, service: 7, fault: "crash" }, /a service name and crash/],
     [{ type: "fault", id: 4, service: "vfs", fault: "explode" }, /a service name and crash/],
     [{ type: "fault", id: 5, service: "nosuch", fault: "kill" }, /nosuch is not running/],
     [{ type: "kill", id: 6, pid: 1 }, /a process id above 1/],
     [{ type: "kill", id: 7, pid: "2" }, /a process id above 1/],
     [{ type: "kill", id: 8, pid: 4242 }, /no process group -4242/],
-    [{ type: "resize", id: 11, rows: 0, cols: 80 }, /rows and columns from 1 to 1000/],
-    [{ type: "resize", id: 12, rows: 24, cols: 5000 }, /rows and columns from 1 to 1000/],
+    [{ type: "resize", id: 11, term: 0, rows: 0, cols: 80 }, /rows and columns from 1 to 1000/],
+    [{ type: "resize", id: 12, term: 0, rows: 24, cols: 5000 }, /rows and columns from 1 to 1000/],
   ];
   for (const [message, reason] of errors) {
     const a = await send(message);
     assert.equal(a.type, "done", JSON.stringify(message));
     assert.match((a as { error?: string }).error ?? "", reason, JSON.stringify(message));
   }
-  assert.deepEqual(await send({ type: "input", id: 9, bytes: new Uint8Array([104, 105]) }), {
-    type: "done",
-    id: 9,
-  });
-  assert.deepEqual(await send({ type: "resize", id: 13, rows: 40, cols: 132 }), {
+  assert.deepEqual(
+    await send({ type: "input", id: 9, term: 0, bytes: new Uint8Array([104, 105]) }),
+    {
+      type: "done",
+      id: 9,
+    },
+  );
+  assert.deepEqual(await send({ type: "resize", id: 13, term: 0, rows: 40, cols: 132 }), {
     type: "done",
     id: 13,
   });

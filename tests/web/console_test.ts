@@ -1,6 +1,7 @@
 /**
  * The web console end to end, over HTTP and a WebSocket as a browser uses them: `deno task web`
- * boots the OS and serves the console; the terminal runs a command and prints its answer; a
+ * boots the OS and serves the console; the terminal runs a command and prints its answer, and
+ * each page gets a terminal of its own while there are free ones; a
  * process started there shows in the state and is killed from the API; the VFS crashed from
  * the API comes back (its restart counted) and the terminal goes on; and what is not the
  * console's own page — no token, another origin, a bad action, a malformed frame — is refused
@@ -89,6 +90,23 @@ Deno.test("web console: terminal, process kill, VFS crash and recovery, refusals
     let at = await t.until(/\$ $/);
     t.type("echo hi | wc -c\r");
     at = await t.until(/\r\n3\r\n/, at);
+
+    // Every page has a terminal of its own, while free ones last (four).
+    const others = [new Term(c), new Term(c), new Term(c)];
+    for (const o of others) await o.opened;
+    await others[0].until(/\$ $/);
+    others[0].type("echo second terminal\r");
+    await others[0].until(/\r\nsecond terminal\r\n/);
+    const fifth = new Term(c);
+    await fifth.opened;
+    const refused = await fifth.closed;
+    assert.equal(refused.code, 1013);
+    assert.match(refused.reason, /all 4 terminals are in use/);
+    for (const o of others) {
+      o.close();
+      await o.closed;
+    }
+    assert.doesNotMatch(t.out, /second terminal/);
 
     // A process started there is in the state, and killed from the API.
     t.type("yes > /dev/null &\r");

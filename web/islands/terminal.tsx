@@ -2,7 +2,8 @@
 /**
  * The terminal view: an xterm.js terminal wired to `/ws/terminal`. Binary frames from the
  * server are terminal output; what the user types goes back as `{type: "input"}` and each size
- * the FitAddon settles on as `{type: "resize"}`. A notice shows once the socket closes.
+ * the FitAddon settles on as `{type: "resize"}`. A notice shows once the socket closes, with
+ * the server's reason (every terminal taken, say).
  */
 
 import { FitAddon } from "@xterm/addon-fit";
@@ -12,7 +13,7 @@ import { apiUrl } from "./api.ts";
 
 export default function TerminalView() {
   const host = useRef<HTMLDivElement>(null);
-  const [closed, setClosed] = useState(false);
+  const [closed, setClosed] = useState<string | null>(null);
   useEffect(() => {
     const term = new Terminal({
       cursorBlink: true,
@@ -34,7 +35,7 @@ export default function TerminalView() {
       sendSize();
     };
     socket.onmessage = (event) => term.write(new Uint8Array(event.data as ArrayBuffer));
-    socket.onclose = () => setClosed(true);
+    socket.onclose = (event) => setClosed(event.reason || "disconnected");
     const input = term.onData((data) => send({ type: "input", data }));
     const resized = term.onResize(sendSize);
     const refit = () => fit.fit();
@@ -51,7 +52,7 @@ export default function TerminalView() {
   }, []);
   return (
     <>
-      {closed && <p class="error notice">disconnected</p>}
+      {closed !== null && <p class="error notice">{closed}</p>}
       <div class="terminal-host" ref={host} />
     </>
   );
