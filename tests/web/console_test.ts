@@ -1,6 +1,7 @@
 /**
  * The web console end to end, over HTTP and a WebSocket as a browser uses them: `deno task web`
- * boots the OS and serves the console; the terminal runs a command and prints its answer, and
+ * boots the OS and serves the console; the terminal runs a command and prints its answer (^C
+ * and Tab completion work as at a terminal), and
  * each page gets a terminal of its own while there are free ones; a
  * process started there shows in the state and is killed from the API; the VFS crashed from
  * the API comes back (its restart counted) and the terminal goes on; and what is not the
@@ -90,6 +91,14 @@ Deno.test("web console: terminal, process kill, VFS crash and recovery, refusals
     let at = await t.until(/\$ $/);
     t.type("echo hi | wc -c\r");
     at = await t.until(/\r\n3\r\n/, at);
+
+    // ^C ends the foreground job; Tab completes a command's name.
+    t.type("sleep 100\r");
+    await new Promise((r) => setTimeout(r, 300));
+    t.type("\x03");
+    at = await t.until(/\^C\r\n.*\$ $/, at);
+    t.type("unam\t-s\r");
+    at = await t.until(/uname -s\x1b\[K\r\r\ndenix\r\n/, at);
 
     // Every page has a terminal of its own, while free ones last (four).
     const others = [new Term(c), new Term(c), new Term(c)];
