@@ -165,6 +165,12 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 2;
   }
+  if (
+    cli.web && Deno.permissions.querySync({ name: "net", host: "127.0.0.1" }).state !== "granted"
+  ) {
+    console.error("boot: --web serves on 127.0.0.1 and needs that permission: `deno task web`");
+    return 2;
+  }
   const t0 = performance.now();
   const log = (line: string) => {
     if (cli.log) console.error(`boot: ${line}`);
