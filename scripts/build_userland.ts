@@ -1,126 +1,29 @@
 // build_userland.ts: compiles the userland C programs (userland/src, userland/coreutils,
-// userland/isa, userland/bench; two sources building one name is an error) against picolibc with our crt0, glue and linker script into
-// userland/bin/*.elf, reproducibly. `--check` rebuilds into a temporary directory
-// and fails naming every committed binary that differs from its sources.
+// userland/isa, userland/bench; two sources building one name is an error) with the toolchain
+// of scripts/toolchain.ts (picolibc, our crt0, glue and linker script) into userland/bin/*.elf,
+// reproducibly. `--check` rebuilds into a temporary directory and fails naming every committed
+// binary that differs from its sources.
+
+import {
+  BuildError,
+  buildSysroot,
+  CC,
+  checkToolchain,
+  inParallel,
+  linkFlags,
+  listSources,
+  PROJECT_FLAGS,
+  run,
+  stem,
+  TARGET_FLAGS,
+} from "./toolchain.ts";
 
 const ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
 const BIN_DIR = "userland/bin";
 
-const CC = "riscv64-unknown-elf-gcc";
-const AR = "riscv64-unknown-elf-ar";
-const TOOLCHAIN_PACKAGES = "gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf";
-
-// binutils 2.40 needs the explicit zicsr/zifencei extensions to assemble
-// rdcycle and fence.i, but with them gcc 12's multilib matching falls back to
-// the default rv64 libraries, so the link step names the plain ISA string.
-const COMPILE_ARCH = "rv32imac_zicsr_zifencei";
-const LINK_ARCH = "rv32imac";
-const ABI = "ilp32";
-const MULTILIB = "rv32imac/ilp32";
-
-const COMPILE_FLAGS = [
-  `-march=${COMPILE_ARCH}`,
-  `-mabi=${ABI}`,
-  "-O2",
-  "--specs=picolibc.specs",
-  "-std=gnu17",
-  "-Wall",
-  "-Wextra",
-  "-Werror",
-  "-g0",
-  "-ffunction-sections",
-  "-fdata-sections",
-  `-ffile-prefix-map=${ROOT}=.`,
-  "-Iuserland/include",
-];
-
-// Glue that replaces something libc.a defines is linked as objects, because
-// libc.a comes first in picolibc's --start-group and its member would win over
-// an archive member: sbrk (libc.a's is heap-in-linker-script), signal/raise
-// (libc.a's never reach the kernel) and the retargetable locks (libc.a's are
-// no-ops). Everything else comes from libuser.a inside the group via --oslib,
-// so only the hooks a program needs are linked; --gc-sections drops whatever
-// a program does not use from the objects.
-const OBJECT_GLUE = ["memory", "signal", "libc_lock"];
-// lib/*.S other than this one go into libuser.a like the C glue.
-const START_FILE = "crt0.S";
-
-function linkFlags(libDir: string): string[] {
-  return [
-    `-march=${LINK_ARCH}`,
-    `-mabi=${ABI}`,
-    "--specs=picolibc.specs",
-    "--oslib=user",
-    `-L${libDir}`,
-    "-nostartfiles",
-    "-static",
-    "-T",
-    "userland/lib/user.ld",
-    "-Wl,--strip-debug",
-    "-Wl,-z,max-page-size=4096",
-  ];
-}
-
 interface Program {
   name: string;
   source: string;
-}
-
-class BuildError extends Error {}
-
-async function run(cmd: string, args: string[]): Promise<string> {
-  let output;
-  try {
-    output = await new Deno.Command(cmd, { args, cwd: ROOT, stdout: "piped", stderr: "piped" })
-      .output();
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) {
-      throw new BuildError(
-        `${cmd} not found: install the Debian packages ${TOOLCHAIN_PACKAGES}`,
-      );
-    }
-    throw err;
-  }
-  const decoder = new TextDecoder();
-  if (!output.success) {
-    throw new BuildError(
-      `${cmd} ${args.join(" ")} failed:\n${decoder.decode(output.stderr)}`,
-    );
-  }
-  return decoder.decode(output.stdout).trim();
-}
-
-async function checkToolchain(): Promise<void> {
-  await run(CC, ["--version"]);
-  await run(AR, ["--version"]);
-  const specs = await run(CC, ["-print-file-name=picolibc.specs"]);
-  if (!specs.startsWith("/")) {
-    throw new BuildError(
-      `picolibc.specs not found: install the Debian package picolibc-riscv64-unknown-elf`,
-    );
-  }
-  const multilib = await run(CC, [...linkFlags("."), "-print-multi-directory"]);
-  if (multilib !== MULTILIB) {
-    throw new BuildError(`link flags select multilib "${multilib}", expected "${MULTILIB}"`);
-  }
-}
-
-async function listSources(dir: string, extensions: string[]): Promise<string[]> {
-  const names: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(`${ROOT}/${dir}`)) {
-      if (entry.isFile && extensions.some((ext) => entry.name.endsWith(ext))) {
-        names.push(entry.name);
-      }
-    }
-  } catch (err) {
-    if (!(err instanceof Deno.errors.NotFound)) throw err;
-  }
-  return names.sort();
-}
-
-function stem(file: string): string {
-  return file.replace(/\.[^.]+$/, "");
 }
 
 async function listPrograms(): Promise<Program[]> {
@@ -142,48 +45,21 @@ async function listPrograms(): Promise<Program[]> {
   return programs;
 }
 
-async function inParallel<T>(items: T[], task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await task(items[next++]);
-  };
-  const workers = Math.max(1, Math.min(navigator.hardwareConcurrency, items.length));
-  await Promise.all(Array.from({ length: workers }, worker));
-}
-
 // Builds every program into outDir/NAME.elf, returning the programs built.
 async function build(outDir: string): Promise<Program[]> {
   await checkToolchain();
   const programs = await listPrograms();
   const work = await Deno.makeTempDir({ prefix: "userland-build-" });
   try {
-    const libDir = `${work}/lib`;
-    await Deno.mkdir(libDir);
+    await Deno.mkdir(`${work}/lib`);
     await Deno.mkdir(`${work}/obj`);
-    await run(CC, [...COMPILE_FLAGS, "-c", "userland/lib/crt0.S", "-o", `${work}/crt0.o`]);
-    const glueSources = (await listSources("userland/lib", [".c", ".S"]))
-      .filter((file) => file !== START_FILE);
-    await inParallel(glueSources, async (file) => {
-      await run(CC, [
-        ...COMPILE_FLAGS,
-        "-c",
-        `userland/lib/${file}`,
-        "-o",
-        `${libDir}/${stem(file)}.o`,
-      ]);
-    });
-    const glue = glueSources.map(stem);
-    const archived = glue.filter((name) => !OBJECT_GLUE.includes(name))
-      .map((n) => `${libDir}/${n}.o`);
-    await run(AR, ["rcD", `${libDir}/libuser.a`, ...archived]);
-
+    const sysroot = await buildSysroot(`${work}/lib`);
     await inParallel(programs, async ({ name, source }) => {
       const object = `${work}/obj/${name}.o`;
-      await run(CC, [...COMPILE_FLAGS, "-c", source, "-o", object]);
+      await run(CC, [...TARGET_FLAGS, ...PROJECT_FLAGS, "-c", source, "-o", object]);
       await run(CC, [
-        ...linkFlags(libDir),
-        `${work}/crt0.o`,
-        ...OBJECT_GLUE.map((name) => `${libDir}/${name}.o`),
+        ...linkFlags(sysroot.libDir),
+        ...sysroot.startObjects,
         object,
         "-o",
         `${outDir}/${name}.elf`,

@@ -29,16 +29,20 @@ async function run(cmd: string[]): Promise<boolean> {
   return (await child.output()).success;
 }
 
-/** Installs whatever is missing; throws with a clear message if that is impossible. */
-export async function ensureDebianPackages(): Promise<void> {
+/**
+ * Installs whatever is missing (of `only`'s packages, if given); throws with a clear message if
+ * that is impossible.
+ */
+export async function ensureDebianPackages(only?: string[]): Promise<void> {
+  const wanted = (pkg: string) => only === undefined || only.includes(pkg);
   const missing: string[] = [];
   for (const [cmd, pkg] of Object.entries(DEBIAN_PACKAGES)) {
-    if (!(await commandExists(cmd))) missing.push(pkg);
+    if (wanted(pkg) && !(await commandExists(cmd))) missing.push(pkg);
   }
   try {
     Deno.statSync(PICOLIBC_SPECS);
   } catch {
-    missing.push(...LIBRARY_PACKAGES);
+    missing.push(...LIBRARY_PACKAGES.filter(wanted));
   }
   if (missing.length === 0) return;
   const root = Deno.uid() === 0;
