@@ -21,7 +21,7 @@ import { sysBrk, sysMmap2, sysMprotect, sysMunmap } from "./syscalls/memory.ts";
 import { SYS, type SyscallArgs, syscallName } from "./syscalls/numbers.ts";
 import * as proc from "./syscalls/process.ts";
 import * as sig from "./syscalls/signal.ts";
-import { sysUname } from "./syscalls/system.ts";
+import { sysGetrandom, sysUname } from "./syscalls/system.ts";
 import * as time from "./syscalls/time.ts";
 
 /** A system call implementation. */
@@ -93,6 +93,7 @@ const TABLE = new Map<number, SyscallHandler>([
   [SYS.getsid, proc.sysGetsid],
   [SYS.setsid, proc.sysSetsid],
   [SYS.uname, sysUname],
+  [SYS.getrandom, sysGetrandom],
   [SYS.getrusage, proc.sysGetrusage],
   [SYS.getcpu, proc.sysGetcpu],
   [SYS.getpid, proc.sysGetpid],

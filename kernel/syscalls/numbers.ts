@@ -85,6 +85,7 @@ export const SYS = {
   mprotect: 226,
   syncfs: 267,
   renameat2: 276,
+  getrandom: 278,
   statx: 291,
   clock_gettime64: 403,
   clock_getres_time64: 406,
