@@ -57,6 +57,7 @@ const CASES: Array<{ program: string; args: string[]; input?: string; exit: numb
   { program: "efault", args: [], exit: 0 },
   { program: "clock", args: [], exit: 0 },
   { program: "random", args: [], exit: 0 },
+  { program: "posix_calls", args: [], exit: 0 },
   { program: "isa_rv32i", args: [], exit: 0 },
   { program: "isa_rv32m", args: [], exit: 0 },
   { program: "isa_rv32a", args: [], exit: 0 },

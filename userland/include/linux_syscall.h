@@ -79,6 +79,10 @@
 #define SYS_prctl 167
 #define SYS_getpid 172
 #define SYS_getppid 173
+#define SYS_getuid 174
+#define SYS_geteuid 175
+#define SYS_getgid 176
+#define SYS_getegid 177
 #define SYS_gettid 178
 #define SYS_brk 214
 #define SYS_munmap 215

@@ -1,13 +1,14 @@
 /*
  * posix_ext.h: the POSIX and Linux calls our glue (userland/lib) provides
  * that picolibc's headers do not declare in this configuration: clocks and
- * sleeping, sched_yield, gettid, memory mappings, nice values, CPU affinity,
- * the sigaction flags beyond SA_NOCLDSTOP, and the file calls its
- * <sys/stat.h> and <stdio.h> leave out (lstat, renameat). Calls picolibc
+ * sleeping, sched_yield, gettid, nice values, CPU affinity,
+ * the sigaction flags beyond SA_NOCLDSTOP, and statx. Calls picolibc
  * does declare (fork, execve, waitpid, pipe, dup2, sigaction, sleep,
  * getrusage, openat, fstatat, mkdir, link, ...) are used through its own
  * headers; headers it lacks are userland/include's <dirent.h>, <termios.h>,
- * <sys/ioctl.h>, <sys/uio.h>, <sys/statfs.h> and <sys/mount.h>. Clock ids,
+ * <sys/ioctl.h>, <sys/uio.h>, <sys/statfs.h>, <sys/mount.h> and <sys/mman.h>
+ * (included here too), and <stdio.h> and <sys/stat.h> complete picolibc's
+ * (renameat, FILENAME_MAX; lstat, UTIME_NOW and UTIME_OMIT). Clock ids,
  * signal numbers, O_*, AT_*, F_* and errno values keep picolibc's values,
  * which the glue translates; PROT_*, MAP_*, PRIO_*, SA_* and UTIME_* values
  * are Linux's own.
@@ -18,6 +19,8 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
@@ -42,27 +45,6 @@ int clock_nanosleep(clockid_t clock, int flags, const struct timespec *request,
 int sched_yield(void);
 /* The calling thread's id (the pid, in a process's first thread). */
 pid_t gettid(void);
-
-/* Memory mappings. */
-#define PROT_NONE 0x0
-#define PROT_READ 0x1
-#define PROT_WRITE 0x2
-#define PROT_EXEC 0x4
-#define MAP_SHARED 0x01
-#define MAP_PRIVATE 0x02
-#define MAP_FIXED 0x10
-#define MAP_ANONYMOUS 0x20
-#define MAP_ANON MAP_ANONYMOUS
-#define MAP_NORESERVE 0x4000
-#define MAP_POPULATE 0x8000
-#define MAP_STACK 0x20000
-#define MAP_FIXED_NOREPLACE 0x100000
-#define MAP_FAILED ((void *)-1)
-
-/* offset must be a multiple of 4096. */
-void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset);
-int munmap(void *addr, size_t length);
-int mprotect(void *addr, size_t length, int prot);
 
 /* Nice values, -20 (most favoured) .. 19. */
 #define PRIO_PROCESS 0
@@ -141,12 +123,6 @@ int sched_getaffinity(pid_t pid, size_t size, cpu_set_t *set);
 #define AT_EMPTY_PATH 16
 #endif
 
-/* tv_nsec values for utimensat and futimens (Linux's; picolibc has none here). */
-#define UTIME_NOW ((1l << 30) - 1l)
-#define UTIME_OMIT ((1l << 30) - 2l)
-
-int lstat(const char *restrict path, struct stat *restrict st);
-
 /*
  * statx with the kernel's own record (<linux_syscall.h>'s struct linux_statx:
  * 64-bit inode numbers and sizes, 32-bit ids and link counts, device major
@@ -157,6 +133,5 @@ int lstat(const char *restrict path, struct stat *restrict st);
 struct linux_statx;
 int statx(int dirfd, const char *restrict path, int flags, unsigned int mask,
 	  struct linux_statx *restrict buf);
-int renameat(int old_dirfd, const char *old_path, int new_dirfd, const char *new_path);
 
 #endif

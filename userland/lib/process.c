@@ -45,6 +45,26 @@ pid_t gettid(void)
 	return (pid_t)syscall0(SYS_gettid);
 }
 
+uid_t getuid(void)
+{
+	return (uid_t)syscall0(SYS_getuid);
+}
+
+uid_t geteuid(void)
+{
+	return (uid_t)syscall0(SYS_geteuid);
+}
+
+gid_t getgid(void)
+{
+	return (gid_t)syscall0(SYS_getgid);
+}
+
+gid_t getegid(void)
+{
+	return (gid_t)syscall0(SYS_getegid);
+}
+
 int setpgid(pid_t pid, pid_t pgid)
 {
 	return glue_result(syscall2(SYS_setpgid, pid, pgid));

@@ -3,13 +3,17 @@
  * (rv32 has no stat, fstat or newfstatat) and convert its record into
  * picolibc's struct stat, and statx hands over the kernel's record itself;
  * chmod, fchmod and fchmodat set the mode, umask the creation mask, access
- * and faccessat test permissions, and utimensat and futimens set the times
- * through utimensat_time64 (rv32 has only the 64-bit time call).
+ * and faccessat test permissions, and utimensat, futimens and utimes set the
+ * times through utimensat_time64 (rv32 has only the 64-bit time call).
+ * fchown and chown: denix has one user, root, who owns every file, so a
+ * change to root (or -1: no change) succeeds on a file that exists, and a
+ * change to anyone else is EPERM.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "glue.h"
@@ -185,4 +189,53 @@ int utimensat(int dirfd, const char *path, const struct timespec times[2], int f
 int futimens(int fd, const struct timespec times[2])
 {
 	return set_times(fd, NULL, times, 0);
+}
+
+int utimes(const char *path, const struct timeval tv[2])
+{
+	struct timespec times[2];
+
+	if (tv == NULL)
+		return set_times(LINUX_AT_FDCWD, path, NULL, 0);
+	for (int i = 0; i < 2; i++) {
+		if (tv[i].tv_usec < 0 || tv[i].tv_usec >= 1000000) {
+			errno = EINVAL;
+			return -1;
+		}
+		times[i].tv_sec = tv[i].tv_sec;
+		times[i].tv_nsec = tv[i].tv_usec * 1000;
+	}
+	return set_times(LINUX_AT_FDCWD, path, times, 0);
+}
+
+/* Whether (owner, group) leaves a file with root, the one owner there is. */
+static int to_root(uid_t owner, gid_t group)
+{
+	return (owner == (uid_t)-1 || owner == 0) && (group == (gid_t)-1 || group == 0);
+}
+
+int fchown(int fd, uid_t owner, gid_t group)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0)
+		return -1;
+	if (!to_root(owner, group)) {
+		errno = EPERM;
+		return -1;
+	}
+	return 0;
+}
+
+int chown(const char *path, uid_t owner, gid_t group)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return -1;
+	if (!to_root(owner, group)) {
+		errno = EPERM;
+		return -1;
+	}
+	return 0;
 }
