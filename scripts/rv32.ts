@@ -86,6 +86,9 @@ function programPath(cli: Cli): string {
 }
 
 async function main(): Promise<number> {
+  // `deno task` runs in the project's directory; the program and its files are where the user
+  // is (npx and deno task name it in INIT_CWD), as for qemu-riscv32.
+  Deno.chdir(Deno.env.get("INIT_CWD") ?? Deno.cwd());
   const cli = parse(Deno.args);
   if (!cli) {
     console.error(USAGE);
