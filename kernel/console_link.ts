@@ -10,14 +10,13 @@
  */
 
 import { encodePayload } from "../abi/codec.ts";
-import { SYSTEM_TABLES, type SystemTableName } from "../abi/ipc.ts";
 import { TIOC, TTY, TTY_ENDPOINT, WINSIZE_BYTES } from "../abi/tty.ts";
 import { PAGE_SIZE } from "../machine/memory_map.ts";
 import type { LinkTerminal } from "../machine/backends/link_terminal.ts";
 import { SyscallError } from "./errno.ts";
 import type { Kernel } from "./kernel.ts";
 import { SIGKILL } from "./signals.ts";
-import { systemTable, type Table } from "./tables.ts";
+import { type Table, tableOf } from "./tables.ts";
 
 /** The tables a snapshot carries. */
 export const CONSOLE_TABLES = [
@@ -69,9 +68,7 @@ export interface ConsolePort {
 /** The system now, for the console. */
 export function consoleState(k: Kernel): ConsoleState {
   const tables = {} as ConsoleState["tables"];
-  for (const name of CONSOLE_TABLES) {
-    tables[name] = JSON.parse(systemTable(k, SYSTEM_TABLES.indexOf(name as SystemTableName)));
-  }
+  for (const name of CONSOLE_TABLES) tables[name] = tableOf(k, name);
   const totalKb = k.frames.total * PAGE_SIZE / 1024;
   return {
     time: performance.now(),

@@ -257,9 +257,14 @@ const TABLES: Record<SystemTableName, (k: Kernel) => Table> = {
   files,
 };
 
+/** The system table `name`, built from the kernel's state now. */
+export function tableOf(k: Kernel, name: SystemTableName): Table {
+  return TABLES[name](k);
+}
+
 /** Table number `index` of SYSTEM_TABLES, as JSON; EINVAL for another number. */
 export function systemTable(k: Kernel, index: number): string {
   const name = SYSTEM_TABLES[index];
   if (name === undefined) throw new SyscallError(EINVAL, `no table ${index}`);
-  return JSON.stringify(TABLES[name](k));
+  return JSON.stringify(tableOf(k, name));
 }
