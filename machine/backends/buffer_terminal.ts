@@ -10,6 +10,7 @@
  */
 
 import type { SerialBackend, SerialPort } from "../uart.ts";
+import { PacedInput } from "./serial_io.ts";
 
 /** Default bound on kept output, in bytes. */
 export const BUFFER_TERMINAL_MAX_OUTPUT_BYTES = 4 * 1024 * 1024;
@@ -23,7 +24,7 @@ export class BufferTerminal implements SerialBackend {
   private port: SerialPort | null = null;
   private readonly out: Uint8Array;
   private outLength = 0;
-  private script = new Uint8Array(0);
+  private readonly script = new PacedInput();
   private hangupAtEnd = false;
   private readonly listeners: Array<() => void> = [];
 
@@ -39,12 +40,14 @@ export class BufferTerminal implements SerialBackend {
 
   connect(port: SerialPort): void {
     this.port = port;
-    this.pump();
+    this.script.connect(port);
+    this.hangUpAtEnd();
   }
 
   rxDrained(): void {
     this.drains++;
-    this.pump();
+    this.script.pump();
+    this.hangUpAtEnd();
   }
 
   /**
@@ -52,13 +55,9 @@ export class BufferTerminal implements SerialBackend {
    * all been received (the guest then reads end of file).
    */
   feed(input: Uint8Array | string, options: { hangup?: boolean } = {}): void {
-    const bytes = typeof input === "string" ? new TextEncoder().encode(input) : input;
-    const joined = new Uint8Array(this.script.length + bytes.length);
-    joined.set(this.script);
-    joined.set(bytes, this.script.length);
-    this.script = joined;
     this.hangupAtEnd ||= options.hangup ?? false;
-    this.pump();
+    this.script.add(typeof input === "string" ? new TextEncoder().encode(input) : input);
+    this.hangUpAtEnd();
   }
 
   /** Drops the carrier now (end of input). */
@@ -80,7 +79,7 @@ export class BufferTerminal implements SerialBackend {
 
   /** Bytes fed and not yet taken by the UART (its receive FIFO was full). */
   get unreceived(): number {
-    return this.script.length;
+    return this.script.waiting;
   }
 
   /** The output kept so far (a copy). */
@@ -93,16 +92,10 @@ export class BufferTerminal implements SerialBackend {
     return new TextDecoder().decode(this.out.subarray(0, this.outLength));
   }
 
-  private pump(): void {
-    const port = this.port;
-    if (!port) return;
-    if (this.script.length > 0) {
-      const n = port.receive(this.script.subarray(0, port.rxFreeBytes()));
-      this.script = this.script.subarray(n);
-    }
-    if (this.script.length === 0 && this.hangupAtEnd) {
-      this.hangupAtEnd = false;
-      port.setCarrier(false);
-    }
+  /** Drops the carrier once all the input asked to end with a hang-up is in the FIFO. */
+  private hangUpAtEnd(): void {
+    if (!this.port || !this.hangupAtEnd || this.script.waiting > 0) return;
+    this.hangupAtEnd = false;
+    this.port.setCarrier(false);
   }
 }

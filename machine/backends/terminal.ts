@@ -3,8 +3,7 @@
  * second line (stderr, output only).
  *
  * Output is collected as the guest writes THR and handed to the host stream once the burst
- * ends (a microtask later) or a buffer fills, so a guest writing a line costs one host write,
- * not one per byte. Input is read from Deno.stdin asynchronously: in raw mode when stdin is a
+ * ends (serial_io.ts's OutputBurst), so a guest writing a line costs one host write. Input is read from Deno.stdin asynchronously: in raw mode when stdin is a
  * terminal (every key reaches the guest at once, Ctrl-C included, and nothing is echoed: echo
  * is the guest's job), as it comes otherwise (chunks from a pipe). Input is paced to the UART's
  * receive FIFO: the back end hands over no more than the FIFO has room for, waits for the
@@ -14,9 +13,7 @@
  */
 
 import type { SerialBackend, SerialPort } from "../uart.ts";
-
-/** Output bytes gathered before a host write is forced. */
-const OUTPUT_BUFFER_BYTES = 16 * 1024;
+import { OutputBurst } from "./serial_io.ts";
 
 /** Which host streams a Terminal uses. */
 export interface TerminalOptions {
@@ -34,9 +31,7 @@ export class Terminal implements SerialBackend {
   private raw = false;
   private closed = false;
   private outputFailed = false;
-  private readonly out = new Uint8Array(OUTPUT_BUFFER_BYTES);
-  private outLength = 0;
-  private flushQueued = false;
+  private readonly output = new OutputBurst((bytes) => this.toHost(bytes));
   private readonly stream: typeof Deno.stdout | typeof Deno.stderr;
   private readonly input: boolean;
 
@@ -47,28 +42,23 @@ export class Terminal implements SerialBackend {
 
   /** Gathers the byte; it reaches the host when the burst ends. */
   write(byte: number): void {
-    if (this.outputFailed) return;
-    this.out[this.outLength++] = byte;
-    if (this.outLength === this.out.length) this.flush();
-    else if (!this.flushQueued) {
-      this.flushQueued = true;
-      queueMicrotask(() => this.flush());
-    }
+    if (!this.outputFailed) this.output.write(byte);
   }
 
-  /** Hands the gathered output to the host; once the host stream fails, output is dropped. */
+  /** Hands the gathered output to the host now. */
   flush(): void {
-    this.flushQueued = false;
+    this.output.flush();
+  }
+
+  /** Writes a burst to the host stream; once the stream fails, output is dropped. */
+  private toHost(bytes: Uint8Array): void {
     let done = 0;
     try {
-      while (done < this.outLength) {
-        done += this.stream.writeSync(this.out.subarray(done, this.outLength));
-      }
+      while (done < bytes.length) done += this.stream.writeSync(bytes.subarray(done));
     } catch (e) {
       this.outputFailed = true;
       console.error(`terminal: host output failed, dropped from now on: ${e}`);
     }
-    this.outLength = 0;
   }
 
   connect(port: SerialPort): void {
