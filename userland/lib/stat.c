@@ -208,34 +208,31 @@ int utimes(const char *path, const struct timeval tv[2])
 	return set_times(LINUX_AT_FDCWD, path, times, 0);
 }
 
-/* Whether (owner, group) leaves a file with root, the one owner there is. */
-static int to_root(uid_t owner, gid_t group)
+/*
+ * A chown of a file that exists (`found`, the result of stat-ing it): fine if it leaves the
+ * file with root, the one owner there is, else EPERM.
+ */
+static int chown_found(int found, uid_t owner, gid_t group)
 {
-	return (owner == (uid_t)-1 || owner == 0) && (group == (gid_t)-1 || group == 0);
+	if (found != 0)
+		return -1;
+	if ((owner != (uid_t)-1 && owner != 0) || (group != (gid_t)-1 && group != 0)) {
+		errno = EPERM;
+		return -1;
+	}
+	return 0;
 }
 
 int fchown(int fd, uid_t owner, gid_t group)
 {
 	struct stat st;
 
-	if (fstat(fd, &st) != 0)
-		return -1;
-	if (!to_root(owner, group)) {
-		errno = EPERM;
-		return -1;
-	}
-	return 0;
+	return chown_found(fstat(fd, &st), owner, group);
 }
 
 int chown(const char *path, uid_t owner, gid_t group)
 {
 	struct stat st;
 
-	if (stat(path, &st) != 0)
-		return -1;
-	if (!to_root(owner, group)) {
-		errno = EPERM;
-		return -1;
-	}
-	return 0;
+	return chown_found(stat(path, &st), owner, group);
 }
