@@ -2,8 +2,10 @@
 /**
  * The console's HTTP API as the islands call it: the session token from the page's
  * `<meta name="denix-token">`, URLs that carry it, and the POST actions (fault buttons, kill)
- * whose failures the views show inline.
+ * whose failures the views show inline (`useAction`).
  */
+
+import { useState } from "preact/hooks";
 
 /** The token the server rendered into the page. */
 export function token(): string {
@@ -25,4 +27,10 @@ export async function postAction(path: string): Promise<string | null> {
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
+}
+
+/** A view's POST action: the error of its last run ("" if none), and the function to run it. */
+export function useAction(): [string, (path: string) => Promise<void>] {
+  const [error, setError] = useState("");
+  return [error, async (path) => setError(await postAction(path) ?? "")];
 }

@@ -4,19 +4,16 @@
  * line) with a kill button that POSTs to `/api/processes/PID/kill`.
  */
 
-import { useState } from "preact/hooks";
-import { postAction } from "./api.ts";
+import { useAction } from "./api.ts";
 import { records, useLiveState } from "./state.ts";
 
 const COLUMNS = ["pid", "name", "state", "hart", "cpu_ms", "rss_kb", "cmdline"];
 
 export default function Processes() {
   const state = useLiveState();
-  const [error, setError] = useState("");
+  const [error, post] = useAction();
   if (!state) return <p class="muted">waiting for state…</p>;
-  const kill = async (pid: string) => {
-    setError(await postAction(`/api/processes/${encodeURIComponent(pid)}/kill`) ?? "");
-  };
+  const kill = (pid: string) => post(`/api/processes/${encodeURIComponent(pid)}/kill`);
   return (
     <>
       {error && <p class="error">{error}</p>}

@@ -4,8 +4,7 @@
  * buttons (crash, hang, kill, restart) that POST to `/api/services/NAME/ACTION`.
  */
 
-import { useState } from "preact/hooks";
-import { postAction } from "./api.ts";
+import { useAction } from "./api.ts";
 import { records, useLiveState } from "./state.ts";
 
 const ACTIONS = ["crash", "hang", "kill", "restart"] as const;
@@ -20,11 +19,10 @@ function duration(ms: number): string {
 
 export default function Services() {
   const state = useLiveState();
-  const [error, setError] = useState("");
+  const [error, post] = useAction();
   if (!state) return <p class="muted">waiting for state…</p>;
-  const act = async (name: string, action: string) => {
-    setError(await postAction(`/api/services/${encodeURIComponent(name)}/${action}`) ?? "");
-  };
+  const act = (name: string, action: string) =>
+    post(`/api/services/${encodeURIComponent(name)}/${action}`);
   return (
     <>
       {error && <p class="error">{error}</p>}

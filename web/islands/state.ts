@@ -6,28 +6,15 @@
  */
 
 import { useEffect, useState } from "preact/hooks";
+import type { ConsoleState } from "../../kernel/console_link.ts";
+import type { Table } from "../../kernel/tables.ts";
 import { apiUrl } from "./api.ts";
 
 /** One table of the state: column names and rows of cells in that order. */
-export interface Table {
-  columns: string[];
-  rows: (number | string)[][];
-}
+export type { Table };
 
-/** One `state` event of `/api/state`. */
-export interface LiveState {
-  time: number;
-  tables: {
-    procs: Table;
-    harts: Table;
-    services: Table;
-    endpoints: Table;
-    connections: Table;
-    latency: Table;
-  };
-  memory: { usedKb: number; totalKb: number };
-  log: string[];
-}
+/** One `state` event of `/api/state`: what the kernel's end of the link sends. */
+export type LiveState = ConsoleState;
 
 export type Listener = (state: LiveState) => void;
 
