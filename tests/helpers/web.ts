@@ -80,17 +80,6 @@ export function rows(t: { columns: string[]; rows: (number | string)[][] }) {
   return t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c, r[i]])));
 }
 
-/** Polls `f` until it gives a value (20 s at most). */
-export async function eventually<T>(what: string, f: () => Promise<T | undefined>): Promise<T> {
-  const end = performance.now() + 20_000;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (performance.now() > end) throw new Error(`${what} did not happen`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** Ends the console's system (its host terminal closes: the first shell powers off). */
 export async function stopWebConsole(c: Console): Promise<Deno.CommandStatus> {
   await c.stdin.close().catch(() => {});

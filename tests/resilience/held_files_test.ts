@@ -10,18 +10,11 @@ import assert from "node:assert/strict";
 import { MemoryDisk } from "../../machine/backends/memory_disk.ts";
 import { SIGCONT } from "../../kernel/signals.ts";
 import { makeExt2Image } from "../../services/vfs/ext2/mkfs.ts";
+import { eventually } from "../helpers/poll.ts";
 import { bootProgram } from "../helpers/system.ts";
 import { assertDiskClean } from "../services/vfs/e2fsprogs.ts";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, ok: () => boolean, log: () => string): Promise<void> {
-  const end = performance.now() + 15_000;
-  while (!ok()) {
-    if (performance.now() > end) throw new Error(`${what} did not happen:\n${log()}`);
-    await sleep(5);
-  }
-}
+const POLL = { boundMs: 15_000, everyMs: 5 };
 
 Deno.test("files held open across a VFS restart: unlinked ones stay readable, a lost close frees nothing early and leaks nothing", async () => {
   const disk = new MemoryDisk(
@@ -38,11 +31,17 @@ Deno.test("files held open across a VFS restart: unlinked ones stay readable, a 
   const running = system.run();
   const story = () => `${console0.text()}\n${log.slice(-40).join("\n")}`;
   const program = () => [...k.procs.values()].find((p) => p.name === "held_files.elf");
-  await until("the program's stop", () => program()?.group.stopped === true, story);
+  await eventually("the program's stop", () => program()?.group.stopped === true, {
+    ...POLL,
+    story,
+  });
   const restarts = () => k.supervisor.restarts.filter((r) => r.name === "vfs").length;
   assert.ok(k.supervisor.kill("vfs"), "the VFS was running");
   k.signalFromService(-program()!.pid, SIGCONT);
-  await until("the VFS's restart", () => restarts() === 1 && k.services.running.has("vfs"), story);
+  await eventually("the VFS's restart", () => restarts() === 1 && k.services.running.has("vfs"), {
+    ...POLL,
+    story,
+  });
   const exit = await running;
   assert.equal(console0.text(), "ready\nok\n", story());
   assert.deepEqual(exit, { status: 0, signal: 0 });

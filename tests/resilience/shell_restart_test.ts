@@ -10,6 +10,7 @@ import { TerminalSession } from "../helpers/terminal.ts";
 import { BOOT_ARGS } from "../helpers/boot.ts";
 import { MemoryDisk } from "../../machine/backends/memory_disk.ts";
 import { makeExt2Image } from "../../services/vfs/ext2/mkfs.ts";
+import { eventually } from "../helpers/poll.ts";
 import { bootProgram } from "../helpers/system.ts";
 import { shellReading } from "./torture.ts";
 
@@ -74,13 +75,8 @@ Deno.test("the shell killed while it waits for a line: the next line typed reach
     [...k.procs.values()].map((p) =>
       `${p.pid} ${p.name} ${p.state} pgid ${p.group.pgid} sid ${p.group.sid}`
     ).join("\n");
-  const until = async (what: string, ok: () => boolean) => {
-    const end = performance.now() + 15_000;
-    while (!ok()) {
-      if (performance.now() > end) throw new Error(`${what} did not happen:\n${story()}`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  };
+  const until = (what: string, ok: () => boolean) =>
+    eventually(what, ok, { boundMs: 15_000, everyMs: 5, story });
   const restarts = () => k.supervisor.restarts.filter((r) => r.name === "shell").length;
   for (let round = 1; round <= 3; round++) {
     // Its read waits at the tty driver when it dies; the driver must not hand the next line

@@ -9,6 +9,7 @@
 
 import assert from "node:assert/strict";
 import { chromium, type Page } from "playwright-core";
+import { eventually } from "../helpers/poll.ts";
 import { api, startWebConsole, stopWebConsole } from "../helpers/web.ts";
 
 const ARTIFACTS = new URL("../../.test-artifacts/", import.meta.url);
@@ -17,15 +18,6 @@ const BOUND_MS = 20_000;
 /** Waits for a row of the terminal (xterm.js's DOM renderer) that reads `text`, trimmed. */
 async function row(page: Page, text: RegExp): Promise<void> {
   await page.locator(".xterm-rows > div").filter({ hasText: text }).first().waitFor();
-}
-
-/** Polls `f` until it holds (BOUND_MS at most). */
-async function until(what: string, f: () => Promise<boolean>): Promise<void> {
-  const end = performance.now() + BOUND_MS;
-  while (!(await f())) {
-    if (performance.now() > end) throw new Error(`${what} did not happen`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 Deno.test("web console in chromium: terminal, process view, crash button, token", async () => {
@@ -59,7 +51,7 @@ Deno.test("web console in chromium: terminal, process view, crash button, token"
     const restarts = page.locator('[data-restarts="vfs"]');
     const before = Number(await restarts.innerText());
     await page.locator('[data-action="crash"][data-service="vfs"]').click();
-    await until(
+    await eventually(
       "the VFS's restart count going up",
       async () => Number(await restarts.innerText()) > before,
     );

@@ -11,10 +11,10 @@
  */
 
 import assert from "node:assert/strict";
+import { eventually } from "../helpers/poll.ts";
 import {
   api,
   type Console,
-  eventually,
   post,
   rows,
   startWebConsole,
