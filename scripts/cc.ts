@@ -77,13 +77,13 @@ export function plan(args: string[]): Plan {
 async function tool(args: string[]): Promise<void> {
   const status = await new Deno.Command(CC, { args, stdout: "inherit", stderr: "inherit" })
     .output();
-  if (!status.success) throw new Exit(status.code || 1);
+  if (!status.success) throw new CompileFailed(status.code || 1);
 }
 
-/** Ends the run with the compiler's status (it has said why). */
-class Exit extends Error {
+/** The compiler or linker failed with status `code` (it has said why on the terminal). */
+export class CompileFailed extends Error {
   constructor(readonly code: number) {
-    super(`exit ${code}`);
+    super(`the compiler exited with status ${code}`);
   }
 }
 
@@ -112,7 +112,7 @@ async function sysroot(): Promise<Sysroot> {
 }
 
 /** Everything the sysroot is made from, concatenated (its hash names the build). */
-async function sysrootSources(): Promise<Uint8Array<ArrayBuffer>> {
+export async function sysrootSources(): Promise<Uint8Array<ArrayBuffer>> {
   const parts: Uint8Array[] = [new TextEncoder().encode(TARGET_FLAGS.join(" "))];
   for (const dir of ["userland/lib", "userland/include", "userland/include/sys"]) {
     for (const file of await listSources(dir, [".c", ".S", ".h", ".ld"])) {
@@ -128,6 +128,42 @@ async function sysrootSources(): Promise<Uint8Array<ArrayBuffer>> {
   return out;
 }
 
+/**
+ * Compiles and links as `cc` would with `args` (relative paths from the current directory),
+ * with the compiler's diagnostics on this process's terminal. Throws BuildError when the
+ * arguments or the toolchain are wrong, and CompileFailed when the compiler said no.
+ */
+export async function cc(args: string[]): Promise<void> {
+  const p = plan(args);
+  await ensureDebianPackages(TOOLCHAIN_PACKAGES);
+  const out = p.output ? ["-o", p.output] : [];
+  if (p.compileOnly) {
+    await tool([...TARGET_FLAGS, ...p.compileArgs, ...p.sources, ...out]);
+    return;
+  }
+  const root = await sysroot();
+  const work = await Deno.makeTempDir({ prefix: "denix-cc-" });
+  try {
+    const objects: string[] = [];
+    for (const [i, source] of p.sources.entries()) {
+      const object = `${work}/${i}.o`;
+      await tool([...TARGET_FLAGS, ...p.compileArgs, "-c", source, "-o", object]);
+      objects.push(object);
+    }
+    await tool([
+      ...linkFlags(root.libDir),
+      ...root.startObjects,
+      ...objects,
+      ...p.objects,
+      ...p.linkArgs,
+      "-o",
+      p.output ?? "a.out",
+    ]);
+  } finally {
+    await Deno.remove(work, { recursive: true });
+  }
+}
+
 async function main(args: string[]): Promise<number> {
   if (args.length === 0 || args[0] === "--help") {
     console.error(
@@ -139,37 +175,10 @@ async function main(args: string[]): Promise<number> {
   // `deno task` runs in the project's directory; the files are where the user is.
   Deno.chdir(Deno.env.get("INIT_CWD") ?? Deno.cwd());
   try {
-    const p = plan(args);
-    await ensureDebianPackages(TOOLCHAIN_PACKAGES);
-    const out = p.output ? ["-o", p.output] : [];
-    if (p.compileOnly) {
-      await tool([...TARGET_FLAGS, ...p.compileArgs, ...p.sources, ...out]);
-      return 0;
-    }
-    const root = await sysroot();
-    const work = await Deno.makeTempDir({ prefix: "denix-cc-" });
-    try {
-      const objects: string[] = [];
-      for (const [i, source] of p.sources.entries()) {
-        const object = `${work}/${i}.o`;
-        await tool([...TARGET_FLAGS, ...p.compileArgs, "-c", source, "-o", object]);
-        objects.push(object);
-      }
-      await tool([
-        ...linkFlags(root.libDir),
-        ...root.startObjects,
-        ...objects,
-        ...p.objects,
-        ...p.linkArgs,
-        "-o",
-        p.output ?? "a.out",
-      ]);
-    } finally {
-      await Deno.remove(work, { recursive: true });
-    }
+    await cc(args);
     return 0;
   } catch (e) {
-    if (e instanceof Exit) return e.code;
+    if (e instanceof CompileFailed) return e.code;
     if (e instanceof BuildError) {
       console.error(`cc: ${e.message}`);
       return 1;

@@ -10,6 +10,8 @@ export const DEBIAN_PACKAGES: Record<string, string> = {
   "qemu-riscv32": "qemu-user",
   "e2fsck": "e2fsprogs",
   "chromium": "chromium", // the web console's browser tests
+  "cc": "gcc", // SQLite's native build, the fidelity tests' third party
+  "sqlite3": "sqlite3", // opens the databases the OS made, and makes some for it
 };
 /** Packages without a command of their own to probe for. */
 const LIBRARY_PACKAGES = ["picolibc-riscv64-unknown-elf"];

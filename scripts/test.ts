@@ -1,7 +1,7 @@
 /**
  * `deno task test`: the whole test suite. Installs the Debian packages the tests need (the
  * RISC-V toolchain to check the committed binaries against their sources, qemu-user to
- * compare against), runs `deno test` over tests/, and ends with one line
+ * compare against), builds SQLite (scripts/sqlite.ts) once, runs `deno test` over tests/, and ends with one line
  * `N passed, N failed` (plus `, N skipped` if any) taken from Deno's own summary.
  * Extra arguments are passed to `deno test` (e.g. a file or `--filter`).
  *
@@ -14,8 +14,11 @@
  */
 
 import { ensureDebianPackages } from "./deps.ts";
+import { ensureSqlite } from "./sqlite.ts";
 
 await ensureDebianPackages();
+// Built before the tests start: the first build takes longer than one test's bound.
+await ensureSqlite();
 
 const TEST_BOUND_MS = Number(Deno.env.get("DENIX_TEST_BOUND_MS") ?? 120_000);
 /** The note Deno prints about a slow test, which must not count as progress. */

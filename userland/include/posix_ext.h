@@ -1,15 +1,15 @@
 /*
  * posix_ext.h: the POSIX and Linux calls our glue (userland/lib) provides
- * that picolibc's headers do not declare in this configuration: clocks and
- * sleeping, sched_yield, gettid, nice values, CPU affinity,
+ * that picolibc's headers do not declare in this configuration: sched_yield,
+ * gettid, nice values, CPU affinity,
  * the sigaction flags beyond SA_NOCLDSTOP, and statx. Calls picolibc
  * does declare (fork, execve, waitpid, pipe, dup2, sigaction, sleep,
  * getrusage, openat, fstatat, mkdir, link, ...) are used through its own
  * headers; headers it lacks are userland/include's <dirent.h>, <termios.h>,
  * <sys/ioctl.h>, <sys/uio.h>, <sys/statfs.h>, <sys/mount.h> and <sys/mman.h>
- * (included here too), and <stdio.h> and <sys/stat.h> complete picolibc's
- * (renameat, FILENAME_MAX; lstat, UTIME_NOW and UTIME_OMIT). Clock ids,
- * signal numbers, O_*, AT_*, F_* and errno values keep picolibc's values,
+ * (included here too), and <stdio.h>, <time.h> and <sys/stat.h> complete
+ * picolibc's (renameat, FILENAME_MAX; the clocks and sleeps; lstat, UTIME_NOW
+ * and UTIME_OMIT). Clock ids, signal numbers, O_*, AT_*, F_* and errno values keep picolibc's values,
  * which the glue translates; PROT_*, MAP_*, PRIO_*, SA_* and UTIME_* values
  * are Linux's own.
  */
@@ -24,23 +24,6 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
-
-/* Clocks (picolibc's numbering; it defines only CLOCK_REALTIME here). */
-#ifndef CLOCK_PROCESS_CPUTIME_ID
-#define CLOCK_PROCESS_CPUTIME_ID ((clockid_t)2)
-#endif
-#ifndef CLOCK_THREAD_CPUTIME_ID
-#define CLOCK_THREAD_CPUTIME_ID ((clockid_t)3)
-#endif
-#ifndef CLOCK_MONOTONIC
-#define CLOCK_MONOTONIC ((clockid_t)4)
-#endif
-
-int clock_gettime(clockid_t clock, struct timespec *tp);
-int nanosleep(const struct timespec *request, struct timespec *remain);
-/* Returns 0 or an error number; flags is 0 or TIMER_ABSTIME. */
-int clock_nanosleep(clockid_t clock, int flags, const struct timespec *request,
-		    struct timespec *remain);
 
 int sched_yield(void);
 /* The calling thread's id (the pid, in a process's first thread). */

@@ -1,0 +1,21 @@
+-- ATTACH: a second database file beside the first, queried and joined across.
+CREATE TABLE main_t(id INTEGER PRIMARY KEY, v TEXT);
+INSERT INTO main_t VALUES (1, 'one'), (2, 'two'), (3, 'three');
+ATTACH DATABASE 'attached.db' AS other;
+CREATE TABLE other.extra(id INTEGER, note TEXT);
+INSERT INTO other.extra VALUES (1, 'first'), (3, 'third'), (4, 'orphan');
+SELECT m.v, e.note FROM main_t m JOIN other.extra e USING (id) ORDER BY id;
+SELECT name FROM pragma_database_list ORDER BY seq;
+SELECT name FROM other.sqlite_schema;
+BEGIN;
+INSERT INTO main_t VALUES (4, 'four');
+UPDATE other.extra SET note = 'found' WHERE id = 4;
+COMMIT;
+DETACH DATABASE other;
+SELECT count(*) FROM pragma_database_list;
+ATTACH 'attached.db' AS again;
+SELECT m.v, e.note FROM main_t m JOIN again.extra e ON e.id = m.id ORDER BY m.id;
+ATTACH ':memory:' AS mem;
+CREATE TABLE mem.scratch AS SELECT id * 10 AS x FROM main_t;
+SELECT sum(x) FROM mem.scratch;
+PRAGMA again.integrity_check;

@@ -1,0 +1,23 @@
+-- Blobs and NULL handling.
+CREATE TABLE b(id INTEGER PRIMARY KEY, data BLOB);
+INSERT INTO b VALUES (1, x'48656c6c6f'), (2, x''), (3, NULL), (4, zeroblob(5)), (5, CAST('text' AS BLOB));
+SELECT id, hex(data), length(data), typeof(data), quote(data) FROM b ORDER BY id;
+SELECT hex(substr(x'0102030405', 2, 3)), hex(x'00' || x'ff'), length(randomblob(7)), length(zeroblob(100000));
+SELECT data FROM b WHERE id IN (1, 5);
+SELECT hex(data) FROM b WHERE data = x'48656c6c6f';
+SELECT instr(x'0102030405', x'0304'), hex(replace(x'616263', x'62', x'7a7a'));
+SELECT 1 + NULL, NULL = NULL, NULL IS NULL, NULL IS NOT 1, 1 IS 1, NULL || 'x', -NULL;
+SELECT coalesce(NULL, NULL, 3), ifnull(NULL, 'd'), nullif(4, 4), nullif(4, 5), iif(NULL, 'yes', 'no');
+CREATE TABLE n(k INTEGER, v INTEGER);
+INSERT INTO n VALUES (1, 10), (1, NULL), (2, NULL), (NULL, 5), (NULL, NULL), (3, 0);
+SELECT k, count(*), count(v), sum(v), avg(v), max(v), total(v) FROM n GROUP BY k ORDER BY k;
+SELECT k, v FROM n ORDER BY v NULLS FIRST, k NULLS LAST;
+SELECT k, v FROM n ORDER BY v DESC NULLS LAST, k DESC;
+SELECT count(*) FROM n WHERE v NOT IN (10, 5);
+SELECT count(*) FROM n WHERE v NOT IN (10, NULL);
+SELECT DISTINCT v FROM n ORDER BY v;
+CREATE TABLE u(x UNIQUE);
+INSERT INTO u VALUES (NULL), (NULL), (1);
+SELECT count(*), count(x) FROM u;
+SELECT typeof(NULL), typeof(1), typeof(1.0), typeof('1'), typeof(x'01');
+SELECT max(NULL, 1), min(2, NULL), abs(NULL), length(NULL), upper(NULL);
