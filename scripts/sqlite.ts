@@ -5,10 +5,11 @@
  * the amalgamation (deps/sqlite3/sqlite3.c, sqlite3.h) out of it, and compiles it with our
  * front end (userland/sqlite/shell.c) twice: with `deno task cc` into an RV32 ELF for denix's
  * /bin/sqlite (and qemu-riscv32), and with the host's cc into a native program, the fidelity
- * tests' and benchmark's third party. Both builds use the same SQLite options.
+ * tests' and benchmark's third party. Both builds use the same SQLite options, and keep SQLite's
+ * object file so that a program of one's own can link with it (docs/SDK.md).
  *
  * Everything lives in .denix/sqlite/: the tarball, the sources, and one directory per build,
- * named by a hash of everything the build is made from (front end, options, the SDK's
+ * named by a hash of everything the build is made from (front end, this recipe, the SDK's
  * sources), so a change to any of them rebuilds and an unchanged tree never does.
  */
 
@@ -46,42 +47,51 @@ export interface SqliteBuild {
   elf: string;
   /** The same sources and front end built for the host. */
   native: string;
+  /** SQLite itself compiled for denix, to link a program of one's own with (`deno task cc`). */
+  object: string;
+  /** The same for the host's cc. */
+  nativeObject: string;
+  /** The directory holding sqlite3.h. */
+  include: string;
 }
 
 /** The build for the current sources, made first if it is not there yet. */
 export async function ensureSqlite(): Promise<SqliteBuild> {
   const key = await buildKey();
   const dir = `${DIR}/build-${key}`;
-  const build = { elf: `${dir}/sqlite.elf`, native: `${dir}/sqlite-native` };
-  if (exists(build.elf) && exists(build.native)) return build;
+  const build = {
+    elf: `${dir}/sqlite.elf`,
+    native: `${dir}/sqlite-native`,
+    object: `${dir}/sqlite3.o`,
+    nativeObject: `${dir}/sqlite3-native.o`,
+    include: `${DIR}/src`,
+  };
+  if (exists(dir)) return build;
   await ensureDebianPackages([...TOOLCHAIN_PACKAGES, "gcc"]);
   const sources = await amalgamation();
   console.error(`building SQLite from ${SQLITE_PACKAGE} (once; about two minutes)`);
   const work = await Deno.makeTempDir({ dir: DIR, prefix: "building-" });
   try {
     const include = `-I${sources}`;
+    const frontEnd = [include, "-Wall", "-Wextra", "-Werror", `${ROOT}/${FRONT_END}`];
     await cc([...SQLITE_OPTIONS, include, "-c", `${sources}/sqlite3.c`, "-o", `${work}/sqlite3.o`]);
-    await cc([
-      ...SQLITE_OPTIONS,
-      include,
-      "-Wall",
-      "-Wextra",
-      "-Werror",
-      `${ROOT}/${FRONT_END}`,
-      `${work}/sqlite3.o`,
-      "-o",
-      `${work}/sqlite.elf`,
-    ]);
+    await cc([...SQLITE_OPTIONS, ...frontEnd, `${work}/sqlite3.o`, "-o", `${work}/sqlite.elf`]);
     await run("cc", [
       ...SQLITE_OPTIONS,
       include,
-      `${ROOT}/${FRONT_END}`,
+      "-c",
       `${sources}/sqlite3.c`,
+      "-o",
+      `${work}/sqlite3-native.o`,
+    ]);
+    await run("cc", [
+      ...SQLITE_OPTIONS,
+      ...frontEnd,
+      `${work}/sqlite3-native.o`,
       "-lm",
       "-o",
       `${work}/sqlite-native`,
     ]);
-    await Deno.remove(`${work}/sqlite3.o`);
     await Deno.rename(work, dir);
     await removeOtherBuilds(dir);
   } catch (e) {
@@ -135,8 +145,9 @@ async function amalgamation(): Promise<string> {
 /** Names a build by what it is made from. */
 async function buildKey(): Promise<string> {
   const parts = [
-    new TextEncoder().encode([PACKAGE_SHA256, ...SQLITE_OPTIONS].join(" ")),
     await Deno.readFile(`${ROOT}/${FRONT_END}`),
+    // This recipe itself.
+    await Deno.readFile(new URL(import.meta.url)),
     await sysrootSources(),
   ];
   const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -165,7 +176,7 @@ function exists(path: string): boolean {
 if (import.meta.main) {
   try {
     const build = await ensureSqlite();
-    console.log(`${build.elf}\n${build.native}`);
+    console.log(Object.values(build).join("\n"));
   } catch (e) {
     if (!(e instanceof BuildError || e instanceof CompileFailed)) throw e;
     console.error(`build:sqlite: ${e.message}`);

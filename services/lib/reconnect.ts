@@ -2,7 +2,9 @@
  * Clients that outlive their server's restarts (kernel/supervisor.ts restarts services): a
  * call cut off by the server's death (ECONNRESET), or made while nobody serves the name yet
  * (ENOTCONN), is made again on the next instance — after that instance has been greeted the
- * way the first one was (a hello that hands over a region) — for up to a bound. Only for
+ * way the first one was (a hello that hands over a region; the caller grants that region's
+ * handle once and hands the same one to every instance, as the sender keeps its handle and a
+ * handle per restart would fill its table) — for up to a bound. Only for
  * protocols whose calls may be repeated without harm: the block driver's transfers (MINIX's
  * libbdev does the same) and hostfs's read-only lookups and reads.
  */
@@ -33,6 +35,8 @@ export class Reconnecting {
   retries = 0;
   /** The connection the server was last greeted on. */
   private greeted = -1;
+  /** The greeting under way: calls cut off together greet the next server once, not each. */
+  private greeting: Promise<void> | undefined;
 
   constructor(
     private readonly connection: Client,
@@ -40,9 +44,16 @@ export class Reconnecting {
   ) {}
 
   /** Greets the current server (the first time, and after each restart). */
-  async hello(): Promise<void> {
-    await this.greet();
-    this.greeted = this.connection.channelId;
+  hello(): Promise<void> {
+    this.greeting ??= (async () => {
+      try {
+        await this.greet();
+        this.greeted = this.connection.channelId;
+      } finally {
+        this.greeting = undefined;
+      }
+    })();
+    return this.greeting;
   }
 
   /** Runs `op`, again on the next server if its server dies under it. */

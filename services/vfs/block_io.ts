@@ -25,8 +25,8 @@ export async function connectBlock(
   const connection = await lookupServed(ipc, BLOCK_ENDPOINT);
   const raw = Block.client(connection);
   let info: { sectors: number; readOnly: number; id: string } | undefined;
+  const handle = await region.grant(RIGHT.READ | RIGHT.WRITE | RIGHT.GRANT);
   const link = new Reconnecting(connection, async () => {
-    const handle = await region.grant(RIGHT.READ | RIGHT.WRITE | RIGHT.GRANT);
     info = await raw.hello(undefined, { handles: [handle] });
   });
   await link.run(() => Promise.resolve()); // the driver may be restarting as we start

@@ -147,8 +147,8 @@ async function main(ipc: Ipc): Promise<void> {
         const client = await lookupServed(ipc, HOSTFS_ENDPOINT);
         const raw = Hostfs.client(client);
         let root: Awaited<ReturnType<typeof raw.hello>> | undefined;
+        const handle = await cacheRegion.grant(RIGHT.READ | RIGHT.WRITE | RIGHT.GRANT);
         const link = new Reconnecting(client, async () => {
-          const handle = await cacheRegion.grant(RIGHT.READ | RIGHT.WRITE | RIGHT.GRANT);
           root = await raw.hello(undefined, { handles: [handle] });
         });
         await link.run(() => Promise.resolve()); // hostfs may be restarting as we start

@@ -90,6 +90,30 @@ export function shellReading(k: Kernel): boolean {
   );
 }
 
+/**
+ * Kills, crashes or hangs service `name` and waits until the supervisor has it back; what went
+ * wrong, if anything (it was not running, or did not come back within BACK_MS).
+ */
+export async function failService(
+  k: Kernel,
+  name: string,
+  fault: Fault | "kill",
+): Promise<string | undefined> {
+  const restartsOf = () => k.supervisor.restarts.filter((r) => r.name === name).length;
+  const before = restartsOf();
+  const done = fault === "kill" ? k.supervisor.kill(name) : k.supervisor.fault(name, fault);
+  if (!done) return `${fault} ${name}: not running`;
+  const end = performance.now() + BACK_MS;
+  // A crash or a hang takes effect later: wait for the supervisor to see it, then for the
+  // service to be back.
+  while (
+    restartsOf() === before || k.supervisor.restarting(name) || !k.services.running.has(name)
+  ) {
+    if (performance.now() > end) return `${name} did not come back after ${fault}`;
+    await sleep(2);
+  }
+}
+
 /** Runs the torture; throws on any failure (the message names the seed). */
 export async function torture(options: TortureOptions): Promise<TortureReport> {
   const { seed } = options;
@@ -177,20 +201,9 @@ export async function torture(options: TortureOptions): Promise<TortureReport> {
         const roll = random();
         const fault = roll < 0.45 ? "kill" : roll < 0.9 ? "crash" : "hang";
         await sleep(5 + Math.floor(random() * 40));
-        const restartsOf = () => k.supervisor.restarts.filter((r) => r.name === name).length;
-        const before = restartsOf();
-        const done = fault === "kill" ? k.supervisor.kill(name) : k.supervisor.fault(name, fault);
-        if (!done) await fail(`${fault} ${name}: not running`);
+        const problem = await failService(k, name, fault);
+        if (problem) await fail(problem);
         (faults[name] ??= { kill: 0, crash: 0, hang: 0 })[fault]++;
-        const end = performance.now() + BACK_MS;
-        // A crash or a hang takes effect later: wait for the supervisor to see it, then for
-        // the service to be back.
-        while (
-          restartsOf() === before || k.supervisor.restarting(name) || !k.services.running.has(name)
-        ) {
-          if (performance.now() > end) await fail(`${name} did not come back after ${fault}`);
-          await sleep(2);
-        }
       }
     }
     if (withShell && options.shellAnswers) {
