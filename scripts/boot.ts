@@ -1,7 +1,8 @@
 /**
  * `deno task boot [options]`: boots denix to a shell. The root file system is an ext2 disk
  * image made on first use by the project's own mkfs (kept in .denix/, reused after): /bin holds
- * the commands (userland/coreutils) and /usr/bin the other programs, with /etc, /root (the home
+ * the commands (userland/coreutils) and sqlite (when built: `deno task build:sqlite`), /usr/bin
+ * the other programs, with /etc, /root (the home
  * directory), and mount points for /dev, /proc, /tmp and /host. The kernel runs in its own
  * permission-less worker; the drivers, the VFS and the shell are services; init is PID 1.
  *
@@ -29,6 +30,7 @@ import { UART_EXTRA } from "../machine/memory_map.ts";
 import type { BootReply, BootRequest } from "../kernel/worker.ts";
 import { type TreeNode } from "../services/vfs/ext2/mkfs.ts";
 import { makeExt2Image } from "../services/vfs/ext2/mkfs.ts";
+import { builtSqlite } from "./sqlite.ts";
 import { rootMounts, services } from "./deploy.ts";
 import { runKernel } from "./kernel_host.ts";
 import { KernelLink } from "../web/kernel_link.ts";
@@ -97,8 +99,8 @@ function commandNames(): Set<string> {
   return names;
 }
 
-/** What a fresh root disk holds. */
-export function rootTree(): Record<string, TreeNode> {
+/** What a fresh root disk holds: the project's programs, and `extraBin` in /bin. */
+export function rootTree(extraBin: Record<string, TreeNode> = {}): Record<string, TreeNode> {
   const commands = commandNames();
   const bin: Record<string, TreeNode> = {};
   const usrBin: Record<string, TreeNode> = {};
@@ -118,7 +120,7 @@ export function rootTree(): Record<string, TreeNode> {
   }
   const text = (s: string): TreeNode => ({ kind: "file", data: new TextEncoder().encode(s) });
   return {
-    bin: { kind: "dir", entries: bin },
+    bin: { kind: "dir", entries: { ...bin, ...extraBin } },
     sbin: { kind: "dir", entries: sbin },
     usr: { kind: "dir", entries: { bin: { kind: "dir", entries: usrBin } } },
     etc: {
@@ -138,25 +140,36 @@ export function rootTree(): Record<string, TreeNode> {
   };
 }
 
+/** How `ensureRootImage` went. */
+export interface RootImage {
+  made: boolean;
+  /** Whether a new image has /bin/sqlite (SQLite is built apart: scripts/sqlite.ts). */
+  sqlite: boolean;
+}
+
 /** Makes the root image at `path` unless it exists (or `fresh`). */
-export async function ensureRootImage(path: string, fresh: boolean): Promise<boolean> {
+export async function ensureRootImage(path: string, fresh: boolean): Promise<RootImage> {
   if (!fresh) {
     try {
       Deno.statSync(path);
-      return false;
+      return { made: false, sqlite: false };
     } catch (e) {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
     }
   }
   const dir = path.slice(0, path.lastIndexOf("/"));
   if (dir) Deno.mkdirSync(dir, { recursive: true });
+  const sqlite = await builtSqlite();
+  const extraBin: Record<string, TreeNode> = sqlite
+    ? { sqlite: { kind: "file", data: Deno.readFileSync(sqlite.elf), mode: 0o755 } }
+    : {};
   const image = await makeExt2Image({
     sizeBytes: ROOT_IMAGE_BYTES,
-    root: rootTree(),
+    root: rootTree(extraBin),
     volumeName: "denix-root",
   });
   Deno.writeFileSync(path, image);
-  return true;
+  return { made: true, sqlite: sqlite !== undefined };
 }
 
 async function main(): Promise<number> {
@@ -177,10 +190,13 @@ async function main(): Promise<number> {
   };
   let disk: DiskImage;
   try {
-    const made = await ensureRootImage(cli.disk, cli.fresh);
+    const { made, sqlite } = await ensureRootImage(cli.disk, cli.fresh);
     log(
       `root disk ${cli.disk}${made ? " (made)" : ""} (${(performance.now() - t0).toFixed(1)} ms)`,
     );
+    if (made && !sqlite) {
+      log("no /bin/sqlite: `deno task build:sqlite`, then boot with --fresh, puts it there");
+    }
     disk = await DiskImage.open(cli.disk);
   } catch (e) {
     console.error(`boot: ${e instanceof Error ? e.message : e}`);

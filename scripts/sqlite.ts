@@ -55,17 +55,28 @@ export interface SqliteBuild {
   include: string;
 }
 
-/** The build for the current sources, made first if it is not there yet. */
-export async function ensureSqlite(): Promise<SqliteBuild> {
-  const key = await buildKey();
-  const dir = `${DIR}/build-${key}`;
-  const build = {
+/** Where the build for the current sources is (or will be). */
+async function buildFor(): Promise<SqliteBuild & { dir: string }> {
+  const dir = `${DIR}/build-${await buildKey()}`;
+  return {
+    dir,
     elf: `${dir}/sqlite.elf`,
     native: `${dir}/sqlite-native`,
     object: `${dir}/sqlite3.o`,
     nativeObject: `${dir}/sqlite3-native.o`,
     include: `${DIR}/src`,
   };
+}
+
+/** The build for the current sources if it has been made (reading files only: for the boot). */
+export async function builtSqlite(): Promise<SqliteBuild | undefined> {
+  const { dir, ...build } = await buildFor();
+  return exists(dir) ? build : undefined;
+}
+
+/** The build for the current sources, made first if it is not there yet. */
+export async function ensureSqlite(): Promise<SqliteBuild> {
+  const { dir, ...build } = await buildFor();
   if (exists(dir)) return build;
   await ensureDebianPackages([...TOOLCHAIN_PACKAGES, "gcc"]);
   const sources = await amalgamation();
@@ -177,6 +188,7 @@ if (import.meta.main) {
   try {
     const build = await ensureSqlite();
     console.log(Object.values(build).join("\n"));
+    console.error("a root image made from now on has /bin/sqlite (`deno task boot --fresh`)");
   } catch (e) {
     if (!(e instanceof BuildError || e instanceof CompileFailed)) throw e;
     console.error(`build:sqlite: ${e.message}`);

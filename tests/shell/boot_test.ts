@@ -3,13 +3,14 @@
  * shell as workers, a root disk made by our mkfs), driven through a pipe — the scripted mode
  * prints only what the programs print and exits with the last status — and through a
  * pseudo-terminal (util-linux `script`), where keys are typed: Tab completion, ↑ history,
- * ^C of a running `yes`, ^Z and `fg`, a background job killed. A clean shutdown leaves e2fsck clean, and a second boot
- * sees the first one's files.
+ * ^C of a running `yes`, ^Z and `fg`, a background job killed. A clean shutdown leaves e2fsck
+ * clean, and a second boot sees the first one's files (a SQLite database among them).
  */
 
 import assert from "node:assert/strict";
 import { TerminalSession } from "../helpers/terminal.ts";
 import { BOOT_ARGS, bootScript, inTempDir } from "../helpers/boot.ts";
+import { sqliteBuild } from "../helpers/sqlite.ts";
 
 const BOUND_MS = 60_000;
 
@@ -89,6 +90,38 @@ Deno.test("boot: a 3-stage pipeline; files outlive the boot; e2fsck is clean aft
     assert.equal(clean.code, 0, clean.out);
     const second = await boot("cat /root/d/file\n", disk);
     assert.equal(second.out, "kept\n", second.err);
+  });
+});
+
+Deno.test("boot: sqlite is in /bin; a database made in one boot is there in the next", async () => {
+  await sqliteBuild(); // a root image made after the build has it
+  await withDisk(async (disk) => {
+    const first = await boot(
+      [
+        'sqlite /root/notes.db "CREATE TABLE n(t TEXT)" "INSERT INTO n VALUES (\'first boot\')"',
+        'echo "SELECT count(*) FROM n; SELECT nope;" | sqlite /root/notes.db',
+        "echo status $?",
+      ].join("\n") + "\n",
+      disk,
+      ["--fresh"],
+    );
+    // The programs' stderr is the same terminal as their stdout.
+    assert.equal(
+      first.out,
+      [
+        "1",
+        "Parse error near line 1: no such column: nope",
+        "  SELECT nope;",
+        "         ^--- error here",
+        "status 1",
+        "",
+      ].join("\n"),
+      first.err,
+    );
+    const second = await boot("sqlite -c 'SELECT t FROM n' /root/notes.db\n", disk);
+    assert.equal(second.out, "first boot\n", second.err);
+    const clean = await fsck(disk);
+    assert.equal(clean.code, 0, clean.out);
   });
 });
 
