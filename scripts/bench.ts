@@ -14,6 +14,7 @@ import { ipcBench } from "./bench/ipc.ts";
 import { kernelBench } from "./bench/kernel.ts";
 import { restartBench } from "./bench/restart.ts";
 import { shellBench } from "./bench/shell.ts";
+import { sqliteBench } from "./bench/sqlite.ts";
 import type { Bench, BenchResult } from "./bench/types.ts";
 
 const BENCHES: Bench[] = [
@@ -24,6 +25,7 @@ const BENCHES: Bench[] = [
   shellBench,
   restartBench,
   fuzzBench,
+  sqliteBench,
 ];
 
 function parse(args: string[]) {

@@ -9,8 +9,8 @@
  * object file so that a program of one's own can link with it (docs/SDK.md).
  *
  * Everything lives in .denix/sqlite/: the tarball, the sources, and one directory per build,
- * named by a hash of everything the build is made from (front end, this recipe, the SDK's
- * sources), so a change to any of them rebuilds and an unchanged tree never does.
+ * named by a hash of everything the build is made from (the tarball, the options, the front
+ * end, the SDK's sources), so a change to any of them rebuilds and an unchanged tree never does.
  */
 
 import { cc, CompileFailed, sysrootSources } from "./cc.ts";
@@ -40,6 +40,9 @@ export const SQLITE_OPTIONS = [
   "-DHAVE_USLEEP=1",
   "-DUSE_PREAD",
 ];
+
+/** The front end's own flags (SQLite's sources are not ours to hold to -Werror). */
+const FRONT_END_FLAGS = ["-Wall", "-Wextra", "-Werror"];
 
 /** A finished build. */
 export interface SqliteBuild {
@@ -84,7 +87,7 @@ export async function ensureSqlite(): Promise<SqliteBuild> {
   const work = await Deno.makeTempDir({ dir: DIR, prefix: "building-" });
   try {
     const include = `-I${sources}`;
-    const frontEnd = [include, "-Wall", "-Wextra", "-Werror", `${ROOT}/${FRONT_END}`];
+    const frontEnd = [include, ...FRONT_END_FLAGS, `${ROOT}/${FRONT_END}`];
     await cc([...SQLITE_OPTIONS, include, "-c", `${sources}/sqlite3.c`, "-o", `${work}/sqlite3.o`]);
     await cc([...SQLITE_OPTIONS, ...frontEnd, `${work}/sqlite3.o`, "-o", `${work}/sqlite.elf`]);
     await run("cc", [
@@ -111,6 +114,23 @@ export async function ensureSqlite(): Promise<SqliteBuild> {
     if (!(e instanceof Deno.errors.AlreadyExists || exists(build.elf))) throw e;
   }
   return build;
+}
+
+/** A C program linked with SQLite, built for denix (`deno task cc`) and for the host. */
+export interface SqliteProgram {
+  elf: string;
+  native: string;
+}
+
+/** Builds `source` (a path) with SQLite both ways into `dir`, named after it. */
+export async function linkWithSqlite(source: string, dir: string): Promise<SqliteProgram> {
+  const { object, nativeObject, include } = await ensureSqlite();
+  const name = source.replace(/^.*\//, "").replace(/\.c$/, "");
+  const program = { elf: `${dir}/${name}.elf`, native: `${dir}/${name}` };
+  const flags = ["-O2", "-Wall", "-Wextra", "-Werror", `-I${include}`, source];
+  await cc([...flags, object, "-o", program.elf]);
+  await run("cc", [...flags, nativeObject, "-lm", "-o", program.native]);
+  return program;
 }
 
 /** Builds of older sources are of no more use. */
@@ -156,9 +176,8 @@ async function amalgamation(): Promise<string> {
 /** Names a build by what it is made from. */
 async function buildKey(): Promise<string> {
   const parts = [
+    new TextEncoder().encode([PACKAGE_SHA256, ...SQLITE_OPTIONS, ...FRONT_END_FLAGS].join(" ")),
     await Deno.readFile(`${ROOT}/${FRONT_END}`),
-    // This recipe itself.
-    await Deno.readFile(new URL(import.meta.url)),
     await sysrootSources(),
   ];
   const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

@@ -2,11 +2,10 @@
  * SQLite in tests: the build (scripts/sqlite.ts; made once, then found), and its front end run
  * three ways with the same arguments and input — on denix with the database on an ext2 disk,
  * the same ELF under qemu-riscv32 on host files, and the native build on host files — each
- * giving its stdout, stderr and exit status; and C programs of the tests' own linked with it.
+ * giving its stdout, stderr and exit status.
  */
 
 import type { BlockBackend } from "../../machine/block_device.ts";
-import { cc } from "../../scripts/cc.ts";
 import { ensureSqlite, type SqliteBuild } from "../../scripts/sqlite.ts";
 import { runCommand } from "./commands.ts";
 import { type BootSettings, runProgram } from "./system.ts";
@@ -64,22 +63,4 @@ export async function hostSqlite3(database: string, sql: string): Promise<string
     throw new Error(`host sqlite3 ${database} exited ${r.code}: ${r.err}`);
   }
   return r.out;
-}
-
-/** A C program of the tests' own linked with SQLite: for denix (`deno task cc`) and natively. */
-export interface SqliteProgram {
-  elf: string;
-  native: string;
-}
-
-/** Builds `source` (a path) both ways into `dir`. */
-export async function buildWithSqlite(source: string, dir: string): Promise<SqliteProgram> {
-  const { object, nativeObject, include } = await sqliteBuild();
-  const name = source.replace(/^.*\//, "").replace(/\.c$/, "");
-  const program = { elf: `${dir}/${name}.elf`, native: `${dir}/${name}` };
-  const flags = ["-O2", "-Wall", "-Wextra", "-Werror", `-I${include}`, source];
-  await cc([...flags, object, "-o", program.elf]);
-  const host = await runCommand("cc", [...flags, nativeObject, "-lm", "-o", program.native]);
-  if (host.code !== 0) throw new Error(`cc ${source} (native) failed:\n${host.err}`);
-  return program;
 }

@@ -12,7 +12,7 @@ import { MemoryDisk } from "../../machine/backends/memory_disk.ts";
 import { makeExt2Image } from "../../services/vfs/ext2/mkfs.ts";
 import { runCommand } from "../helpers/commands.ts";
 import { runProgram } from "../helpers/system.ts";
-import { buildWithSqlite } from "../helpers/sqlite.ts";
+import { linkWithSqlite } from "../../scripts/sqlite.ts";
 import { assertDiskClean } from "../services/vfs/e2fsprogs.ts";
 
 const FIXTURE = new URL("./fixtures/two_writers.c", import.meta.url).pathname;
@@ -36,7 +36,7 @@ const EXPECTED = [
 Deno.test("sqlite: two processes on one database take turns by its locks (SQLITE_BUSY), on denix as on Linux", async () => {
   const dir = await Deno.makeTempDir({ prefix: "sqlite-locking-" });
   try {
-    const program = await buildWithSqlite(FIXTURE, dir);
+    const program = await linkWithSqlite(FIXTURE, dir);
     const native = await runCommand(program.native, [`${dir}/native.db`]);
     assert.equal(native.out, EXPECTED, native.err);
     const qemu = await runCommand("qemu-riscv32", [program.elf, `${dir}/qemu.db`]);
