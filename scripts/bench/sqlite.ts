@@ -7,7 +7,7 @@
  * timed from the host, between the moments the program's lines appear on the console (polled
  * every ms), because in-line harts run on a machine clock that only the instructions move.
  * Booting does not count. denix runs as deployed (harts, drivers, VFS on their own threads, the
- * database in an ext2 image file) and again with in-line harts (every hart on the kernel's
+ * root file system and the database on an ext2 image file, as `deno task boot` has them) and again with in-line harts (every hart on the kernel's
  * thread, services still workers), which isolates the cost of the threaded trap path.
  *
  * Where the time goes, per phase, is printed above the table: for threaded harts, the time the
@@ -22,6 +22,7 @@ import type { Kernel } from "../../kernel/kernel.ts";
 import { Clock } from "../../machine/clock.ts";
 import { makeExt2Image } from "../../services/vfs/ext2/mkfs.ts";
 import { bootProgram, type BootSettings } from "../../tests/helpers/system.ts";
+import { rootMounts } from "../deploy.ts";
 import { linkWithSqlite } from "../sqlite.ts";
 import { type Bench, type BenchResult, lowerIsBetter } from "./types.ts";
 
@@ -70,19 +71,24 @@ function counters(k: Kernel) {
 }
 
 /**
- * The program on denix with a fresh ext2 image file at /mnt; the kernel's counters are read as
- * each phase's line appears (within a few ms of its end).
+ * The program on denix, laid out as `deno task boot` lays out a system: a fresh ext2 image file
+ * holding the program is the root. The kernel's counters are read as each phase's line appears.
  */
 async function onDenix(elf: string, settings: BootSettings): Promise<Map<string, Phase>> {
   const dir = await Deno.makeTempDir({ prefix: "denix-bench-sqlite-" });
   const image = `${dir}/disk.img`;
-  await Deno.writeFile(image, await makeExt2Image({ sizeBytes: 64 * 1024 * 1024 }));
+  const program = { kind: "file" as const, data: await Deno.readFile(elf), mode: 0o755 };
+  await Deno.writeFile(
+    image,
+    await makeExt2Image({ sizeBytes: 64 * 1024 * 1024, root: { [NAME]: program } }),
+  );
   const disk = await DiskImage.open(image);
   try {
-    const { system, console0, console1 } = await bootProgram([elf, "/mnt/bench.db"], {
+    const { system, console0, console1 } = await bootProgram([`/${NAME}`, "/bench.db"], {
       ...settings,
       disk,
-      cwd: "/mnt",
+      mounts: rootMounts(false),
+      cwd: "/",
     });
     const k = system.kernel;
     const phases = new Map<string, Phase>();

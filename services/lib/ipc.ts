@@ -447,6 +447,8 @@ export class Server {
   private closed = false;
   /** The wait in progress (settled by close). */
   private waiter: Waiter | undefined;
+  /** Handlers of `serveConcurrently` not finished yet. */
+  private handling = 0;
 
   constructor(
     private readonly ipc: Ipc,
@@ -532,7 +534,9 @@ export class Server {
     for (;;) {
       const seen = Atomics.load(bell, 0);
       const req = this.take();
-      if (req !== undefined || !this.ipc.spin || this.closed) return req;
+      // Spinning keeps this thread: not while handlers wait to go on (their awaits are queued
+      // behind the spin).
+      if (req !== undefined || !this.ipc.spin || this.closed || this.handling > 0) return req;
       if (until < 0) until = Math.min(deadline, performance.now() + SPIN_MS);
       if (!spinUntil(bell, 0, seen, -1, 0, until)) return undefined;
     }
@@ -638,9 +642,13 @@ export class Server {
   async serveConcurrently(handler: Handler): Promise<void> {
     let failure: unknown;
     for (let req = await this.nextRequest(); req && !failure; req = await this.nextRequest()) {
+      this.handling++;
       this.run(handler, req).catch((e) => {
         failure ??= e;
         this.close();
+      }).finally(() => {
+        // The last handler is done: the loop, waiting without spinning meanwhile, may spin.
+        if (--this.handling === 0) this.waiter?.settle("changed");
       });
     }
     if (failure) throw failure;
