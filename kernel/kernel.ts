@@ -18,7 +18,7 @@
 
 import { Clock } from "../machine/clock.ts";
 import { CAUSE, INTERRUPT, INTERRUPT_BIT, RUN_TRAP } from "../machine/cpu.ts";
-import { SEIP, SSIP, STIP } from "../machine/hart_state.ts";
+import { HART_WORDS, HS, SEIP, SSIP, STIP } from "../machine/hart_state.ts";
 import { localWorkers, type WorkerFactory } from "../machine/workers.ts";
 import { Machine, type MachineDevices } from "../machine/machine.ts";
 import { PAGE_SIZE } from "../machine/memory_map.ts";
@@ -74,7 +74,7 @@ import { Supervisor } from "./supervisor.ts";
 import { TtyClient } from "./chardev.ts";
 import { VfsClient } from "./vfs_client.ts";
 import { MMAP_BASE, MMAP_TOP } from "./syscalls/memory.ts";
-import { dispatchSyscall, type SyscallOptions } from "./syscall.ts";
+import { countSyscalls, dispatchSyscall, hartAnswers, type SyscallOptions } from "./syscall.ts";
 import { describeTrap, pageFaultAccess, signalForException } from "./trap.ts";
 import { AddressSpace, type ForeignPages } from "./vm.ts";
 import { BLOCKED, TimerQueue, type WaitQueue } from "./wait.ts";
@@ -183,6 +183,10 @@ export class Kernel {
   /** System calls made by every process so far, by number. */
   readonly syscallTotals = new Map<number, number>();
   readonly hartCounters: HartCounters[];
+  /** Per hart, the calls its thread answers for the process on it (syscall.ts hartAnswers). */
+  private readonly answering: [number, number][][];
+  /** The harts' shared state words. */
+  private readonly hartWords: Int32Array;
   readonly maxProcesses: number;
   readonly memoryLimitPages: number;
   readonly workers: WorkerFactory;
@@ -230,6 +234,8 @@ export class Kernel {
     this.memoryLimitPages = Math.floor((options.memoryLimitBytes ?? 64 * 1024 * 1024) / PAGE_SIZE);
     this.executing = new Array(harts).fill(false);
     this.reschedule = new Array(harts).fill(false);
+    this.answering = Array.from({ length: harts }, () => []);
+    this.hartWords = new Int32Array(this.machine.hartState);
     this.hartCounters = Array.from({ length: harts }, () => ({
       instructions: 0,
       contextSwitches: 0,
@@ -686,6 +692,26 @@ export class Kernel {
     cpu.clearReservation();
     this.machine.clint.setTimecmp(h, this.mtime() + SLICE_TICKS);
     this.reschedule[h] = false;
+    this.answering[h] = hartAnswers(this, p, this.syscallOptions);
+    const words = this.hartWords;
+    const b = h * HART_WORDS;
+    this.answering[h].forEach(([nr, value], i) => {
+      words[b + HS.ANSWER_NR + i] = nr;
+      words[b + HS.ANSWER_VALUE + i] = value;
+      words[b + HS.ANSWERED + i] = 0;
+    });
+    words[b + HS.ANSWERS] = this.answering[h].length;
+  }
+
+  /** Counts the calls hart `h` answered on its own thread for `p` in its last run. */
+  private takeAnswered(h: number, p: Process): void {
+    const b = h * HART_WORDS;
+    this.answering[h].forEach(([nr], i) => {
+      const n = Atomics.exchange(this.hartWords, b + HS.ANSWERED + i, 0);
+      if (n === 0) return;
+      countSyscalls(p, nr, n);
+      this.hartCounters[h].syscalls += n;
+    });
   }
 
   /** Puts `p`'s (possibly changed) context back on hart `h` to go on running it. */
@@ -702,6 +728,7 @@ export class Kernel {
    */
   afterRun(h: number, p: Process, exit: number, instructions: number, ticks: number): void {
     const cpu = this.machine.cpus[h];
+    this.takeAnswered(h, p);
     this.shootdown.acknowledge(h);
     this.sampleLoad();
     p.counters.instructions += instructions;

@@ -145,6 +145,27 @@ export interface SyscallOptions {
   verbose: boolean;
 }
 
+/** Counts `n` calls of system call `nr` made by `p`. */
+export function countSyscalls(p: Process, nr: number, n: number): void {
+  p.counters.syscalls += n;
+  p.counters.syscallsByNr.set(nr, (p.counters.syscallsByNr.get(nr) ?? 0) + n);
+}
+
+/**
+ * The calls a threaded hart may answer on its own thread while `p` runs on it (machine/
+ * hart_worker.ts): their results cannot change while `p` is on the hart, and they are the same
+ * handlers' results. None while every call is traced.
+ */
+export function hartAnswers(k: Kernel, p: Process, opts: SyscallOptions): [number, number][] {
+  if (opts.trace) return [];
+  return [
+    [SYS.getpid, proc.sysGetpid(k, p)],
+    [SYS.gettid, proc.sysGettid(k, p)],
+    [SYS.getuid, proc.sysGetuid()],
+    [SYS.geteuid, proc.sysGetuid()],
+  ];
+}
+
 /** Runs system call `nr` for `p`: the value for a0, or BLOCKED. */
 export function dispatchSyscall(
   k: Kernel,
@@ -153,10 +174,7 @@ export function dispatchSyscall(
   args: SyscallArgs,
   opts: SyscallOptions,
 ): SyscallResult {
-  if (!p.restarting) {
-    p.counters.syscalls++;
-    p.counters.syscallsByNr.set(nr, (p.counters.syscallsByNr.get(nr) ?? 0) + 1);
-  }
+  if (!p.restarting) countSyscalls(p, nr, 1);
   const handler = TABLE.get(nr);
   let result: SyscallResult;
   if (!handler) {

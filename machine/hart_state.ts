@@ -46,7 +46,20 @@ export const HS = {
   INTERRUPTS: 48,
   /** Target of FENCE's atomic read-modify-write (a full barrier on shared memory). */
   FENCE: 49,
+  /**
+   * Calls answered on the hart's own thread (hart_worker.ts): how many entries of the table
+   * are in use (0: none), the ecall numbers (a7) and the value each answers in a0, and how many
+   * times each was answered since the kernel last took the counts. Written by the kernel while
+   * the hart is not executing.
+   */
+  ANSWERS: 50,
+  ANSWER_NR: 51,
+  ANSWER_VALUE: 51 + 4,
+  ANSWERED: 51 + 8,
 } as const;
+
+/** Entries of the table of calls answered on the hart's thread. */
+export const ANSWERS_MAX = 4;
 
 /** Supervisor interrupt pending/enable bits (the causes the kernel receives). */
 export const SSIP = 1 << 1;
