@@ -183,6 +183,10 @@ export class Kernel {
   /** System calls made by every process so far, by number. */
   readonly syscallTotals = new Map<number, number>();
   readonly hartCounters: HartCounters[];
+  /** The hart whose process's system call is being handled now, if any. */
+  private syscallHart: number | undefined;
+  /** Per hart: a process was woken onto it at its process's last trap (unblock's `sync`). */
+  private readonly syncQueued: boolean[];
   /** Per hart, the calls its thread answers for the process on it (syscall.ts hartAnswers). */
   private readonly answering: [number, number][][];
   /** The harts' shared state words. */
@@ -235,6 +239,7 @@ export class Kernel {
     this.executing = new Array(harts).fill(false);
     this.reschedule = new Array(harts).fill(false);
     this.answering = Array.from({ length: harts }, () => []);
+    this.syncQueued = new Array(harts).fill(false);
     this.hartWords = new Int32Array(this.machine.hartState);
     this.hartCounters = Array.from({ length: harts }, () => ({
       instructions: 0,
@@ -727,6 +732,20 @@ export class Kernel {
    * Afterwards `p.state` says whether it may go on running here ("RUNNING").
    */
   afterRun(h: number, p: Process, exit: number, instructions: number, ticks: number): void {
+    const synced = this.syncQueued[h];
+    this.syncQueued[h] = false;
+    this.handleRun(h, p, exit, instructions, ticks);
+    // Processes woken onto this hart by its process at its last trap wait for it to block; it
+    // has not: a sleeping hart comes to take them.
+    if (synced && p.state === "RUNNING" && this.sched.queues[h].length > 0) {
+      const idle = this.sched.current.findIndex((q, g) =>
+        g !== h && q === undefined && this.sched.queues[g].length === 0
+      );
+      if (idle >= 0) this.wakeHart(idle);
+    }
+  }
+
+  private handleRun(h: number, p: Process, exit: number, instructions: number, ticks: number) {
     const cpu = this.machine.cpus[h];
     this.takeAnswered(h, p);
     this.shootdown.acknowledge(h);
@@ -787,7 +806,13 @@ export class Kernel {
    * keeps its argument.
    */
   syscall(h: number, p: Process): void {
-    const result = dispatchSyscall(this, p, p.syscallNr, p.syscallArgs, this.syscallOptions);
+    this.syscallHart = h;
+    let result;
+    try {
+      result = dispatchSyscall(this, p, p.syscallNr, p.syscallArgs, this.syscallOptions);
+    } finally {
+      this.syscallHart = undefined;
+    }
     p.restarting = false;
     if (result === BLOCKED || p.state === "ZOMBIE" || this.sched.current[h] !== p) return;
     if (result === -EINTR && p.syscallProgress === 0 && restartsAfterSignal(p)) {
@@ -988,19 +1013,31 @@ export class Kernel {
   }
 
   /** Wakes up to `n` processes sleeping on `q`. */
-  wake(q: WaitQueue, n = Infinity): number {
+  wake(q: WaitQueue, n = Infinity, sync = false): number {
     const woken = q.take(n);
-    for (const p of woken) this.unblock(p, "woken");
+    for (const p of woken) this.unblock(p, "woken", sync);
     return woken.length;
   }
 
-  /** Ends `p`'s sleep: it becomes READY and re-runs its system call (or returns EINTR). */
-  unblock(p: Process, reason: "woken" | "timeout" | "signal"): void {
+  /**
+   * Ends `p`'s sleep: it becomes READY and re-runs its system call (or returns EINTR). `sync`:
+   * the system call waking it will probably block next, so `p` may wait for its hart.
+   */
+  unblock(p: Process, reason: "woken" | "timeout" | "signal", sync = false): void {
     if (!p.blocking) return;
     p.blocking.cancel();
     p.blocking = undefined;
     p.wakeReason = reason;
     p.restarting = true;
+    const h = this.syscallHart;
+    if (sync && h !== undefined && p.affinity & (1 << h) && p.state !== "ZOMBIE") {
+      // The waker's hart is awake and about to be free: no other hart is woken, unless the
+      // waker goes on running past its next trap (afterRun).
+      this.sampleLoad();
+      this.sched.enqueueOn(p, h);
+      this.syncQueued[h] = true;
+      return;
+    }
     this.makeReady(p);
   }
 

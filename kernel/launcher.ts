@@ -131,7 +131,10 @@ export class Launcher {
       throw new SyscallError(EAGAIN, "process table full");
     }
     const n = job.procs.length;
-    const pipes = Array.from({ length: n - 1 }, () => new Pipe((q) => this.k.wake(q)));
+    const pipes = Array.from(
+      { length: n - 1 },
+      () => new Pipe((q, sync) => this.k.wake(q, Infinity, sync)),
+    );
     let capture: Capture | undefined;
     if (job.capture) {
       const pipe: Pipe = new Pipe((q) => {

@@ -41,11 +41,14 @@ export class Pipe {
   private static nextIno = 1;
   readonly ino = Pipe.nextIno++;
 
-  /** Called when the state changes in a way a sleeper may care about. */
-  constructor(private readonly wake: (q: WaitQueue) => void) {}
+  /**
+   * Called when the state changes in a way a sleeper may care about; `sync` when the caller is
+   * likely to block next (a writer waking readers), so the sleepers may wait for its hart.
+   */
+  constructor(private readonly wake: (q: WaitQueue, sync: boolean) => void) {}
 
-  notify(q: WaitQueue): void {
-    this.wake(q);
+  notify(q: WaitQueue, sync = false): void {
+    this.wake(q, sync);
   }
 }
 
@@ -96,7 +99,7 @@ export class PipeEnd extends OpenFile {
     p.as.copyInto(buf, pipe.buffer.subarray(tail, tail + first));
     if (n > first) p.as.copyInto(buf + first, pipe.buffer.subarray(0, n - first));
     pipe.length += n;
-    pipe.notify(pipe.readable);
+    pipe.notify(pipe.readable, true);
     return n;
   }
 

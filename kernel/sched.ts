@@ -12,7 +12,9 @@
  *   run (affinity) from the longest other queue.
  * - A process that becomes ready goes to the hart it last ran on if that hart is idle, else to
  *   an idle hart it may use, else to the least-loaded one. The caller is told whether that hart
- *   must be woken (it was idle) or preempted (it runs something of lower priority).
+ *   must be woken (it was idle) or preempted (it runs something of lower priority). A process
+ *   woken by a pipe's writer goes to the writer's hart instead, unnudged (`enqueueOn`): the
+ *   writer usually blocks next, and that hart is awake (Linux's WF_SYNC).
  * - The time slice is SLICE_TICKS of mtime; at its end the running process is preempted if a
  *   queued process has at least its base priority.
  */
@@ -71,6 +73,18 @@ export class Scheduler {
     if (wasIdle) return { hart, nudge: "wake" };
     if (running && running.basePriority < Scheduler.effective(p)) return { hart, nudge: "preempt" };
     return { hart, nudge: "none" };
+  }
+
+  /**
+   * Puts a READY process on the queue of hart `h`, which is running the process that woke it
+   * and is expected to block soon (a pipe's writer that will read the answer): no hart is
+   * woken or preempted for it (the kernel's sync wake-up).
+   */
+  enqueueOn(p: Process, h: number): void {
+    p.state = "READY";
+    p.hart = h;
+    p.enqueuedAt = this.arrivals++;
+    this.queues[h].push(p);
   }
 
   /** Takes the next process for hart `h` (stealing if its queue is empty), or undefined. */

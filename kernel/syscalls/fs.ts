@@ -309,7 +309,7 @@ export function sysPipe2(k: Kernel, p: Process, a: SyscallArgs): number {
   const [fdsPtr, flags] = a;
   if (flags & ~(O_CLOEXEC | O_NONBLOCK)) throw new SyscallError(EINVAL);
   p.as.checkAccess(fdsPtr, 8, ACCESS_WRITE);
-  const pipe = new Pipe((q) => k.wake(q));
+  const pipe = new Pipe((q, sync) => k.wake(q, Infinity, sync));
   const nonblocking = (flags & O_NONBLOCK) !== 0;
   const cloexec = (flags & O_CLOEXEC) !== 0;
   const readEnd = new PipeEnd(pipe, "read", nonblocking);

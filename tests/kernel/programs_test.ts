@@ -20,6 +20,10 @@ function boot(mode: HartMode, program: string, args: string[] = [], input = "") 
 
 /** Lines a program must print, in order (strings exactly, patterns matched). */
 const EXPECT: Record<string, Array<string | RegExp>> = {
+  pipe_wake: [
+    "a reader woken by a writer that kept computing ran meanwhile",
+    "2000 ping-pong rounds in order",
+  ],
   fork: [
     "1000 children exited with their own status",
     "child writes not seen by parent",
