@@ -627,13 +627,17 @@ export class Kernel {
 
   // ---------------------------------------------------------------- running
 
-  /** Makes `p` READY on some hart's queue and nudges that hart. */
-  makeReady(p: Process): void {
+  /**
+   * Makes `p` READY on some hart's queue and nudges that hart. `waker`: the hart whose
+   * process's system call woke `p` and will probably block next (Scheduler.enqueue).
+   */
+  makeReady(p: Process, waker?: number): void {
     if (p.state === "ZOMBIE") return;
     this.sampleLoad();
-    const { hart, nudge } = this.sched.enqueue(p);
+    const { hart, nudge } = this.sched.enqueue(p, waker);
     if (nudge === "wake") this.wakeHart(hart);
     else if (nudge === "preempt") this.preempt(hart);
+    else if (nudge === "waker") this.syncQueued[hart] = true;
   }
 
   /** Asks hart `h` to come back to the scheduler soon (an IPI if it is executing). */
@@ -738,10 +742,8 @@ export class Kernel {
     // Processes woken onto this hart by its process at its last trap wait for it to block; it
     // has not: a sleeping hart comes to take them.
     if (synced && p.state === "RUNNING" && this.sched.queues[h].length > 0) {
-      const idle = this.sched.current.findIndex((q, g) =>
-        g !== h && q === undefined && this.sched.queues[g].length === 0
-      );
-      if (idle >= 0) this.wakeHart(idle);
+      const idle = this.sched.idleHartBesides(h);
+      if (idle !== undefined) this.wakeHart(idle);
     }
   }
 
@@ -1029,16 +1031,9 @@ export class Kernel {
     p.blocking = undefined;
     p.wakeReason = reason;
     p.restarting = true;
-    const h = this.syscallHart;
-    if (sync && h !== undefined && p.affinity & (1 << h) && p.state !== "ZOMBIE") {
-      // The waker's hart is awake and about to be free: no other hart is woken, unless the
-      // waker goes on running past its next trap (afterRun).
-      this.sampleLoad();
-      this.sched.enqueueOn(p, h);
-      this.syncQueued[h] = true;
-      return;
-    }
-    this.makeReady(p);
+    // The waker's hart is awake and about to be free: no other hart is woken, unless the waker
+    // goes on running past its next trap (afterRun).
+    this.makeReady(p, sync ? this.syscallHart : undefined);
   }
 
   /** Calls `fire` at mtime `deadline`; returns a cancel function. */

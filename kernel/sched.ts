@@ -13,7 +13,7 @@
  * - A process that becomes ready goes to the hart it last ran on if that hart is idle, else to
  *   an idle hart it may use, else to the least-loaded one. The caller is told whether that hart
  *   must be woken (it was idle) or preempted (it runs something of lower priority). A process
- *   woken by a pipe's writer goes to the writer's hart instead, unnudged (`enqueueOn`): the
+ *   woken by a pipe's writer goes to the writer's hart instead, unnudged (`waker`): the
  *   writer usually blocks next, and that hart is awake (Linux's WF_SYNC).
  * - The time slice is SLICE_TICKS of mtime; at its end the running process is preempted if a
  *   queued process has at least its base priority.
@@ -26,8 +26,11 @@ export const SLICE_TICKS = 100_000;
 /** Priority gained per slice spent waiting. */
 export const AGING_BOOST = 1;
 
-/** What the caller should do to the hart a process was queued on. */
-export type Nudge = "none" | "wake" | "preempt";
+/**
+ * What the caller should do to the hart a process was queued on ("waker": nothing now; the
+ * hart takes it when its process blocks, or the caller finds it another if that does not come).
+ */
+export type Nudge = "none" | "wake" | "preempt" | "waker";
 
 /** Ready queues, one per hart. */
 export class Scheduler {
@@ -53,12 +56,32 @@ export class Scheduler {
     return out;
   }
 
-  /** Puts a READY process on a queue; returns the hart and how to nudge it. */
-  enqueue(p: Process): { hart: number; nudge: Nudge } {
+  /** Whether hart `h` has nothing to run. */
+  private idle(h: number): boolean {
+    return !this.current[h] && this.queues[h].length === 0;
+  }
+
+  /** An idle hart other than `h`, or undefined. */
+  idleHartBesides(h: number): number | undefined {
+    for (let g = 0; g < this.harts; g++) if (g !== h && this.idle(g)) return g;
+    return undefined;
+  }
+
+  /**
+   * Puts a READY process on a queue; returns the hart and how to nudge it. `waker`: the hart
+   * whose process woke it and will probably block next (a pipe's writer); the process waits
+   * there, if it may run there, with nudge "waker" (nobody else is woken for it).
+   */
+  enqueue(p: Process, waker?: number): { hart: number; nudge: Nudge } {
     const allowed = this.allowed(p);
-    const idle = (h: number) => !this.current[h] && this.queues[h].length === 0;
     const load = (h: number) => this.queues[h].length + (this.current[h] ? 1 : 0);
-    let hart = allowed.includes(p.hart) && idle(p.hart) ? p.hart : allowed.find(idle);
+    const sync = waker !== undefined && allowed.includes(waker) &&
+      this.current[waker] !== undefined;
+    let hart = sync
+      ? waker
+      : allowed.includes(p.hart) && this.idle(p.hart)
+      ? p.hart
+      : allowed.find((h) => this.idle(h));
     if (hart === undefined) {
       hart = allowed.reduce((best, h) =>
         load(h) < load(best) || (load(h) === load(best) && h === p.hart) ? h : best
@@ -67,24 +90,13 @@ export class Scheduler {
     p.state = "READY";
     p.hart = hart;
     p.enqueuedAt = this.arrivals++;
-    const wasIdle = idle(hart);
+    const wasIdle = this.idle(hart);
     this.queues[hart].push(p);
+    if (sync) return { hart, nudge: "waker" };
     const running = this.current[hart];
     if (wasIdle) return { hart, nudge: "wake" };
     if (running && running.basePriority < Scheduler.effective(p)) return { hart, nudge: "preempt" };
     return { hart, nudge: "none" };
-  }
-
-  /**
-   * Puts a READY process on the queue of hart `h`, which is running the process that woke it
-   * and is expected to block soon (a pipe's writer that will read the answer): no hart is
-   * woken or preempted for it (the kernel's sync wake-up).
-   */
-  enqueueOn(p: Process, h: number): void {
-    p.state = "READY";
-    p.hart = h;
-    p.enqueuedAt = this.arrivals++;
-    this.queues[h].push(p);
   }
 
   /** Takes the next process for hart `h` (stealing if its queue is empty), or undefined. */

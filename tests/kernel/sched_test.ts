@@ -70,6 +70,19 @@ Deno.test("a ready process goes to an idle hart, and the hart is told to wake", 
   assert.equal(s.enqueue(b).nudge, "none"); // both busy, same priority: it just waits
 });
 
+Deno.test("a process woken by a hart's process waits on that hart, unnudged, if it may run there", () => {
+  const s = new Scheduler(2);
+  s.current[0] = proc(9);
+  assert.deepEqual(s.enqueue(proc(1), 0), { hart: 0, nudge: "waker" });
+  assert.equal(s.idleHartBesides(0), 1, "hart 1 can take it if the waker goes on running");
+  assert.deepEqual(s.enqueue(proc(2, 0, 0b10), 0), { hart: 1, nudge: "wake" }, "affinity first");
+  assert.equal(s.idleHartBesides(0), undefined);
+  s.current[1] = proc(8);
+  s.current[0] = undefined;
+  s.queues[0].length = 0;
+  assert.deepEqual(s.enqueue(proc(3), 0), { hart: 0, nudge: "wake" }, "no process: no waker");
+});
+
 Deno.test("a higher-priority arrival asks the hart running a lower one to preempt", () => {
   const s = new Scheduler(1);
   s.current[0] = proc(1, 10);
