@@ -12,6 +12,7 @@
 import { ensureDebianPackages } from "./deps.ts";
 import {
   BuildError,
+  buildName,
   buildSysroot,
   CC,
   checkToolchain,
@@ -89,9 +90,7 @@ export class CompileFailed extends Error {
 
 /** The sysroot for the current userland/lib and headers, built on first use. */
 async function sysroot(): Promise<Sysroot> {
-  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", await sysrootSources()));
-  const name = [...hash.subarray(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join("");
-  const dir = new URL(name, SDK_DIR).pathname;
+  const dir = new URL(await buildName(await sysrootSources()), SDK_DIR).pathname;
   try {
     Deno.statSync(`${dir}/libuser.a`);
     return sysrootAt(dir);
@@ -111,21 +110,15 @@ async function sysroot(): Promise<Sysroot> {
   return sysrootAt(dir);
 }
 
-/** Everything the sysroot is made from, concatenated (its hash names the build). */
-export async function sysrootSources(): Promise<Uint8Array<ArrayBuffer>> {
+/** Everything the sysroot is made from (its hash names the build). */
+export async function sysrootSources(): Promise<Uint8Array[]> {
   const parts: Uint8Array[] = [new TextEncoder().encode(TARGET_FLAGS.join(" "))];
   for (const dir of ["userland/lib", "userland/include", "userland/include/sys"]) {
     for (const file of await listSources(dir, [".c", ".S", ".h", ".ld"])) {
       parts.push(await Deno.readFile(new URL(`${dir}/${file}`, ROOT)));
     }
   }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return parts;
 }
 
 /**

@@ -15,7 +15,7 @@
 
 import { cc, CompileFailed, sysrootSources } from "./cc.ts";
 import { ensureDebianPackages } from "./deps.ts";
-import { BuildError, run, TOOLCHAIN_PACKAGES } from "./toolchain.ts";
+import { BuildError, buildName, run, sha256Hex, TOOLCHAIN_PACKAGES } from "./toolchain.ts";
 
 const ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
 const DIR = `${ROOT}/.denix/sqlite`;
@@ -153,7 +153,7 @@ async function amalgamation(): Promise<string> {
     console.error(`fetching ${SQLITE_PACKAGE} with npm`);
     await run("npm", ["pack", "--silent", SQLITE_PACKAGE, "--pack-destination", DIR]);
   }
-  const digest = await sha256(await Deno.readFile(tarball));
+  const digest = await sha256Hex([await Deno.readFile(tarball)]);
   if (digest !== PACKAGE_SHA256) {
     await Deno.remove(tarball);
     throw new BuildError(
@@ -175,23 +175,11 @@ async function amalgamation(): Promise<string> {
 
 /** Names a build by what it is made from. */
 async function buildKey(): Promise<string> {
-  const parts = [
+  return await buildName([
     new TextEncoder().encode([PACKAGE_SHA256, ...SQLITE_OPTIONS, ...FRONT_END_FLAGS].join(" ")),
     await Deno.readFile(`${ROOT}/${FRONT_END}`),
-    await sysrootSources(),
-  ];
-  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.length;
-  }
-  return (await sha256(all)).slice(0, 16);
-}
-
-async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return [...hash].map((b) => b.toString(16).padStart(2, "0")).join("");
+    ...await sysrootSources(),
+  ]);
 }
 
 function exists(path: string): boolean {

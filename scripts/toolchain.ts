@@ -124,6 +124,23 @@ export async function listSources(dir: string, extensions: string[]): Promise<st
   return names.sort();
 }
 
+/** The SHA-256, in hex, of `parts` one after another. */
+export async function sha256Hex(parts: Uint8Array[]): Promise<string> {
+  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", all));
+  return [...hash].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** A build's name from what it is made from: 16 hex digits of their hash. */
+export async function buildName(parts: Uint8Array[]): Promise<string> {
+  return (await sha256Hex(parts)).slice(0, 16);
+}
+
 /** A file name without its extension. */
 export function stem(file: string): string {
   return file.replace(/\.[^.]+$/, "");
