@@ -641,14 +641,16 @@ export class Server {
    */
   async serveConcurrently(handler: Handler): Promise<void> {
     let failure: unknown;
+    // The last handler is done: the loop, waiting without spinning meanwhile, may spin.
+    const done = () => {
+      if (--this.handling === 0) this.waiter?.settle("changed");
+    };
     for (let req = await this.nextRequest(); req && !failure; req = await this.nextRequest()) {
       this.handling++;
-      this.run(handler, req).catch((e) => {
+      this.run(handler, req).then(done, (e) => {
         failure ??= e;
         this.close();
-      }).finally(() => {
-        // The last handler is done: the loop, waiting without spinning meanwhile, may spin.
-        if (--this.handling === 0) this.waiter?.settle("changed");
+        done();
       });
     }
     if (failure) throw failure;
