@@ -22,6 +22,20 @@ import {
   stopWebConsole,
 } from "../helpers/web.ts";
 
+/** Asks the API for `action` on service `name`, and waits until it is running again, restarted. */
+async function actAndWaitBack(c: Console, name: string, action: string): Promise<void> {
+  assert.deepEqual(await post(c, `/api/services/${name}/${action}`), {
+    status: 200,
+    body: { ok: true },
+  });
+  await eventually(`the ${name}'s restart`, async () => {
+    const service = rows((await state(c)).tables.services).find((s) => s.name === name);
+    return service && Number(service.restarts) >= 1 && service.state === "running"
+      ? true
+      : undefined;
+  });
+}
+
 /**
  * Deno's WebSocket constructor, whose options carry headers (the DOM typings the web islands
  * bring into the check know only protocols).
@@ -134,26 +148,12 @@ Deno.test("web console: terminal, process kill, VFS crash and recovery, refusals
     });
 
     // The VFS crashed from the API comes back, counted; the terminal goes on.
-    assert.deepEqual(await post(c, "/api/services/vfs/crash"), {
-      status: 200,
-      body: { ok: true },
-    });
-    await eventually("the VFS's restart", async () => {
-      const vfs = rows((await state(c)).tables.services).find((s) => s.name === "vfs");
-      return vfs && Number(vfs.restarts) >= 1 && vfs.state === "running" ? true : undefined;
-    });
+    await actAndWaitBack(c, "vfs", "crash");
     t.type("ls /bin | wc -l > /tmp/n; cat /tmp/n\r");
     at = await t.until(/\r\n\d+\r\n/, at);
 
     // A restart asked for is one too.
-    assert.deepEqual(await post(c, "/api/services/rtc/restart"), {
-      status: 200,
-      body: { ok: true },
-    });
-    await eventually("the rtc's restart", async () => {
-      const rtc = rows((await state(c)).tables.services).find((s) => s.name === "rtc");
-      return rtc && Number(rtc.restarts) >= 1 && rtc.state === "running" ? true : undefined;
-    });
+    await actAndWaitBack(c, "rtc", "restart");
 
     // Refusals: no token, another origin, no origin, a bad action, a bad pid, a bad frame.
     assert.equal((await post(c, "/api/services/vfs/crash", {})).status, 403);
