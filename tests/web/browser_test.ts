@@ -29,10 +29,15 @@ Deno.test("web console in chromium: terminal, process view, crash button, token"
     args: ["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
   });
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.setDefaultTimeout(BOUND_MS);
-    await page.goto(c.url.href);
-    await row(page, /\$\s*$/);
+    // A page of the console, once its terminal shows the prompt.
+    const open = async () => {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      page.setDefaultTimeout(BOUND_MS);
+      await page.goto(c.url.href);
+      await row(page, /\$\s*$/);
+      return page;
+    };
+    const page = await open();
 
     // The terminal.
     await page.locator(".xterm").click();
@@ -60,10 +65,7 @@ Deno.test("web console in chromium: terminal, process view, crash button, token"
     await row(page, /^\s*after-crash\s*$/);
 
     // A second tab has a terminal of its own.
-    const tab = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    tab.setDefaultTimeout(BOUND_MS);
-    await tab.goto(c.url.href);
-    await row(tab, /\$\s*$/);
+    const tab = await open();
     await tab.locator(".xterm").click();
     await tab.keyboard.type("echo tab-two\n");
     await row(tab, /^\s*tab-two\s*$/);
