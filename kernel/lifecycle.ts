@@ -23,6 +23,7 @@ import {
   CLD_KILLED,
   CLD_STOPPED,
   defaultAction,
+  NSIG,
   SA_NOCLDWAIT,
   SIG_IGN,
   SIGCHLD,
@@ -336,7 +337,8 @@ function groupExited(k: Kernel, g: ThreadGroup): void {
   }
   const action = parent.signals.actions[SIGCHLD];
   const autoReap = action.handler === SIG_IGN || (action.flags & SA_NOCLDWAIT) !== 0;
-  if (leader.exitSignal !== 0) {
+  // clone takes any number in CSIGNAL (0-255); as on Linux, one that is no signal sends nothing.
+  if (leader.exitSignal !== 0 && leader.exitSignal <= NSIG) {
     sendSignal(k, parent.group, undefined, leader.exitSignal, {
       signo: leader.exitSignal,
       code: leader.killedBy ? CLD_KILLED : CLD_EXITED,

@@ -43,6 +43,7 @@ const EXPECT: Record<string, Array<string | RegExp>> = {
     "kill on an unreaped zombie succeeds, on a reaped one ESRCH",
     "wait collected 3 children, each once",
     "orphan reparented",
+    "clone exit signal 200: no signal sent, child reaped with status 5",
     "no children: ECHILD",
   ],
   threads: [
@@ -101,6 +102,7 @@ for (const mode of MODES) {
       const r = await boot(mode, program);
       assert.deepEqual(r.exit, { status: 0, signal: 0 }, r.out + r.err + r.log.join("\n"));
       assertLines(r.out, expected);
+      assert.equal(r.kernel.containedFaults, 0, r.log.join("\n")); // a contained kernel bug
     });
   }
 

@@ -176,6 +176,7 @@
 #define LINUX_WSTOPPED 0x2
 #define LINUX_WEXITED 0x4
 #define LINUX_WCONTINUED 0x8
+#define LINUX_WALL 0x40000000 /* __WALL: children whatever their exit signal */
 
 /* si_code of a SIGCHLD siginfo, as waitid reports it. */
 #define LINUX_CLD_EXITED 1
