@@ -34,7 +34,8 @@ for (const mode of ["inline", "threads"] as HartMode[]) {
     const s = seed();
     console.log(`fuzz seed ${s} (${mode} harts; rerun with DENIX_FUZZ_SEED=${s})`);
     const r = await fuzz(mode, [String(s), String(CALLS)]);
-    const context = `seed ${s}\n${r.out}\n${r.log.slice(-20).join("\n")}`;
+    const bugs = r.log.filter((line) => line.startsWith("kernel bug contained"));
+    const context = `seed ${s}\n${r.out}\n${[...bugs, ...r.log.slice(-20)].join("\n")}`;
     assert.deepEqual(r.exit, { status: 0, signal: 0 }, context);
     assertLines(r.out, [
       `fuzz: seed ${s}, ${CALLS} calls`,
