@@ -13,9 +13,14 @@
  * One function holds a region: the hot block it was compiled for and the blocks that block
  * reaches through direct jumps, branches and fall-throughs without leaving its page, as far
  * as they have run often enough (the cache's `warm` test) and fit (at most MAX_REGION_BLOCKS
- * blocks, MAX_REGION_INSNS instructions). Inside, a loop switches on the
- * current block, so control moving between blocks of the region (a loop with an `if` in it, a
- * call to a function in the same page) stays in the function. Leaving the region (an indirect
+ * blocks, MAX_REGION_INSNS instructions). Control moving between blocks of the region (a
+ * loop with an `if` in it, a call to a function in the same page) stays in the function, laid
+ * out as structured code: blocks in reverse postorder from the hot one, each after a labeled
+ * statement that a forward edge to it `break`s (a fall-through to the next block costs
+ * nothing); only a backward edge, or entering at another block than the first, goes through
+ * a dispatch on the block's number. (A `switch` in a loop, the obvious shape, made V8 keep
+ * a loop inside one case about 1.5x slower, and doubled the cost of every data-dependent
+ * branch with a second unpredictable one in the dispatch.) Leaving the region (an indirect
  * jump, a target outside it, an instruction the interpreter keeps) returns the next pc to
  * `run`. Every block of the region can be an entry point.
  *
@@ -24,6 +29,15 @@
  * MMIO) through `BlockEnv`, the same M-extension helpers (muldiv.ts). Generated code depends
  * only on where its page lies in the bank, never on the page's virtual address (it computes
  * pcs from the pc it is entered at), so one translation serves every mapping of a frame.
+ *
+ * Page caches: in a block that loops on itself, each base register has a one-page cache for
+ * loads and one for stores (locals: the page's base address and its offset in the bank),
+ * filled on a TLB hit and checked with one mask and compare that also rejects a misaligned
+ * access. A cached translation is the TLB entry it was read from, valid as long as that
+ * entry: the locals live for one call of the function, and the TLB of a running hart changes
+ * only when the hart has stopped (a shootdown stops it at its next interrupt sample, when the
+ * function has returned). Only looping blocks get them: elsewhere an access rarely repeats
+ * its page within one call, and the extra locals lengthen V8's compile.
  *
  * Budget and precision: a block runs only when all of it fits before `limit` (the budget at
  * which `run` must stop or sample interrupts); otherwise the function returns that block's pc
@@ -235,6 +249,19 @@ function successors(d: Decoded): number[] {
   }
 }
 
+/**
+ * The mask that keeps a virtual address's page and, for a halfword or word access, the low
+ * bits that must be zero: equal to a page base exactly when the access is aligned and in it.
+ */
+function pageMask(funct3: number): number {
+  return [-4096, -4095, -4093][funct3 & 3];
+}
+
+/** The TLB path's alignment condition for an access of width funct3 (LB/LBU need none). */
+function alignment(funct3: number): string {
+  return (funct3 & 3) === 2 ? " && (va & 3) === 0" : (funct3 & 3) === 1 ? " && (va & 1) === 0" : "";
+}
+
 /** A number as a JavaScript operand. */
 function lit(n: number): string {
   return n < 0 ? `(${n})` : `${n}`;
@@ -248,6 +275,45 @@ function reg(n: number): string {
 /** The pc at page offset `at` (which may lie outside the page, for a jump's target). */
 function pcAt(at: number): string {
   return `(page + ${lit(at)}) | 0`;
+}
+
+/**
+ * Orders a region's blocks for layout: reverse postorder of a depth-first walk from block 0
+ * over the edges inside the region, a branch's taken target walked before its fall-through,
+ * so that most edges go forward and a fall-through mostly lands on the very next block.
+ * Block 0 (the hot block) stays first. `edges[i]` are block i's successors inside the region,
+ * and every block is reachable from block 0 (the region was found by following them).
+ */
+function layout(edges: number[][]): number[] {
+  const visited = new Array<boolean>(edges.length).fill(false);
+  const post: number[] = [];
+  const visit = (i: number) => {
+    visited[i] = true;
+    for (const j of edges[i]) if (!visited[j]) visit(j);
+    post.push(i);
+  };
+  visit(0);
+  return post.reverse();
+}
+
+/**
+ * The start of a region's function when it is entered at block number `block` > 0: a tree of
+ * ifs over [lo, hi) that breaks out to the label in front of that block.
+ */
+function entryTree(lo: number, hi: number): string {
+  if (hi - lo === 1) return `break b${lo};`;
+  const mid = (lo + hi) >>> 1;
+  return `if (block < ${mid}) { ${entryTree(lo, mid)} } else { ${entryTree(mid, hi)} }`;
+}
+
+/** The blocks' bodies, each after the labeled statement that a forward edge to it breaks. */
+function labeled(bodies: string[]): string {
+  if (bodies.length === 1) return bodies[0];
+  let opening = "";
+  let rest = "";
+  for (let n = bodies.length - 1; n >= 1; n--) opening += `b${n}: {\n`;
+  for (let n = 1; n < bodies.length; n++) rest += `}\n${bodies[n]}`;
+  return `${opening}if (block !== 0) { ${entryTree(1, bodies.length)} }\n${bodies[0]}${rest}`;
 }
 
 /**
@@ -283,6 +349,13 @@ export function translate(
     }
   }
   if (blocks.length === 0) return null;
+  const edges = blocks.map((d) =>
+    successors(d).map((at) => numbers.get(at)).filter((n) => n !== undefined)
+  );
+  const order = layout(edges);
+  const placed = order.map((n) => blocks[n]);
+  numbers.clear();
+  placed.forEach((d, n) => numbers.set(d.offsets[0], n));
 
   let touched = 0;
   let written = 0;
@@ -295,22 +368,29 @@ export function translate(
   // Leaving sets `next` to the target's page offset: a constant, so that an exit taken for
   // the first time after V8 optimized the function has no operation lacking type feedback.
   const leave = (at: number) => `next = ${lit(at)}; break dispatch;`;
-  const goTo = (at: number) => {
-    const n = numbers.get(at);
-    return n === undefined ? leave(at) : `block = ${n}; continue dispatch;`;
-  };
 
-  // Emit each block as a case: budget check, instructions, then where control goes.
-  let cases = "";
-  blocks.forEach((d, number) => {
+  // Emit each block: budget check, instructions, then where control goes. Block n > 0 is laid
+  // out right after the end of a labeled statement b<n> that holds everything before it, so
+  // a forward edge is a `break` to that label (nothing at all when it falls through to the
+  // next block) and only a backward edge goes round the dispatch loop.
+  const bodies: string[] = [];
+  let readBases = 0; // registers that loads, and stores, use as their base
+  let writeBases = 0;
+  placed.forEach((d, number) => {
     const n = d.insns.length;
     const first = d.offsets[0];
     // A block whose jump or branch leads back to itself iterates in a loop of its own.
-    const again = (at: number) => at === first ? "continue;" : goTo(at);
     const loops = successors(d).includes(first);
-    let body = `case ${number}: ${loops ? "for (;;) " : ""}{\n` +
+    const goTo = (at: number, last: boolean) => {
+      const to = numbers.get(at);
+      if (to === undefined) return leave(at);
+      if (to === number && loops) return "continue;";
+      if (to === number + 1 && last && !loops) return "";
+      return to > number ? `break b${to};` : `block = ${to}; continue dispatch;`;
+    };
+    let body = `${loops ? "for (;;) " : ""}{\n` +
       `if (left - ${n} < limit) { ${leave(first)} }\n`;
-    let exit = goTo(d.end);
+    let exit = goTo(d.end, true);
     for (let k = 0; k < n; k++) {
       const insn = d.insns[k];
       const at = d.offsets[k];
@@ -337,7 +417,7 @@ export function translate(
 
         case 0x1b: // JAL: link, then jump
           set(pcAt(at + ilen));
-          exit = again(at + jalOffset(insn));
+          exit = goTo(at + jalOffset(insn), true);
           break;
 
         case 0x19: // JALR: the target is computed before the link is written
@@ -357,44 +437,50 @@ export function translate(
             `(${s1} >>> 0) < (${s2} >>> 0)`,
             `(${s1} >>> 0) >= (${s2} >>> 0)`,
           ][funct3];
-          exit = `if (${cond}) { ${again(at + branchOffset(insn))} }\n${again(d.end)}`;
+          exit = `if (${cond}) { ${goTo(at + branchOffset(insn), false)} }\n${goTo(d.end, true)}`;
           break;
         }
 
-        case 0x00: { // LOAD: TLB hit and aligned inline, everything else through the slow path
-          const align = funct3 === 2
-            ? " && (va & 3) === 0"
-            : funct3 & 1
-            ? " && (va & 1) === 0"
-            : "";
-          const pa = "tOff[t] + (va & 4095)";
+        case 0x00: { // LOAD: a cached or TLB hit inline, everything else through the slow path
+          const [p, o] = [`pr${rs1}`, `or${rs1}`];
+          if (loops) readBases |= 1 << rs1;
+          const pa = loops ? `(${o} + va)` : "(tOff[t] + (va & 4095))";
           const value = [
-            `(m8[${pa}] << 24) >> 24`,
-            `(m16[(${pa}) >> 1] << 16) >> 16`,
-            `m32[(${pa}) >> 2]`,
+            `(m8[${pa} | 0] << 24) >> 24`,
+            `(m16[${pa} >> 1] << 16) >> 16`,
+            `m32[${pa} >> 2]`,
             "",
-            `m8[${pa}]`,
-            `m16[(${pa}) >> 1]`,
+            `m8[${pa} | 0]`,
+            `m16[${pa} >> 1]`,
           ][funct3];
-          body += `va = (${s1} + ${lit(insn >> 20)}) | 0; t = (va >>> 12) & ${TLB_MASK};\n`;
-          const hit = `tagR[t] === (tb | (va >>> 12))${align}`;
+          const tlbHit = `tagR[t = (va >>> 12) & ${TLB_MASK}] === (tb | (va >>> 12))` +
+            alignment(funct3);
           const slow = `va = env.load(va, ${funct3}, ${where}); if (env.fault) break dispatch;`;
-          if (rd !== 0) body += `if (${hit}) r${rd} = ${value}; else { ${slow} r${rd} = va; }\n`;
-          else body += `if (!(${hit})) { ${slow} }\n`;
+          const into = rd === 0 ? "va" : `r${rd}`;
+          body += `va = (${s1} + ${lit(insn >> 20)}) | 0;\n` + (loops
+            ? `if ((va & ${pageMask(funct3)}) === ${p}) ${into} = ${value};\n` +
+              `else if (${tlbHit}) { ${p} = va & -4096; ${o} = (tOff[t] - ${p}) | 0; ` +
+              `${into} = ${value}; }\n`
+            : `if (${tlbHit}) ${into} = ${value};\n`) +
+            `else { ${slow} ${into} = va; }\n`;
           break;
         }
 
         case 0x08: { // STORE: likewise
-          const align = funct3 === 2
-            ? " && (va & 3) === 0"
-            : funct3 === 1
-            ? " && (va & 1) === 0"
-            : "";
-          const pa = "tOff[t] + (va & 4095)";
-          const target = [`m8[${pa}]`, `m16[(${pa}) >> 1]`, `m32[(${pa}) >> 2]`][funct3];
+          const [p, o] = [`pw${rs1}`, `ow${rs1}`];
+          if (loops) {
+            writeBases |= 1 << rs1;
+          }
+          const pa = loops ? `(${o} + va)` : "(tOff[t] + (va & 4095))";
+          const target = [`m8[${pa} | 0]`, `m16[${pa} >> 1]`, `m32[${pa} >> 2]`][funct3];
           const imm = ((insn >> 20) & ~31) | rd;
-          body += `va = (${s1} + ${lit(imm)}) | 0; t = (va >>> 12) & ${TLB_MASK};\n`;
-          body += `if (tagW[t] === (tb | (va >>> 12))${align}) ${target} = ${s2}; ` +
+          const tlbHit = `tagW[t = (va >>> 12) & ${TLB_MASK}] === (tb | (va >>> 12))` +
+            alignment(funct3);
+          body += `va = (${s1} + ${lit(imm)}) | 0;\n` + (loops
+            ? `if ((va & ${pageMask(funct3)}) === ${p}) ${target} = ${s2};\n` +
+              `else if (${tlbHit}) { ${p} = va & -4096; ${o} = (tOff[t] - ${p}) | 0; ` +
+              `${target} = ${s2}; }\n`
+            : `if (${tlbHit}) ${target} = ${s2};\n`) +
             `else { env.store(va, ${funct3}, ${s2}, ${where}); if (env.fault) break dispatch; }\n`;
           break;
         }
@@ -442,11 +528,16 @@ export function translate(
         }
       }
     }
-    cases += `${body}left -= ${n};\n${exit}\n}\n`;
+    bodies.push(`${body}left -= ${n};\n${exit}\n}\n`);
   });
 
-  // Registers are loaded on entry and written back on the way out.
+  // Registers are loaded on entry and written back on the way out; each base register's
+  // translation caches start empty (-1 is no page base any access can match).
   let locals = "let va = 0, t = 0, next = 0";
+  for (let n = 0; n < 32; n++) {
+    if (readBases & (1 << n)) locals += `, pr${n} = -1, or${n} = 0`;
+    if (writeBases & (1 << n)) locals += `, pw${n} = -1, ow${n} = 0`;
+  }
   let writeBack = "";
   for (let n = 1; n < 32; n++) {
     if (touched & (1 << n)) locals += `, r${n} = x[${n}]`;
@@ -458,8 +549,8 @@ const tagR = env.tagR, tagW = env.tagW, tOff = env.tOff;
 return function region(pc, left, limit, tb, block) {
 const page = pc & -4096;
 ${locals};
-dispatch: for (;;) switch (block) {
-${cases}}
+dispatch: for (;;) {
+${labeled(bodies)}}
 ${writeBack}
 env.left = left;
 return (page + next) | 0;
@@ -477,7 +568,7 @@ return (page + next) | 0;
   );
   const run = factory(env, mulh, mulhsu, mulhu, div, divu, rem, remu) as RegionFn;
   return {
-    blocks: blocks.map((d, index) => ({
+    blocks: placed.map((d, index) => ({
       start: page + d.offsets[0],
       insns: d.insns.length,
       run,

@@ -15,7 +15,7 @@ import { CAUSE, RUN_BUDGET, RUN_TRAP } from "../../machine/cpu.ts";
 import { SSIP } from "../../machine/hart_state.ts";
 import { Machine } from "../../machine/machine.ts";
 import { CLINT_BASE, RAM_BASE } from "../../machine/memory_map.ts";
-import { Tlb } from "../../machine/mmu.ts";
+import { PTE_R, PTE_U, PTE_W, Tlb } from "../../machine/mmu.ts";
 import { compressedTable } from "../../machine/rvc.ts";
 import type { BlockEnv } from "../../machine/translate.ts";
 import { FrameAllocator } from "../../kernel/frames.ts";
@@ -296,6 +296,72 @@ Deno.test("translate: a store straddling into an unmapped page faults precisely,
       "the last two untouched",
     );
     assert.equal(b.reg(10), DATA_VA + 0xffe);
+  }
+  assert.deepEqual(state(fast), state(slow));
+  assert.ok(fast.cpu.codeCache!.stats.compiled > 0);
+});
+
+/** Maps the two pages after the data page: the first writable, the second read-only. */
+function mapMorePages(b: Bench): void {
+  b.pt!.map(DATA_VA + 0x1000, DATA_PA + 0x1000, PTE_R | PTE_W | PTE_U);
+  b.pt!.map(DATA_VA + 0x2000, DATA_PA + 0x2000, PTE_R | PTE_U);
+}
+
+Deno.test("translate: a looping block's page caches follow every access: misaligned, into the next page", () => {
+  // A self-looping block (its loads and stores reuse the page they last translated through the
+  // same base register) walks x10 over the end of the data page two bytes at a time, so its
+  // word and halfword accesses are misaligned every other pass, and its stores through x11
+  // cross into the next page three bytes at a time.
+  const code = assemble([
+    "loop",
+    A.lw(5, 10, 0),
+    A.lh(6, 10, 1),
+    A.lbu(7, 10, 3),
+    A.sw(5, 11, 0),
+    A.sh(6, 11, 5),
+    A.sb(7, 11, 2),
+    A.add(4, 4, 5),
+    A.add(4, 4, 6),
+    A.add(4, 4, 7),
+    A.addi(10, 10, 2),
+    A.addi(11, 11, 3),
+    to((o) => A.bne(10, 12, o), "loop"),
+  ]);
+  const [fast, slow] = twins();
+  for (const b of [fast, slow]) {
+    mapMorePages(b);
+    b.poke(DATA_PA, Array.from({ length: 0x2000 }, (_, i) => (i * 37 + 11) & 0xff));
+    b.exec(code, { 10: DATA_VA + 0xc00, 11: DATA_VA + 0x800, 12: DATA_VA + 0x1400 });
+  }
+  assert.deepEqual(state(fast), state(slow));
+  assert.deepEqual(fast.peek(DATA_PA, 0x2000), slow.peek(DATA_PA, 0x2000));
+  assert.ok(fast.cpu.codeCache!.stats.compiled > 0);
+  assert.equal(fast.reg(10), DATA_VA + 0x1400);
+});
+
+Deno.test("translate: a page a looping block reads through a base register is not thereby writable", () => {
+  // Copies each word onto itself: loads and stores use x10 alike, so the read side has the
+  // read-only page cached when the first store there comes; it must still fault, precisely.
+  const code = assemble([
+    "loop",
+    A.addi(7, 7, 1),
+    A.lw(5, 10, 0),
+    A.lw(6, 10, 4), // the first load there refills the TLB, this one then fills the cache
+    A.sw(5, 10, 0),
+    A.addi(10, 10, 4),
+    to((o) => A.bne(10, 11, o), "loop"),
+    A.ecall(),
+  ]);
+  const [fast, slow] = twins();
+  for (const b of [fast, slow]) {
+    mapMorePages(b);
+    assert.equal(b.start(code, { 10: DATA_VA + 0x1000, 11: DATA_VA + 0x3000 }), RUN_TRAP);
+    assert.deepEqual(b.trap(), {
+      cause: CAUSE.STORE_PAGE_FAULT,
+      stval: DATA_VA + 0x2000,
+      sepc: CODE_VA + 12,
+    });
+    assert.equal(b.cpu.instret, 1024 * 6 + 3, "1024 passes, then the addi and the loads");
   }
   assert.deepEqual(state(fast), state(slow));
   assert.ok(fast.cpu.codeCache!.stats.compiled > 0);
