@@ -1,9 +1,10 @@
 /**
  * CPU-bound C programs (userland/bench) on the emulator and on qemu-riscv32, same ELF, same
- * arguments, same run. The emulator counts the instructions it retires; qemu executes the
- * identical instruction stream (the programs are deterministic and both print the same
- * checksum, which is checked), so qemu's MIPS is that count over qemu's time, less qemu's
- * start-up time (measured on bench_empty.elf).
+ * arguments, same run: small kernels of our own (crc32, sort, matmul, sha256) and real code, a
+ * bytecode interpreter's dispatch loop (interp) and an LZ77 compressor (lz). The emulator counts
+ * the instructions it retires; qemu executes the identical instruction stream (the programs are
+ * deterministic and both print the same checksum, which is checked), so qemu's MIPS is that
+ * count over qemu's time, less qemu's start-up time (measured on bench_empty.elf).
  */
 
 import { basename } from "node:path/posix";
@@ -16,6 +17,8 @@ const PROGRAMS: Array<[string, string]> = [
   ["sort", "30"],
   ["matmul", "40"],
   ["sha256", "250"],
+  ["interp", "20"],
+  ["lz", "45"],
 ];
 const QEMU_REPEATS = 3;
 
