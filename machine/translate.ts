@@ -14,15 +14,16 @@
  * reaches through direct jumps, branches and fall-throughs without leaving its page, as far
  * as they have run often enough (the cache's `warm` test) and fit (at most MAX_REGION_BLOCKS
  * blocks, MAX_REGION_INSNS instructions). Control moving between blocks of the region (a
- * loop with an `if` in it, a call to a function in the same page) stays in the function, laid
- * out as structured code: blocks in reverse postorder from the hot one, each after a labeled
- * statement that a forward edge to it `break`s (a fall-through to the next block costs
- * nothing); only a backward edge, or entering at another block than the first, goes through
- * a dispatch on the block's number. (A `switch` in a loop, the obvious shape, made V8 keep
- * a loop inside one case about 1.5x slower, and doubled the cost of every data-dependent
- * branch with a second unpredictable one in the dispatch.) Leaving the region (an indirect
+ * loop with an `if` in it, a call to a function in the same page) stays in the function,
+ * written as structured code in the layout region_layout.ts gives: each guest loop a labeled
+ * `for (;;)` whose back edges are `continue`s, each forward edge a `break` to the label that
+ * ends just before its target (nothing when it falls through to the next block), an edge
+ * into the middle of a loop (irreducible flow) an exit. The obvious shape, a `switch` on the
+ * block number in a loop, ran a loop inside one case about 1.5x slower in V8 and paid every
+ * data-dependent branch twice (once more in the dispatch). Leaving the region (an indirect
  * jump, a target outside it, an instruction the interpreter keeps) returns the next pc to
- * `run`. Every block of the region can be an entry point.
+ * `run`. Every block of the region can be an entry point: the function starts with a tree of
+ * ifs on the entry block's number that breaks to it (through the loops holding it).
  *
  * Semantics are the interpreter's, instruction for instruction: the same TLB arrays read
  * inline for data accesses, the same slow paths (TLB miss, misaligned access, shared banks,
@@ -30,13 +31,13 @@
  * only on where its page lies in the bank, never on the page's virtual address (it computes
  * pcs from the pc it is entered at), so one translation serves every mapping of a frame.
  *
- * Page caches: in a block that loops on itself, each base register has a one-page cache for
+ * Page caches: in a block inside a loop, each base register has a one-page cache for
  * loads and one for stores (locals: the page's base address and its offset in the bank),
  * filled on a TLB hit and checked with one mask and compare that also rejects a misaligned
  * access. A cached translation is the TLB entry it was read from, valid as long as that
  * entry: the locals live for one call of the function, and the TLB of a running hart changes
  * only when the hart has stopped (a shootdown stops it at its next interrupt sample, when the
- * function has returned). Only looping blocks get them: elsewhere an access rarely repeats
+ * function has returned). Only blocks in loops get them: elsewhere an access rarely repeats
  * its page within one call, and the extra locals lengthen V8's compile.
  *
  * Budget and precision: a block runs only when all of it fits before `limit` (the budget at
@@ -53,6 +54,7 @@
  */
 
 import { TLB_MASK } from "./mmu.ts";
+import { edgeKey, firstBlock, type Item, layoutRegion } from "./region_layout.ts";
 import { div, divu, mulh, mulhsu, mulhu, rem, remu } from "./muldiv.ts";
 
 /** Longest block, in instructions. */
@@ -278,42 +280,54 @@ function pcAt(at: number): string {
 }
 
 /**
- * Orders a region's blocks for layout: reverse postorder of a depth-first walk from block 0
- * over the edges inside the region, a branch's taken target walked before its fall-through,
- * so that most edges go forward and a fall-through mostly lands on the very next block.
- * Block 0 (the hot block) stays first. `edges[i]` are block i's successors inside the region,
- * and every block is reachable from block 0 (the region was found by following them).
+ * A tree of ifs on `block` (the number the function was entered at) that runs the code
+ * `leaves[k]` for block number `keys[k]` (ascending).
  */
-function layout(edges: number[][]): number[] {
-  const visited = new Array<boolean>(edges.length).fill(false);
-  const post: number[] = [];
-  const visit = (i: number) => {
-    visited[i] = true;
-    for (const j of edges[i]) if (!visited[j]) visit(j);
-    post.push(i);
-  };
-  visit(0);
-  return post.reverse();
+function entryTree(keys: number[], leaves: string[]): string {
+  if (keys.length === 1) return leaves[0];
+  const mid = keys.length >>> 1;
+  return `if (block < ${keys[mid]}) { ${entryTree(keys.slice(0, mid), leaves.slice(0, mid))} } ` +
+    `else { ${entryTree(keys.slice(mid), leaves.slice(mid))} }`;
+}
+
+/** Every block of an item, in layout order. */
+function blocksOf(item: Item): number[] {
+  return typeof item === "number" ? [item] : item.items.flatMap(blocksOf);
 }
 
 /**
- * The start of a region's function when it is entered at block number `block` > 0: a tree of
- * ifs over [lo, hi) that breaks out to the label in front of that block.
+ * The code of a region laid out by region_layout.ts: `bodies[i]` is block i's code. Each item
+ * after the first of a list follows the end of a labeled statement b<first block> that holds
+ * everything before it in the list; a loop is a labeled `for (;;)`, L<header>. A list starts
+ * with the tree that, on entry at one of its blocks (`block` >= 0), breaks to its label or into
+ * the inner loop holding it, and sets `block` to -1 once there; a loop's list leaves its
+ * header out (entering the loop is entering the header).
  */
-function entryTree(lo: number, hi: number): string {
-  if (hi - lo === 1) return `break b${lo};`;
-  const mid = (lo + hi) >>> 1;
-  return `if (block < ${mid}) { ${entryTree(lo, mid)} } else { ${entryTree(mid, hi)} }`;
-}
-
-/** The blocks' bodies, each after the labeled statement that a forward edge to it breaks. */
-function labeled(bodies: string[]): string {
-  if (bodies.length === 1) return bodies[0];
-  let opening = "";
-  let rest = "";
-  for (let n = bodies.length - 1; n >= 1; n--) opening += `b${n}: {\n`;
-  for (let n = 1; n < bodies.length; n++) rest += `}\n${bodies[n]}`;
-  return `${opening}if (block !== 0) { ${entryTree(1, bodies.length)} }\n${bodies[0]}${rest}`;
+function structured(items: Item[], bodies: string[], loopHeader?: number): string {
+  const entries: number[] = [];
+  const leaves: string[] = [];
+  items.forEach((item, k) => {
+    const first = firstBlock(item);
+    for (const b of blocksOf(item)) {
+      if (b === loopHeader) continue;
+      const arrived = typeof item === "number" || b === first ? "block = -1; " : "";
+      entries.push(b);
+      leaves.push(k === 0 ? arrived : `${arrived}break b${first};`);
+    }
+  });
+  const byBlock = entries.map((b, k) => [b, leaves[k]] as const).sort((p, q) => p[0] - q[0]);
+  let out = "";
+  for (let k = items.length - 1; k >= 1; k--) out += `b${firstBlock(items[k])}: {\n`;
+  if (byBlock.length > 0) {
+    out += `if (block >= 0) { ${entryTree(byBlock.map((p) => p[0]), byBlock.map((p) => p[1]))} }\n`;
+  }
+  items.forEach((item, k) => {
+    if (k > 0) out += "}\n";
+    out += typeof item === "number"
+      ? bodies[item]
+      : `L${item.header}: for (;;) {\n${structured(item.items, bodies, item.header)}}\n`;
+  });
+  return out;
 }
 
 /**
@@ -349,13 +363,22 @@ export function translate(
     }
   }
   if (blocks.length === 0) return null;
-  const edges = blocks.map((d) =>
-    successors(d).map((at) => numbers.get(at)).filter((n) => n !== undefined)
+  const shape = layoutRegion(
+    blocks.map((d) => successors(d).map((at) => numbers.get(at)).filter((n) => n !== undefined)),
   );
-  const order = layout(edges);
-  const placed = order.map((n) => blocks[n]);
-  numbers.clear();
-  placed.forEach((d, n) => numbers.set(d.offsets[0], n));
+  // The block laid out after each block, unless a loop ends between them (falling off the end
+  // of a loop's body would go round it again).
+  const fallsTo = new Map<number, number>();
+  shape.order.forEach((b, p) => fallsTo.set(b, shape.order[p + 1]));
+  const loopEnds = (items: Item[]) => {
+    for (const item of items) {
+      if (typeof item === "number") continue;
+      const inner = blocksOf(item);
+      fallsTo.delete(inner[inner.length - 1]);
+      loopEnds(item.items);
+    }
+  };
+  loopEnds(shape.items);
 
   let touched = 0;
   let written = 0;
@@ -369,27 +392,24 @@ export function translate(
   // the first time after V8 optimized the function has no operation lacking type feedback.
   const leave = (at: number) => `next = ${lit(at)}; break dispatch;`;
 
-  // Emit each block: budget check, instructions, then where control goes. Block n > 0 is laid
-  // out right after the end of a labeled statement b<n> that holds everything before it, so
-  // a forward edge is a `break` to that label (nothing at all when it falls through to the
-  // next block) and only a backward edge goes round the dispatch loop.
+  // Emit each block: budget check, instructions, then where control goes (see `structured`):
+  // a back edge continues its loop, a forward edge breaks to the label before its target (or
+  // falls through to it), an edge the layout takes out leaves the region.
   const bodies: string[] = [];
   let readBases = 0; // registers that loads, and stores, use as their base
   let writeBases = 0;
-  placed.forEach((d, number) => {
+  blocks.forEach((d, number) => {
     const n = d.insns.length;
     const first = d.offsets[0];
-    // A block whose jump or branch leads back to itself iterates in a loop of its own.
-    const loops = successors(d).includes(first);
+    const loops = shape.inLoop.has(number);
     const goTo = (at: number, last: boolean) => {
       const to = numbers.get(at);
-      if (to === undefined) return leave(at);
-      if (to === number && loops) return "continue;";
-      if (to === number + 1 && last && !loops) return "";
-      return to > number ? `break b${to};` : `block = ${to}; continue dispatch;`;
+      const edge = edgeKey(number, to ?? -1);
+      if (to === undefined || shape.exitEdges.has(edge)) return leave(at);
+      if (shape.backEdges.has(edge)) return `continue L${to};`;
+      return last && fallsTo.get(number) === to ? "" : `break b${to};`;
     };
-    let body = `${loops ? "for (;;) " : ""}{\n` +
-      `if (left - ${n} < limit) { ${leave(first)} }\n`;
+    let body = `{\n` + `if (left - ${n} < limit) { ${leave(first)} }\n`;
     let exit = goTo(d.end, true);
     for (let k = 0; k < n; k++) {
       const insn = d.insns[k];
@@ -528,7 +548,7 @@ export function translate(
         }
       }
     }
-    bodies.push(`${body}left -= ${n};\n${exit}\n}\n`);
+    bodies[number] = `${body}left -= ${n};\n${exit}\n}\n`;
   });
 
   // Registers are loaded on entry and written back on the way out; each base register's
@@ -549,8 +569,8 @@ const tagR = env.tagR, tagW = env.tagW, tOff = env.tOff;
 return function region(pc, left, limit, tb, block) {
 const page = pc & -4096;
 ${locals};
-dispatch: for (;;) {
-${labeled(bodies)}}
+dispatch: {
+${structured(shape.items, bodies)}}
 ${writeBack}
 env.left = left;
 return (page + next) | 0;
@@ -568,9 +588,9 @@ return (page + next) | 0;
   );
   const run = factory(env, mulh, mulhsu, mulhu, div, divu, rem, remu) as RegionFn;
   return {
-    blocks: placed.map((d, index) => ({
-      start: page + d.offsets[0],
-      insns: d.insns.length,
+    blocks: shape.order.map((index) => ({
+      start: page + blocks[index].offsets[0],
+      insns: blocks[index].insns.length,
       run,
       index,
     })),

@@ -301,6 +301,70 @@ Deno.test("translate: a store straddling into an unmapped page faults precisely,
   assert.ok(fast.cpu.codeCache!.stats.compiled > 0);
 });
 
+/**
+ * Nested loops with a forward branch in the inner one, a store in each pass, and irreducible
+ * flow (two blocks that jump into each other, entered at either), inside an outer loop that
+ * x5 counts down. The translator must structure the loops and leave the region on the edge
+ * it cannot structure.
+ */
+const NESTED = assemble([
+  "outer",
+  A.addi(6, 0, 7),
+  "inner",
+  A.add(4, 4, 6),
+  A.andi(7, 4, 1),
+  to((o) => A.beq(7, 0, o), "skip"),
+  A.xor(4, 4, 5),
+  "skip",
+  A.sw(4, 10, 0),
+  A.addi(10, 10, 4),
+  A.andi(10, 10, 0x7fc),
+  A.add(10, 10, 11),
+  A.addi(6, 6, -1),
+  to((o) => A.bne(6, 0, o), "inner"),
+  A.addi(9, 0, 5),
+  A.andi(7, 5, 1),
+  to((o) => A.bne(7, 0, o), "b"),
+  "a",
+  A.addi(4, 4, 3),
+  A.addi(9, 9, -1),
+  to((o) => A.beq(9, 0, o), "done"),
+  "b",
+  A.slli(8, 4, 1),
+  A.add(4, 4, 8),
+  A.addi(9, 9, -1),
+  to((o) => A.bne(9, 0, o), "a"),
+  "done",
+  A.addi(5, 5, -1),
+  to((o) => A.bne(5, 0, o), "outer"),
+]);
+
+Deno.test("translate: nested loops and irreducible flow match the interpreter, whole and in slices", () => {
+  const regs = { 5: 600, 10: DATA_VA, 11: DATA_VA };
+  const [fast, slow] = twins();
+  for (const b of [fast, slow]) b.exec(NESTED, regs);
+  assert.deepEqual(state(fast), state(slow));
+  assert.ok(fast.cpu.codeCache!.stats.compiled > 0);
+
+  const [fastCut, slowCut] = twins();
+  const budgets = [1, 2, 3, 5, 7, 11, 13, 97, 1000, 1023, 1025, 4097];
+  for (const b of [fastCut, slowCut]) {
+    b.place([...NESTED, A.ecall()]);
+    b.cpu.x.fill(0);
+    for (const [r, v] of Object.entries(regs)) b.cpu.x[Number(r)] = v;
+    b.cpu.pc = CODE_VA;
+  }
+  let steps = 0;
+  for (let done = false; !done; steps++) {
+    const budget = budgets[steps % budgets.length];
+    const r = fastCut.cpu.run(budget);
+    assert.equal(slowCut.cpu.run(budget), r);
+    assert.deepEqual(state(fastCut), state(slowCut), `after slice ${steps} (budget ${budget})`);
+    done = r === RUN_TRAP;
+  }
+  assert.deepEqual(state(fastCut), state(fast));
+});
+
 /** Maps the two pages after the data page: the first writable, the second read-only. */
 function mapMorePages(b: Bench): void {
   b.pt!.map(DATA_VA + 0x1000, DATA_PA + 0x1000, PTE_R | PTE_W | PTE_U);
