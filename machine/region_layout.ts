@@ -39,8 +39,6 @@ export interface RegionLayout {
   readonly backEdges: Set<string>;
   /** Edges `from,to` the region leaves by instead (irreducible flow). */
   readonly exitEdges: Set<string>;
-  /** Blocks inside a loop. */
-  readonly inLoop: Set<number>;
 }
 
 /** The key of edge `from` -> `to` in the layout's edge sets. */
@@ -167,9 +165,7 @@ export function layoutRegion(edges: number[][]): RegionLayout {
     }
   };
   walk(items);
-  const inLoop = new Set<number>();
-  for (const body of bodies.values()) for (const k of body) inLoop.add(k);
-  return { items, order: flat, backEdges, exitEdges, inLoop };
+  return { items, order: flat, backEdges, exitEdges };
 }
 
 /** Blocks reachable from block 0, in reverse postorder (taken edges walked in order). */

@@ -31,14 +31,15 @@
  * only on where its page lies in the bank, never on the page's virtual address (it computes
  * pcs from the pc it is entered at), so one translation serves every mapping of a frame.
  *
- * Page caches: in a block inside a loop, each base register has a one-page cache for
+ * Page caches: in a block that loops on itself, each base register has a one-page cache for
  * loads and one for stores (locals: the page's base address and its offset in the bank),
  * filled on a TLB hit and checked with one mask and compare that also rejects a misaligned
  * access. A cached translation is the TLB entry it was read from, valid as long as that
  * entry: the locals live for one call of the function, and the TLB of a running hart changes
  * only when the hart has stopped (a shootdown stops it at its next interrupt sample, when the
- * function has returned). Only blocks in loops get them: elsewhere an access rarely repeats
- * its page within one call, and the extra locals lengthen V8's compile.
+ * function has returned). Only such tight loops get them: in every block of larger loops they
+ * cost more than they saved (more loop-carried locals for V8; matmul ran about 20% slower),
+ * and outside loops an access rarely repeats its page within one call.
  *
  * Budget and precision: a block runs only when all of it fits before `limit` (the budget at
  * which `run` must stop or sample interrupts); otherwise the function returns that block's pc
@@ -401,7 +402,7 @@ export function translate(
   blocks.forEach((d, number) => {
     const n = d.insns.length;
     const first = d.offsets[0];
-    const loops = shape.inLoop.has(number);
+    const loops = shape.backEdges.has(edgeKey(number, number)); // a block looping on itself
     const goTo = (at: number, last: boolean) => {
       const to = numbers.get(at);
       const edge = edgeKey(number, to ?? -1);
