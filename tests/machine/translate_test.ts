@@ -76,6 +76,30 @@ function twins(): [Bench, Bench] {
 }
 
 /**
+ * Runs `code` from `regs` on both twins (`setup` first prepares each) and expects each to trap
+ * with exactly `want` after `instret` instructions, the two to agree on everything, and the
+ * compiling one to have compiled the loop. Returns the twins for further checks.
+ */
+function bothTrap(
+  code: Code,
+  regs: Record<number, number>,
+  want: { cause: number; stval: number; sepc: number },
+  instret: number,
+  setup: (b: Bench) => void = () => {},
+): [Bench, Bench] {
+  const [fast, slow] = twins();
+  for (const b of [fast, slow]) {
+    setup(b);
+    assert.equal(b.start(code, regs), RUN_TRAP);
+    assert.deepEqual(b.trap(), want);
+    assert.equal(b.cpu.instret, instret);
+  }
+  assert.deepEqual(state(fast), state(slow));
+  assert.ok(fast.cpu.codeCache!.stats.compiled > 0);
+  return [fast, slow];
+}
+
+/**
  * A loop over every instruction the translator compiles: all loads and stores (misaligned
  * ones too), register and immediate ALU operations, the M extension with its division
  * corner cases, LUI/AUIPC, compressed forms (c.jal links pc + 2), every branch kind, JAL and
@@ -251,22 +275,14 @@ Deno.test("translate: a load page fault in the middle of a compiled block is pre
     to((o) => A.bne(10, 11, o), "loop"),
     A.ecall(),
   ]);
-  const [fast, slow] = twins();
-  for (const b of [fast, slow]) {
-    b.setWord(DATA_PA + 0xffc, 7);
-    assert.equal(b.start(code, { 10: DATA_VA, 11: DATA_VA + 0x2000 }), RUN_TRAP);
-    assert.deepEqual(b.trap(), {
-      cause: CAUSE.LOAD_PAGE_FAULT,
-      stval: DATA_VA + 0x1000,
-      sepc: CODE_VA + 4,
-    });
-    assert.equal(b.cpu.instret, 1024 * 5 + 1, "1024 passes, then the addi before the load");
+  // 1024 passes, then the addi before the load.
+  const want = { cause: CAUSE.LOAD_PAGE_FAULT, stval: DATA_VA + 0x1000, sepc: CODE_VA + 4 };
+  const regs = { 10: DATA_VA, 11: DATA_VA + 0x2000 };
+  for (const b of bothTrap(code, regs, want, 1024 * 5 + 1, (b) => b.setWord(DATA_PA + 0xffc, 7))) {
     assert.equal(b.reg(7), 1025);
     assert.equal(b.reg(6), 7);
     assert.equal(b.reg(10), DATA_VA + 0x1000);
   }
-  assert.deepEqual(state(fast), state(slow));
-  assert.ok(fast.cpu.codeCache!.stats.compiled > 0);
 });
 
 Deno.test("translate: a store straddling into an unmapped page faults precisely, writing nothing", () => {
@@ -279,17 +295,10 @@ Deno.test("translate: a store straddling into an unmapped page faults precisely,
     to((o) => A.bne(10, 11, o), "loop"),
     A.ecall(),
   ]);
-  const [fast, slow] = twins();
-  for (const b of [fast, slow]) {
-    b.poke(DATA_PA + 0xffc, [0xaa, 0xbb, 0xcc, 0xdd]);
-    const regs = { 5: 0x1122_3344, 10: DATA_VA + 2, 11: DATA_VA + 0x2002 };
-    assert.equal(b.start(code, regs), RUN_TRAP);
-    assert.deepEqual(b.trap(), {
-      cause: CAUSE.STORE_PAGE_FAULT,
-      stval: DATA_VA + 0x1000,
-      sepc: CODE_VA + 4,
-    });
-    assert.equal(b.cpu.instret, 1023 * 4 + 1);
+  const want = { cause: CAUSE.STORE_PAGE_FAULT, stval: DATA_VA + 0x1000, sepc: CODE_VA + 4 };
+  const regs = { 5: 0x1122_3344, 10: DATA_VA + 2, 11: DATA_VA + 0x2002 };
+  const setup = (b: Bench) => b.poke(DATA_PA + 0xffc, [0xaa, 0xbb, 0xcc, 0xdd]);
+  for (const b of bothTrap(code, regs, want, 1023 * 4 + 1, setup)) {
     assert.deepEqual(
       b.peek(DATA_PA + 0xffa, 6),
       [0x44, 0x33, 0x22, 0x11, 0xcc, 0xdd],
@@ -297,8 +306,6 @@ Deno.test("translate: a store straddling into an unmapped page faults precisely,
     );
     assert.equal(b.reg(10), DATA_VA + 0xffe);
   }
-  assert.deepEqual(state(fast), state(slow));
-  assert.ok(fast.cpu.codeCache!.stats.compiled > 0);
 });
 
 /**
@@ -416,19 +423,9 @@ Deno.test("translate: a page a looping block reads through a base register is no
     to((o) => A.bne(10, 11, o), "loop"),
     A.ecall(),
   ]);
-  const [fast, slow] = twins();
-  for (const b of [fast, slow]) {
-    mapMorePages(b);
-    assert.equal(b.start(code, { 10: DATA_VA + 0x1000, 11: DATA_VA + 0x3000 }), RUN_TRAP);
-    assert.deepEqual(b.trap(), {
-      cause: CAUSE.STORE_PAGE_FAULT,
-      stval: DATA_VA + 0x2000,
-      sepc: CODE_VA + 12,
-    });
-    assert.equal(b.cpu.instret, 1024 * 6 + 3, "1024 passes, then the addi and the loads");
-  }
-  assert.deepEqual(state(fast), state(slow));
-  assert.ok(fast.cpu.codeCache!.stats.compiled > 0);
+  // 1024 passes, then the addi and the loads.
+  const want = { cause: CAUSE.STORE_PAGE_FAULT, stval: DATA_VA + 0x2000, sepc: CODE_VA + 12 };
+  bothTrap(code, { 10: DATA_VA + 0x1000, 11: DATA_VA + 0x3000 }, want, 1024 * 6 + 3, mapMorePages);
 });
 
 Deno.test("translate: an ecall right after a hot block traps with exact sepc and instret", () => {
