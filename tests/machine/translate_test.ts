@@ -433,7 +433,7 @@ Deno.test("translate: an ecall right after a hot block traps with exact sepc and
   const b = new Bench();
   b.place([A.addi(5, 5, 1), A.addi(6, 6, 2), A.ecall(), A.jal(0, -12)]);
   b.cpu.pc = CODE_PA;
-  for (let n = 1; n <= 200; n++) {
+  for (let n = 1; n <= 2 * HOT_THRESHOLD; n++) {
     assert.equal(b.cpu.run(1000), RUN_TRAP);
     assert.deepEqual(b.trap(), { cause: CAUSE.ECALL_FROM_U, stval: 0, sepc: CODE_PA + 8 });
     assert.equal(b.cpu.instret, 3 * n - 1, "the ecalls do not retire; the jumps back do");
@@ -444,10 +444,10 @@ Deno.test("translate: an ecall right after a hot block traps with exact sepc and
 });
 
 Deno.test("translate: self-modifying code runs the new instructions after FENCE.I", () => {
-  // f (at "f") returns 1 in a0; the loop calls it 200 times, then rewrites its first
-  // instruction to return 2, executes fence.i and calls it again.
+  // f (at "f") returns 1 in a0; the loop calls it 2 * HOT_THRESHOLD times, then rewrites its
+  // first instruction to return 2, executes fence.i and calls it again.
   const code = assemble([
-    A.addi(7, 0, 200),
+    A.addi(7, 0, 2 * HOT_THRESHOLD),
     "loop",
     A.jalr(1, 20, 0),
     A.add(6, 6, 10),
@@ -466,7 +466,7 @@ Deno.test("translate: self-modifying code runs the new instructions after FENCE.
   const f = CODE_PA + 4 * (code.length - 2);
   assert.equal(b.start(code, { 20: f, 21: A.addi(10, 0, 2) }), RUN_TRAP);
   assert.deepEqual(b.trap(), { cause: CAUSE.ECALL_FROM_U, stval: 0, sepc: f - 4 });
-  assert.equal(b.reg(6), 200);
+  assert.equal(b.reg(6), 2 * HOT_THRESHOLD);
   assert.equal(b.reg(10), 2, "the rewritten function ran");
   const stats = b.cpu.codeCache!.stats;
   assert.ok(stats.compiled > 0);
