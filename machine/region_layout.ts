@@ -46,6 +46,11 @@ export function edgeKey(from: number, to: number): string {
   return `${from},${to}`;
 }
 
+/** Every block of an item, in layout order. */
+export function blocksOf(item: Item): number[] {
+  return typeof item === "number" ? [item] : item.items.flatMap(blocksOf);
+}
+
 /** The first block of an item. */
 export function firstBlock(item: Item): number {
   return typeof item === "number" ? item : item.header;
@@ -62,11 +67,13 @@ export function layoutRegion(edges: number[][]): RegionLayout {
 
   // Take out retreating edges that are not back edges until none is left.
   let rpo: number[];
-  let dom: number[];
+  let pos: number[];
+  let preds: number[][];
   for (;;) {
     rpo = reversePostorder(n, kept);
-    dom = dominators(n, rpo, kept);
-    const pos = positions(n, rpo);
+    pos = positions(n, rpo);
+    preds = predecessors(n, rpo, kept);
+    const dom = dominators(rpo, preds);
     let changed = false;
     for (const i of rpo) {
       for (const j of kept(i)) {
@@ -78,12 +85,9 @@ export function layoutRegion(edges: number[][]): RegionLayout {
     }
     if (!changed) break;
   }
-  const pos = positions(n, rpo);
 
   // Loops: each header's natural loop, over the back edges into it.
   const backEdges = new Set<string>();
-  const preds: number[][] = Array.from({ length: n }, () => []);
-  for (const i of rpo) for (const j of kept(i)) preds[j].push(i);
   const bodies = new Map<number, Set<number>>();
   for (const i of rpo) {
     for (const j of kept(i)) {
@@ -118,13 +122,11 @@ export function layoutRegion(edges: number[][]): RegionLayout {
 
   // Order each scope (undefined: the region) by a topological sort of its items.
   const itemOf = (k: number, scope: number | undefined): number => {
-    // The block itself, or the header of the loop directly inside `scope` that holds it.
+    // The block itself, or the header of the loop directly inside `scope` that holds it (k
+    // is in `scope`, so going out a loop at a time reaches it).
     if (k === scope) return k;
     let item = k;
-    for (let s = scopeOf(item); s !== scope; s = scopeOf(item)) {
-      if (s === undefined) return -1;
-      item = s;
-    }
+    for (let s = scopeOf(item); s !== scope; s = scopeOf(item)) item = s!;
     return item;
   };
   const order = (scope: number | undefined): Item[] => {
@@ -157,15 +159,7 @@ export function layoutRegion(edges: number[][]): RegionLayout {
     return out;
   };
   const items = order(undefined);
-  const flat: number[] = [];
-  const walk = (list: Item[]) => {
-    for (const item of list) {
-      if (typeof item === "number") flat.push(item);
-      else walk(item.items);
-    }
-  };
-  walk(items);
-  return { items, order: flat, backEdges, exitEdges };
+  return { items, order: items.flatMap(blocksOf), backEdges, exitEdges };
 }
 
 /** Blocks reachable from block 0, in reverse postorder (taken edges walked in order). */
@@ -188,13 +182,19 @@ function positions(n: number, rpo: number[]): number[] {
   return pos;
 }
 
+/** Each block's predecessors over the edges `succ` gives, from the blocks in `rpo`. */
+function predecessors(n: number, rpo: number[], succ: (i: number) => number[]): number[][] {
+  const preds: number[][] = Array.from({ length: n }, () => []);
+  for (const i of rpo) for (const j of succ(i)) preds[j].push(i);
+  return preds;
+}
+
 /** Dominator sets as bit masks (at most 32 blocks), by iteration to a fixed point. */
-function dominators(n: number, rpo: number[], succ: (i: number) => number[]): number[] {
+function dominators(rpo: number[], preds: number[][]): number[] {
+  const n = preds.length;
   const all = n >= 32 ? -1 : (1 << n) - 1;
   const dom = new Array<number>(n).fill(all);
   dom[0] = 1;
-  const preds: number[][] = Array.from({ length: n }, () => []);
-  for (const i of rpo) for (const j of succ(i)) preds[j].push(i);
   for (let changed = true; changed;) {
     changed = false;
     for (const k of rpo) {

@@ -55,7 +55,7 @@
  */
 
 import { TLB_MASK } from "./mmu.ts";
-import { edgeKey, firstBlock, type Item, layoutRegion } from "./region_layout.ts";
+import { blocksOf, edgeKey, firstBlock, type Item, layoutRegion } from "./region_layout.ts";
 import { div, divu, mulh, mulhsu, mulhu, rem, remu } from "./muldiv.ts";
 
 /** Longest block, in instructions. */
@@ -265,6 +265,30 @@ function alignment(funct3: number): string {
   return (funct3 & 3) === 2 ? " && (va & 3) === 0" : (funct3 & 3) === 1 ? " && (va & 1) === 0" : "";
 }
 
+/**
+ * The code of one load or store of width `funct3` at `va` (computed already): `access(pa)`
+ * does it at bank offset `pa` (an expression), after a TLB hit in `tags`; with a page cache
+ * (the names of its two locals: page base, offset in the bank) the cached page is tried first
+ * and a TLB hit fills it. Anything else runs `slow`.
+ */
+function memoryAccess(
+  funct3: number,
+  tags: "tagR" | "tagW",
+  cache: [string, string] | null,
+  access: (pa: string) => string,
+  slow: string,
+): string {
+  const tlbHit = `${tags}[t = (va >>> 12) & ${TLB_MASK}] === (tb | (va >>> 12))` +
+    alignment(funct3);
+  if (cache === null) {
+    return `if (${tlbHit}) ${access("(tOff[t] + (va & 4095))")};\nelse { ${slow} }\n`;
+  }
+  const [p, o] = cache;
+  return `if ((va & ${pageMask(funct3)}) === ${p}) ${access(`(${o} + va)`)};\n` +
+    `else if (${tlbHit}) { ${p} = va & -4096; ${o} = (tOff[t] - ${p}) | 0; ` +
+    `${access(`(${o} + va)`)}; }\nelse { ${slow} }\n`;
+}
+
 /** A number as a JavaScript operand. */
 function lit(n: number): string {
   return n < 0 ? `(${n})` : `${n}`;
@@ -281,19 +305,14 @@ function pcAt(at: number): string {
 }
 
 /**
- * A tree of ifs on `block` (the number the function was entered at) that runs the code
- * `leaves[k]` for block number `keys[k]` (ascending).
+ * A tree of ifs on `block` (the number the function was entered at) that runs, for each entry
+ * [block number, code] (ascending by number), its code.
  */
-function entryTree(keys: number[], leaves: string[]): string {
-  if (keys.length === 1) return leaves[0];
-  const mid = keys.length >>> 1;
-  return `if (block < ${keys[mid]}) { ${entryTree(keys.slice(0, mid), leaves.slice(0, mid))} } ` +
-    `else { ${entryTree(keys.slice(mid), leaves.slice(mid))} }`;
-}
-
-/** Every block of an item, in layout order. */
-function blocksOf(item: Item): number[] {
-  return typeof item === "number" ? [item] : item.items.flatMap(blocksOf);
+function entryTree(entries: Array<[number, string]>): string {
+  if (entries.length === 1) return entries[0][1];
+  const mid = entries.length >>> 1;
+  return `if (block < ${entries[mid][0]}) { ${entryTree(entries.slice(0, mid))} } ` +
+    `else { ${entryTree(entries.slice(mid))} }`;
 }
 
 /**
@@ -305,23 +324,19 @@ function blocksOf(item: Item): number[] {
  * header out (entering the loop is entering the header).
  */
 function structured(items: Item[], bodies: string[], loopHeader?: number): string {
-  const entries: number[] = [];
-  const leaves: string[] = [];
+  const entries: Array<[number, string]> = []; // block number, the tree's leaf for it
   items.forEach((item, k) => {
     const first = firstBlock(item);
     for (const b of blocksOf(item)) {
       if (b === loopHeader) continue;
       const arrived = typeof item === "number" || b === first ? "block = -1; " : "";
-      entries.push(b);
-      leaves.push(k === 0 ? arrived : `${arrived}break b${first};`);
+      entries.push([b, k === 0 ? arrived : `${arrived}break b${first};`]);
     }
   });
-  const byBlock = entries.map((b, k) => [b, leaves[k]] as const).sort((p, q) => p[0] - q[0]);
+  entries.sort((p, q) => p[0] - q[0]);
   let out = "";
   for (let k = items.length - 1; k >= 1; k--) out += `b${firstBlock(items[k])}: {\n`;
-  if (byBlock.length > 0) {
-    out += `if (block >= 0) { ${entryTree(byBlock.map((p) => p[0]), byBlock.map((p) => p[1]))} }\n`;
-  }
+  if (entries.length > 0) out += `if (block >= 0) { ${entryTree(entries)} }\n`;
   items.forEach((item, k) => {
     if (k > 0) out += "}\n";
     out += typeof item === "number"
@@ -397,8 +412,11 @@ export function translate(
   // a back edge continues its loop, a forward edge breaks to the label before its target (or
   // falls through to it), an edge the layout takes out leaves the region.
   const bodies: string[] = [];
-  let readBases = 0; // registers that loads, and stores, use as their base
-  let writeBases = 0;
+  const caches = new Set<string>(); // declarations of the page caches' locals
+  const pageCache = (p: string, o: string): [string, string] => {
+    caches.add(`${p} = -1, ${o} = 0`); // -1 is no page base any access can match
+    return [p, o];
+  };
   blocks.forEach((d, number) => {
     const n = d.insns.length;
     const first = d.offsets[0];
@@ -462,47 +480,36 @@ export function translate(
           break;
         }
 
-        case 0x00: { // LOAD: a cached or TLB hit inline, everything else through the slow path
-          const [p, o] = [`pr${rs1}`, `or${rs1}`];
-          if (loops) readBases |= 1 << rs1;
-          const pa = loops ? `(${o} + va)` : "(tOff[t] + (va & 4095))";
-          const value = [
-            `(m8[${pa} | 0] << 24) >> 24`,
-            `(m16[${pa} >> 1] << 16) >> 16`,
-            `m32[${pa} >> 2]`,
-            "",
-            `m8[${pa} | 0]`,
-            `m16[${pa} >> 1]`,
-          ][funct3];
-          const tlbHit = `tagR[t = (va >>> 12) & ${TLB_MASK}] === (tb | (va >>> 12))` +
-            alignment(funct3);
-          const slow = `va = env.load(va, ${funct3}, ${where}); if (env.fault) break dispatch;`;
+        case 0x00: { // LOAD
           const into = rd === 0 ? "va" : `r${rd}`;
-          body += `va = (${s1} + ${lit(insn >> 20)}) | 0;\n` + (loops
-            ? `if ((va & ${pageMask(funct3)}) === ${p}) ${into} = ${value};\n` +
-              `else if (${tlbHit}) { ${p} = va & -4096; ${o} = (tOff[t] - ${p}) | 0; ` +
-              `${into} = ${value}; }\n`
-            : `if (${tlbHit}) ${into} = ${value};\n`) +
-            `else { ${slow} ${into} = va; }\n`;
+          const value = (pa: string) =>
+            [
+              `(m8[${pa} | 0] << 24) >> 24`,
+              `(m16[${pa} >> 1] << 16) >> 16`,
+              `m32[${pa} >> 2]`,
+              "",
+              `m8[${pa} | 0]`,
+              `m16[${pa} >> 1]`,
+            ][funct3];
+          body += `va = (${s1} + ${lit(insn >> 20)}) | 0;\n` + memoryAccess(
+            funct3,
+            "tagR",
+            loops ? pageCache(`pr${rs1}`, `or${rs1}`) : null,
+            (pa) => `${into} = ${value(pa)}`,
+            `va = env.load(va, ${funct3}, ${where}); if (env.fault) break dispatch; ${into} = va;`,
+          );
           break;
         }
 
-        case 0x08: { // STORE: likewise
-          const [p, o] = [`pw${rs1}`, `ow${rs1}`];
-          if (loops) {
-            writeBases |= 1 << rs1;
-          }
-          const pa = loops ? `(${o} + va)` : "(tOff[t] + (va & 4095))";
-          const target = [`m8[${pa} | 0]`, `m16[${pa} >> 1]`, `m32[${pa} >> 2]`][funct3];
+        case 0x08: { // STORE
           const imm = ((insn >> 20) & ~31) | rd;
-          const tlbHit = `tagW[t = (va >>> 12) & ${TLB_MASK}] === (tb | (va >>> 12))` +
-            alignment(funct3);
-          body += `va = (${s1} + ${lit(imm)}) | 0;\n` + (loops
-            ? `if ((va & ${pageMask(funct3)}) === ${p}) ${target} = ${s2};\n` +
-              `else if (${tlbHit}) { ${p} = va & -4096; ${o} = (tOff[t] - ${p}) | 0; ` +
-              `${target} = ${s2}; }\n`
-            : `if (${tlbHit}) ${target} = ${s2};\n`) +
-            `else { env.store(va, ${funct3}, ${s2}, ${where}); if (env.fault) break dispatch; }\n`;
+          body += `va = (${s1} + ${lit(imm)}) | 0;\n` + memoryAccess(
+            funct3,
+            "tagW",
+            loops ? pageCache(`pw${rs1}`, `ow${rs1}`) : null,
+            (pa) => `${[`m8[${pa} | 0]`, `m16[${pa} >> 1]`, `m32[${pa} >> 2]`][funct3]} = ${s2}`,
+            `env.store(va, ${funct3}, ${s2}, ${where}); if (env.fault) break dispatch;`,
+          );
           break;
         }
 
@@ -552,13 +559,8 @@ export function translate(
     bodies[number] = `${body}left -= ${n};\n${exit}\n}\n`;
   });
 
-  // Registers are loaded on entry and written back on the way out; each base register's
-  // translation caches start empty (-1 is no page base any access can match).
-  let locals = "let va = 0, t = 0, next = 0";
-  for (let n = 0; n < 32; n++) {
-    if (readBases & (1 << n)) locals += `, pr${n} = -1, or${n} = 0`;
-    if (writeBases & (1 << n)) locals += `, pw${n} = -1, ow${n} = 0`;
-  }
+  // Registers are loaded on entry and written back on the way out; page caches start empty.
+  let locals = ["let va = 0, t = 0, next = 0", ...caches].join(", ");
   let writeBack = "";
   for (let n = 1; n < 32; n++) {
     if (touched & (1 << n)) locals += `, r${n} = x[${n}]`;

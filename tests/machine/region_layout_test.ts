@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { layoutRegion } from "../../machine/region_layout.ts";
+import { blocksOf, layoutRegion } from "../../machine/region_layout.ts";
 
 /** Each edge's position delta in the layout must be positive unless it is a back edge. */
 function assertForward(edges: number[][]) {
@@ -60,10 +60,7 @@ Deno.test("region layout: every order it gives keeps loops contiguous", () => {
   const walk = (items: typeof shape.items) => {
     for (const item of items) {
       if (typeof item === "number") continue;
-      const blocks: number[] = [];
-      const collect = (list: typeof shape.items) =>
-        list.forEach((i) => typeof i === "number" ? blocks.push(i) : collect(i.items));
-      collect(item.items);
+      const blocks = blocksOf(item);
       const at = blocks.map((b) => pos.get(b)!).sort((a, b) => a - b);
       assert.equal(at[at.length - 1] - at[0], blocks.length - 1, `loop ${item.header} contiguous`);
       assert.equal(blocks[0], item.header, "header first");
