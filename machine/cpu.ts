@@ -29,8 +29,9 @@
  * branch, after an instruction that ends blocks, after compiled code) the loop looks pc up in the
  * hart's code cache (code_cache.ts); once a block is hot it runs as a compiled function
  * (translate.ts) instead, provided its page is still in the exec TLB and the whole block fits
- * in the budget before the next stop or interrupt sample. Traps inside compiled code come back
- * through the same slow paths, so both tiers leave the same state.
+ * in the budget before the next stop or interrupt sample. Compiled code makes only the accesses
+ * the TLB gives it; for any other it returns with `interpret` set and this loop makes it, so
+ * every slow path and every trap is the interpreter's.
  */
 
 import { AccessFault, type Bus, type RamBank } from "./bus.ts";
@@ -126,9 +127,6 @@ export class Cpu {
   private timerWake = -1;
   /** What compiled blocks reach of this hart. */
   private readonly env: BlockEnv;
-  /** Where a compiled block's slow path trapped: its pc and the budget left after it. */
-  private blockPc = 0;
-  private blockLeft = 0;
 
   constructor(w: HartWiring) {
     this.hartId = w.hartId;
@@ -152,22 +150,7 @@ export class Cpu {
       tagW: this.tlb.tagWrite,
       tOff: this.tlb.offset,
       left: 0,
-      fault: false,
-      load: (va, funct3, insn, pc, left) => {
-        try {
-          return this.loadSlow(va, funct3, insn);
-        } catch (e) {
-          this.blockTrapped(e, pc, left);
-          return 0;
-        }
-      },
-      store: (va, funct3, value, insn, pc, left) => {
-        try {
-          this.storeSlow(va, funct3, value, insn);
-        } catch (e) {
-          this.blockTrapped(e, pc, left);
-        }
-      },
+      interpret: false,
     };
     this.codeCache = w.translate === false ? null : new CodeCache(w.ram, this.rvc, this.env);
   }
@@ -304,8 +287,8 @@ export class Cpu {
               }
               pc = block.run(pc, left, limit, tagBase, block.index);
               left = env.left;
-              if (env.fault) throw TRAP; // a slow path trapped: taken below, where it happened
-              continue;
+              if (!env.interpret) continue;
+              env.interpret = false; // it left an access to the interpreter, below
             }
           }
 
@@ -635,16 +618,6 @@ export class Cpu {
       }
     } catch (e) {
       if (e !== TRAP) throw e;
-      // A trap in compiled code: its slow path noted where. (Read for every trap, so that
-      // this path has type feedback whichever kind comes first.)
-      const inBlock = env.fault;
-      const blockPc = this.blockPc;
-      const blockLeft = this.blockLeft;
-      env.fault = false;
-      if (inBlock) {
-        pc = blockPc;
-        left = blockLeft;
-      }
       left++; // the trapping instruction does not retire
       resvAddr = -1;
       trapped = true;
@@ -663,14 +636,6 @@ export class Cpu {
     h[b + HS.SEPC] = pc;
     h[b + HS.TRAPS]++;
     return RUN_TRAP;
-  }
-
-  /** A slow path called by compiled code trapped: notes where, for `run` to take the trap. */
-  private blockTrapped(e: unknown, pc: number, left: number): void {
-    if (e !== TRAP) throw e;
-    this.blockPc = pc;
-    this.blockLeft = left;
-    this.env.fault = true;
   }
 
   /** Records an exception and unwinds the interpreter. */

@@ -26,8 +26,13 @@
  * ifs on the entry block's number that breaks to it (through the loops holding it).
  *
  * Semantics are the interpreter's, instruction for instruction: the same TLB arrays read
- * inline for data accesses, the same slow paths (TLB miss, misaligned access, shared banks,
- * MMIO) through `BlockEnv`, the same M-extension helpers (muldiv.ts). Generated code depends
+ * inline for data accesses, the same M-extension helpers (muldiv.ts). An access the TLB does
+ * not give (a miss, a misaligned access, a page outside the user bank) is not made here: the
+ * function returns that instruction's pc with `env.interpret` set, and the interpreter makes
+ * it (walking the page table, filling the TLB, raising the trap) and goes on to the next
+ * block boundary. So compiled code never traps and never calls back into the hart, and its
+ * hot paths merge no value from a slow one (a call to a slow path inside a loop made V8's
+ * code for that loop about 1.3x slower). Generated code depends
  * only on where its page lies in the bank, never on the page's virtual address (it computes
  * pcs from the pc it is entered at), so one translation serves every mapping of a frame.
  *
@@ -44,10 +49,8 @@
  * Budget and precision: a block runs only when all of it fits before `limit` (the budget at
  * which `run` must stop or sample interrupts); otherwise the function returns that block's pc
  * and `run` takes over. Registers live in JavaScript locals: loaded from the shared register
- * file on entry and written back on the one way out. A slow path does not throw through
- * generated code: when its access traps it notes the pc of its instruction and the budget
- * left after it, sets `env.fault` and returns; the function leaves at once, before its
- * instruction writes anything, and `run` takes the trap exactly there (sepc, instret).
+ * file on entry and written back on the one way out, which also leaves `env.left` exact for
+ * a return in the middle of a block (the instructions before the access are counted).
  *
  * Shaped for V8: no try/finally (exception edges carrying every register local make
  * optimizing compiles several times slower), and exits assign constants, so that a path run
@@ -81,15 +84,11 @@ export interface BlockEnv {
   readonly tOff: Int32Array;
   /** Budget left when the function returned. */
   left: number;
-  /** Set by a slow path whose access trapped: the function must return at once. */
-  fault: boolean;
   /**
-   * The interpreter's slow-path load. On a trap it records `pc` (the instruction's) and
-   * `left` (the budget after it) for `run`, sets `fault` and returns 0.
+   * Set when the function returned at an access it does not make itself (see the header):
+   * `run` must interpret from the returned pc, at least that instruction.
    */
-  load(va: number, funct3: number, insn: number, pc: number, left: number): number;
-  /** The interpreter's slow-path store, likewise. */
-  store(va: number, funct3: number, value: number, insn: number, pc: number, left: number): void;
+  interpret: boolean;
 }
 
 /**
@@ -260,33 +259,34 @@ function pageMask(funct3: number): number {
   return [-4096, -4095, -4093][funct3 & 3];
 }
 
-/** The TLB path's alignment condition for an access of width funct3 (LB/LBU need none). */
-function alignment(funct3: number): string {
-  return (funct3 & 3) === 2 ? " && (va & 3) === 0" : (funct3 & 3) === 1 ? " && (va & 1) === 0" : "";
+/** The TLB path's misalignment test for an access of width funct3 (LB/LBU need none). */
+function misaligned(funct3: number): string {
+  return (funct3 & 3) === 2 ? " || (va & 3) !== 0" : (funct3 & 3) === 1 ? " || (va & 1) !== 0" : "";
 }
 
 /**
  * The code of one load or store of width `funct3` at `va` (computed already): `access(pa)`
- * does it at bank offset `pa` (an expression), after a TLB hit in `tags`; with a page cache
- * (the names of its two locals: page base, offset in the bank) the cached page is tried first
- * and a TLB hit fills it. Anything else runs `slow`.
+ * does it at bank offset `pa` (an expression) after a TLB hit in `tags`; with a page cache
+ * (the names of its two locals: page base, offset in the bank) the cached page is tried
+ * first and a TLB hit refills it. Anything else runs `handOff`, which leaves the function
+ * for the interpreter to make the access.
  */
 function memoryAccess(
   funct3: number,
   tags: "tagR" | "tagW",
   cache: [string, string] | null,
   access: (pa: string) => string,
-  slow: string,
+  handOff: string,
 ): string {
-  const tlbHit = `${tags}[t = (va >>> 12) & ${TLB_MASK}] === (tb | (va >>> 12))` +
-    alignment(funct3);
+  const tlbMiss = `${tags}[t = (va >>> 12) & ${TLB_MASK}] !== (tb | (va >>> 12))` +
+    misaligned(funct3);
   if (cache === null) {
-    return `if (${tlbHit}) ${access("(tOff[t] + (va & 4095))")};\nelse { ${slow} }\n`;
+    return `if (${tlbMiss}) { ${handOff} }\n${access("(tOff[t] + (va & 4095))")};\n`;
   }
   const [p, o] = cache;
-  return `if ((va & ${pageMask(funct3)}) === ${p}) ${access(`(${o} + va)`)};\n` +
-    `else if (${tlbHit}) { ${p} = va & -4096; ${o} = (tOff[t] - ${p}) | 0; ` +
-    `${access(`(${o} + va)`)}; }\nelse { ${slow} }\n`;
+  return `if ((va & ${pageMask(funct3)}) !== ${p}) {\n` +
+    `if (${tlbMiss}) { ${handOff} }\n${p} = va & -4096; ${o} = (tOff[t] - ${p}) | 0;\n}\n` +
+    `${access(`(${o} + va)`)};\n`;
 }
 
 /** A number as a JavaScript operand. */
@@ -440,7 +440,8 @@ export function translate(
       const funct3 = (insn >>> 12) & 7;
       const s1 = reg(rs1);
       const s2 = reg(rs2);
-      const where = `${insn}, ${pcAt(at)}, left - ${k + 1}`; // for a slow path's trap
+      // Leaves for the interpreter to make this instruction's access (k instructions done).
+      const handOff = `${k > 0 ? `left -= ${k}; ` : ""}env.interpret = true; ${leave(at)}`;
       const set = (expr: string) => {
         if (rd !== 0) body += `r${rd} = ${expr};\n`;
       };
@@ -496,7 +497,7 @@ export function translate(
             "tagR",
             loops ? pageCache(`pr${rs1}`, `or${rs1}`) : null,
             (pa) => `${into} = ${value(pa)}`,
-            `va = env.load(va, ${funct3}, ${where}); if (env.fault) break dispatch; ${into} = va;`,
+            handOff,
           );
           break;
         }
@@ -508,7 +509,7 @@ export function translate(
             "tagW",
             loops ? pageCache(`pw${rs1}`, `ow${rs1}`) : null,
             (pa) => `${[`m8[${pa} | 0]`, `m16[${pa} >> 1]`, `m32[${pa} >> 2]`][funct3]} = ${s2}`,
-            `env.store(va, ${funct3}, ${s2}, ${where}); if (env.fault) break dispatch;`,
+            handOff,
           );
           break;
         }

@@ -578,9 +578,7 @@ function loops(offsets: number[], limits: CodeCacheLimits): CodeCache {
     tagW: tlb.tagWrite,
     tOff: tlb.offset,
     left: 0,
-    fault: false,
-    load: () => 0,
-    store: () => {},
+    interpret: false,
   };
   return new CodeCache(m.ram, compressedTable(), env, limits);
 }
