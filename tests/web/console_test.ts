@@ -112,7 +112,8 @@ Deno.test("web console: terminal, process kill, VFS crash and recovery, refusals
     t.type("\x03");
     at = await t.until(/\^C\r\n.*\$ $/, at);
     t.type("unam\t-s\r");
-    at = await t.until(/uname -s\x1b\[K\r\r\ndenix\r\n/, at);
+    // The shell redraws the completed line (erase to its end: ESC [ K) before running it.
+    at = await t.until(new RegExp("uname -s\x1b\\[K\r\r\ndenix\r\n"), at);
 
     // Every page has a terminal of its own, while free ones last (four).
     const others = [new Term(c), new Term(c), new Term(c)];
