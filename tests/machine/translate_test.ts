@@ -410,6 +410,52 @@ Deno.test("translate: a looping block's page caches follow every access: misalig
   assert.equal(fast.reg(10), DATA_VA + 0x1400);
 });
 
+Deno.test("translate: a compiled loop over a page outside the user bank hands each access to the interpreter", () => {
+  // The TLB holds only user-bank pages, so no access here is one compiled code makes: the
+  // region returns at each and the interpreter makes it. Registers, the bank's words and
+  // instret must be the interpreter's after every slice of odd budgets, which also stops runs
+  // between a hand-off and the end of its block.
+  const code = assemble([
+    "pass",
+    A.addi(10, 11, 0),
+    "loop",
+    A.addi(10, 10, 4), // so that the hand-off comes after an instruction of its block
+    A.lw(5, 10, -4),
+    A.add(4, 4, 5),
+    A.addi(5, 5, 3),
+    A.sw(5, 10, -4),
+    to((o) => A.bne(10, 12, o), "loop"),
+    A.addi(31, 31, -1),
+    to((o) => A.bne(31, 0, o), "pass"),
+    A.ecall(),
+  ]);
+  const [fast, slow] = twins();
+  const banks = [fast, slow].map((b) => {
+    const bank = b.m.addSharedBank("region", 4096)!;
+    b.pt!.map(DATA_VA + 0x1000, bank.base, PTE_R | PTE_W | PTE_U);
+    const words = new Int32Array(bank.buffer);
+    words.forEach((_, i) => (words[i] = i * 7919));
+    b.place(code);
+    b.cpu.x.fill(0);
+    Object.assign(b.cpu.x, { 11: DATA_VA + 0x1000, 12: DATA_VA + 0x2000, 31: 3 });
+    b.cpu.pc = CODE_VA;
+    return words;
+  });
+  const budgets = [1, 2, 3, 5, 7, 11, 97, 1000, 4097];
+  let steps = 0;
+  for (let done = false; !done; steps++) {
+    const budget = budgets[steps % budgets.length];
+    const r = fast.cpu.run(budget);
+    assert.equal(slow.cpu.run(budget), r);
+    assert.deepEqual(state(fast), state(slow), `after slice ${steps} (budget ${budget})`);
+    done = r === RUN_TRAP;
+  }
+  assert.equal(fast.trap().cause, CAUSE.ECALL_FROM_U);
+  assert.deepEqual(banks[0], banks[1]);
+  assert.equal(banks[0][1], 1 * 7919 + 9, "each word was read and written three times");
+  assert.ok(fast.cpu.codeCache!.stats.compiled > 0, "the loop was compiled");
+});
+
 Deno.test("translate: a page a looping block reads through a base register is not thereby writable", () => {
   // Copies each word onto itself: loads and stores use x10 alike, so the read side has the
   // read-only page cached when the first store there comes; it must still fault, precisely.
