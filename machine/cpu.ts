@@ -82,8 +82,13 @@ export const RUN_BUDGET = 0;
 /** `run` stopped at a trap; scause/stval/sepc say which. */
 export const RUN_TRAP = 1;
 
-/** Most instructions between two interrupt samples. */
-export const POLL_INTERVAL = 1024;
+/**
+ * Most instructions between two interrupt samples: at most ~80 µs interpreted, a few µs
+ * compiled. Compiled code returns to `run` for each sample, and a region with many registers
+ * pays for that in loads and stores; at 1024, bench_sha256 ran ~25% slower (alternating runs,
+ * median 1,065 against 1,395 MIPS) and the others within noise.
+ */
+export const POLL_INTERVAL = 8192;
 
 /** Sentinel thrown inside the interpreter to unwind to `run` on an exception. */
 const TRAP = Symbol("trap");
