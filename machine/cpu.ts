@@ -130,6 +130,9 @@ export class Cpu {
   /** This hart's mtimecmp (Infinity: disarmed) as read when WAKE was `timerWake`. */
   private timerAt = Infinity;
   private timerWake = -1;
+  /** What `runCompiled` hands back besides pc and `env.left`: its limit, and an interrupt. */
+  private compiledLimit = 0;
+  private compiledIrq = 0;
   /** What compiled blocks reach of this hart. */
   private readonly env: BlockEnv;
 
@@ -250,7 +253,6 @@ export class Cpu {
     const tlb = this.tlb;
     const tagR = tlb.tagRead;
     const tagW = tlb.tagWrite;
-    const tagX = tlb.tagExec;
     const tOff = tlb.offset;
     const rvc = this.rvc;
     const cache = this.codeCache;
@@ -274,27 +276,13 @@ export class Cpu {
       // branch, an instruction that ends blocks, the end of a compiled block.
       if (irq === 0) {
         outer: for (;;) {
-          // Compiled code, when the page of pc is in the exec TLB (a miss or a fault is the
-          // interpreter's fetch to handle) and the whole block fits in the budget.
+          // Compiled code for as long as there is some.
           if (cache !== null) {
-            const vpn = pc >>> 12;
-            if (vpn !== fetchVpn && tagX[vpn & TLB_MASK] === (tagBase | vpn)) {
-              fetchVpn = vpn;
-              fetchHalf = tOff[vpn & TLB_MASK] >>> 1;
-            }
-            const block = vpn === fetchVpn ? cache.find((fetchHalf << 1) + (pc & 0xfff)) : null;
-            if (block !== null && block.insns <= left) {
-              if (left - block.insns < limit) {
-                // Sample interrupts now, then run it within a fresh interval.
-                irq = this.pendingInterrupts();
-                if (irq !== 0) break;
-                limit = Math.max(0, left - POLL_INTERVAL);
-              }
-              pc = block.run(pc, left, limit, tagBase, block.index);
-              left = env.left;
-              if (!env.interpret) continue;
-              env.interpret = false; // it left an access to the interpreter, below
-            }
+            pc = this.runCompiled(cache, pc, left, limit, tagBase);
+            left = env.left;
+            limit = this.compiledLimit;
+            irq = this.compiledIrq;
+            if (irq !== 0) break;
           }
 
           // The interpreter, up to the next block boundary.
@@ -641,6 +629,56 @@ export class Cpu {
     h[b + HS.SEPC] = pc;
     h[b + HS.TRAPS]++;
     return RUN_TRAP;
+  }
+
+  /**
+   * Runs compiled blocks from `pc` until the next one is not compiled (or its page is not in
+   * the exec TLB: a miss or a fault is the interpreter's fetch to handle), does not fit in
+   * the budget, left an access to the interpreter, or an interrupt is pending at a sample.
+   * Returns the pc there; the budget left is in `env.left`, the interrupt sample's limit and
+   * the pending interrupt (0: none) in `compiledLimit` and `compiledIrq`. A function of its
+   * own, small, so that V8 optimizes it within milliseconds: as part of `run` (the whole
+   * interpreter), hot compiled code waited ~60 ms per optimizing compile of `run`, several
+   * times per boot, for its dispatch loop.
+   */
+  private runCompiled(
+    cache: CodeCache,
+    pc: number,
+    left: number,
+    limit: number,
+    tagBase: number,
+  ): number {
+    const tagX = this.tlb.tagExec;
+    const tOff = this.tlb.offset;
+    const env = this.env;
+    let irq = 0;
+    let vpn = -1;
+    let half = 0; // halfword index of pc's page in the user bank
+    for (;;) {
+      if (pc >>> 12 !== vpn) {
+        vpn = pc >>> 12;
+        if (tagX[vpn & TLB_MASK] !== (tagBase | vpn)) break;
+        half = tOff[vpn & TLB_MASK] >>> 1;
+      }
+      const block = cache.find((half << 1) + (pc & 0xfff));
+      if (block === null || block.insns > left) break;
+      if (left - block.insns < limit) {
+        // Sample interrupts now, then run it within a fresh interval.
+        irq = this.pendingInterrupts();
+        if (irq !== 0) break;
+        limit = Math.max(0, left - POLL_INTERVAL);
+      }
+      pc = block.run(pc, left, limit, tagBase, block.index);
+      left = env.left;
+      if (env.interpret) {
+        env.interpret = false; // it left an access to the interpreter
+        break;
+      }
+    }
+    env.left = left;
+    this.compiledLimit = limit;
+    this.compiledIrq = irq;
+    return pc;
   }
 
   /** Records an exception and unwinds the interpreter. */
