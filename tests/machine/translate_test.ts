@@ -28,6 +28,7 @@ import {
   DATA_PA,
   DATA_VA,
   half,
+  type Regs,
 } from "../helpers/hart_fixture.ts";
 
 const FENCE_I = 0x0000_100f;
@@ -73,6 +74,29 @@ function state(b: Bench) {
 /** A bench in paged mode that compiles hot code, and one that only interprets. */
 function twins(): [Bench, Bench] {
   return [new Bench({ paged: true }), new Bench({ paged: true, translate: false })];
+}
+
+/**
+ * Places `code` (it ends in an ecall) on both `benches`, starts each at its first instruction
+ * with `regs`, and runs them in slices of `budgets` (in turn) until they trap, asserting after
+ * every slice that both stopped at the same instruction in the same state.
+ */
+function inSlices(benches: [Bench, Bench], code: Code, regs: Regs, budgets: number[]): void {
+  const [fast, slow] = benches;
+  for (const b of benches) {
+    b.place(code);
+    b.cpu.x.fill(0);
+    for (const [r, v] of Object.entries(regs)) b.cpu.x[Number(r)] = v;
+    b.cpu.pc = CODE_VA;
+  }
+  let steps = 0;
+  for (let done = false; !done; steps++) {
+    const budget = budgets[steps % budgets.length];
+    const r = fast.cpu.run(budget);
+    assert.equal(slow.cpu.run(budget), r);
+    assert.deepEqual(state(fast), state(slow), `after slice ${steps} (budget ${budget})`);
+    done = r === RUN_TRAP;
+  }
 }
 
 /**
@@ -227,20 +251,7 @@ Deno.test("translate: a hot loop leaves the same registers, memory and instret a
 Deno.test("translate: runs cut by odd budgets stop at the same instruction in both tiers", () => {
   const [fast, slow] = twins();
   const budgets = [1, 2, 3, 5, 7, 11, 97, 1000, 1023, 1024, 1025, 4097, 12_345];
-  for (const b of [fast, slow]) {
-    b.place([...EVERYTHING, A.ecall()]);
-    b.cpu.x.fill(0);
-    for (const [r, v] of Object.entries({ ...START, 31: 300 })) b.cpu.x[Number(r)] = v;
-    b.cpu.pc = CODE_VA;
-  }
-  let steps = 0;
-  for (let done = false; !done; steps++) {
-    const budget = budgets[steps % budgets.length];
-    const r = fast.cpu.run(budget);
-    assert.equal(slow.cpu.run(budget), r);
-    assert.deepEqual(state(fast), state(slow), `after slice ${steps} (budget ${budget})`);
-    done = r === RUN_TRAP;
-  }
+  inSlices([fast, slow], [...EVERYTHING, A.ecall()], { ...START, 31: 300 }, budgets);
   assert.equal(fast.trap().cause, CAUSE.ECALL_FROM_U);
   assert.ok(fast.cpu.codeCache!.stats.compiled > 0);
 });
@@ -355,20 +366,7 @@ Deno.test("translate: nested loops and irreducible flow match the interpreter, w
 
   const [fastCut, slowCut] = twins();
   const budgets = [1, 2, 3, 5, 7, 11, 13, 97, 1000, 1023, 1025, 4097];
-  for (const b of [fastCut, slowCut]) {
-    b.place([...NESTED, A.ecall()]);
-    b.cpu.x.fill(0);
-    for (const [r, v] of Object.entries(regs)) b.cpu.x[Number(r)] = v;
-    b.cpu.pc = CODE_VA;
-  }
-  let steps = 0;
-  for (let done = false; !done; steps++) {
-    const budget = budgets[steps % budgets.length];
-    const r = fastCut.cpu.run(budget);
-    assert.equal(slowCut.cpu.run(budget), r);
-    assert.deepEqual(state(fastCut), state(slowCut), `after slice ${steps} (budget ${budget})`);
-    done = r === RUN_TRAP;
-  }
+  inSlices([fastCut, slowCut], [...NESTED, A.ecall()], regs, budgets);
   assert.deepEqual(state(fastCut), state(fast));
 });
 
@@ -435,21 +433,10 @@ Deno.test("translate: a compiled loop over a page outside the user bank hands ea
     b.pt!.map(DATA_VA + 0x1000, bank.base, PTE_R | PTE_W | PTE_U);
     const words = new Int32Array(bank.buffer);
     words.forEach((_, i) => (words[i] = i * 7919));
-    b.place(code);
-    b.cpu.x.fill(0);
-    Object.assign(b.cpu.x, { 11: DATA_VA + 0x1000, 12: DATA_VA + 0x2000, 31: 3 });
-    b.cpu.pc = CODE_VA;
     return words;
   });
-  const budgets = [1, 2, 3, 5, 7, 11, 97, 1000, 4097];
-  let steps = 0;
-  for (let done = false; !done; steps++) {
-    const budget = budgets[steps % budgets.length];
-    const r = fast.cpu.run(budget);
-    assert.equal(slow.cpu.run(budget), r);
-    assert.deepEqual(state(fast), state(slow), `after slice ${steps} (budget ${budget})`);
-    done = r === RUN_TRAP;
-  }
+  const regs = { 11: DATA_VA + 0x1000, 12: DATA_VA + 0x2000, 31: 3 };
+  inSlices([fast, slow], code, regs, [1, 2, 3, 5, 7, 11, 97, 1000, 4097]);
   assert.equal(fast.trap().cause, CAUSE.ECALL_FROM_U);
   assert.deepEqual(banks[0], banks[1]);
   assert.equal(banks[0][1], 1 * 7919 + 9, "each word was read and written three times");
