@@ -46,6 +46,16 @@
  * cost more than they saved (more loop-carried locals for V8; matmul ran about 20% slower),
  * and outside loops an access rarely repeats its page within one call.
  *
+ * Unchecked passes: when such a block loops through its own branch, its accesses whose base
+ * register the block changes only by `addi r, r, c` (or not at all), by a multiple of their
+ * width, move through memory at a known rate. After a checked pass has filled the page
+ * caches, the block works out from the registers how many more passes keep every such access
+ * inside its cached page (aligned, since each starts aligned and moves by its width) and runs
+ * that many passes of a copy of itself that makes those accesses without a check; the other
+ * accesses keep theirs. Then a checked pass again, which refills the caches (or hands the
+ * access that left its page to the interpreter). Measured: bench_crc32 +22% (faster in 14 of
+ * 14 alternating runs), matmul +6–13%; the rest within this VM's noise.
+ *
  * Budget and precision: a block runs only when all of it fits before `limit` (the budget at
  * which `run` must stop or sample interrupts); otherwise the function returns that block's pc
  * and `run` takes over. Registers live in JavaScript locals: loaded from the shared register
@@ -252,6 +262,24 @@ function successors(d: Decoded): number[] {
 }
 
 /**
+ * For a block that loops on itself: each register's change per pass when the block writes it
+ * only with `addi r, r, c` (the sum of those c; 0 when it does not write it), null when the
+ * block writes it any other way.
+ */
+function strides(d: Decoded): Array<number | null> {
+  const change: Array<number | null> = new Array(32).fill(0);
+  for (const insn of d.insns) {
+    const rd = (insn >>> 7) & 31;
+    if ((writes(insn) & (1 << rd)) === 0) continue;
+    const addi = ((insn >>> 2) & 31) === 0x04 && ((insn >>> 12) & 7) === 0 &&
+      ((insn >>> 15) & 31) === rd;
+    const c = change[rd];
+    change[rd] = addi && c !== null ? c + (insn >> 20) : null;
+  }
+  return change;
+}
+
+/**
  * The mask that keeps a virtual address's page and, for a halfword or word access, the low
  * bits that must be zero: equal to a page base exactly when the access is aligned and in it.
  */
@@ -412,6 +440,7 @@ export function translate(
   // a back edge continues its loop, a forward edge breaks to the label before its target (or
   // falls through to it), an edge the layout takes out leaves the region.
   const bodies: string[] = [];
+  let usesSafe = false; // some block has an unchecked copy (its passes are counted in `safe`)
   const caches = new Set<string>(); // declarations of the page caches' locals
   const pageCache = (p: string, o: string): [string, string] => {
     caches.add(`${p} = -1, ${o} = 0`); // -1 is no page base any access can match
@@ -430,6 +459,16 @@ export function translate(
     };
     let body = `{\n` + `if (left - ${n} < limit) { ${leave(first)} }\n`;
     let exit = goTo(d.end, true);
+    // A block that loops on itself through its branch also gets a copy of its body without
+    // the page checks of the accesses whose base register moves by a constant each pass (see
+    // the header): `fast` is that copy, `bounds` computes how many passes it may make.
+    const last = d.insns[n - 1];
+    const fastLoop = loops && ((last >>> 2) & 31) === 0x18 &&
+      numbers.get(d.offsets[n - 1] + branchOffset(last)) === number;
+    const change = fastLoop ? strides(d) : [];
+    const moved = new Array<number>(32).fill(0); // each register's change since the pass began
+    let fast = "";
+    let bounds = "";
     for (let k = 0; k < n; k++) {
       const insn = d.insns[k];
       const at = d.offsets[k];
@@ -444,6 +483,26 @@ export function translate(
       const handOff = `${k > 0 ? `left -= ${k}; ` : ""}env.interpret = true; ${leave(at)}`;
       const set = (expr: string) => {
         if (rd !== 0) body += `r${rd} = ${expr};\n`;
+      };
+      const emitted = body.length;
+      let fastCode: string | null = null; // the copy's code, where it differs
+      // The copy's code for an access of width funct3 at s1 + imm, `access(pa)` making it: no
+      // check when s1 moves by a multiple of the width each pass, and a bound on the passes.
+      const unchecked = (imm: number, cache: [string, string], access: (pa: string) => string) => {
+        const c = change[rs1];
+        const width = 1 << (funct3 & 3);
+        if (c === undefined || c === null || c % width !== 0) return;
+        const [p, o] = cache;
+        fastCode = `va = (${s1} + ${lit(imm)}) | 0;\n${access(`(${o} + va)`)};\n`;
+        bounds += `va = (${s1} + ${lit(moved[rs1] + imm)}) | 0;\n` +
+          `if ((va & ${pageMask(funct3)}) !== ${p}) safe = 0;\n`;
+        if (c > 0) {
+          bounds += `else safe = Math.min(safe, (((${
+            4096 - width
+          } - (va & 4095)) / ${c}) | 0) + 1);\n`;
+        } else if (c < 0) {
+          bounds += `else safe = Math.min(safe, (((va & 4095) / ${-c}) | 0) + 1);\n`;
+        }
       };
 
       switch ((insn >>> 2) & 31) {
@@ -477,7 +536,12 @@ export function translate(
             `(${s1} >>> 0) < (${s2} >>> 0)`,
             `(${s1} >>> 0) >= (${s2} >>> 0)`,
           ][funct3];
-          exit = `if (${cond}) { ${goTo(at + branchOffset(insn), false)} }\n${goTo(d.end, true)}`;
+          const again = goTo(at + branchOffset(insn), false);
+          const passes = bounds === "" ? "" : `safe = ${2 ** 30};\n${bounds}` +
+            `F${number}: for (; safe > 0; safe--) {\nif (left - ${n} < limit) break;\n` +
+            `${fast}left -= ${n};\nif (${cond}) continue F${number};\n${goTo(d.end, false)}\n}\n`;
+          if (passes !== "") usesSafe = true;
+          exit = `if (${cond}) {\n${passes}${again} }\n${goTo(d.end, true)}`;
           break;
         }
 
@@ -492,25 +556,22 @@ export function translate(
               `m8[${pa} | 0]`,
               `m16[${pa} >> 1]`,
             ][funct3];
-          body += `va = (${s1} + ${lit(insn >> 20)}) | 0;\n` + memoryAccess(
-            funct3,
-            "tagR",
-            loops ? pageCache(`pr${rs1}`, `or${rs1}`) : null,
-            (pa) => `${into} = ${value(pa)}`,
-            handOff,
-          );
+          const cache = loops ? pageCache(`pr${rs1}`, `or${rs1}`) : null;
+          const load = (pa: string) => `${into} = ${value(pa)}`;
+          body += `va = (${s1} + ${lit(insn >> 20)}) | 0;\n` +
+            memoryAccess(funct3, "tagR", cache, load, handOff);
+          if (fastLoop && cache) unchecked(insn >> 20, cache, load);
           break;
         }
 
         case 0x08: { // STORE
           const imm = ((insn >> 20) & ~31) | rd;
-          body += `va = (${s1} + ${lit(imm)}) | 0;\n` + memoryAccess(
-            funct3,
-            "tagW",
-            loops ? pageCache(`pw${rs1}`, `ow${rs1}`) : null,
-            (pa) => `${[`m8[${pa} | 0]`, `m16[${pa} >> 1]`, `m32[${pa} >> 2]`][funct3]} = ${s2}`,
-            handOff,
-          );
+          const cache = loops ? pageCache(`pw${rs1}`, `ow${rs1}`) : null;
+          const store = (pa: string) =>
+            `${[`m8[${pa} | 0]`, `m16[${pa} >> 1]`, `m32[${pa} >> 2]`][funct3]} = ${s2}`;
+          body += `va = (${s1} + ${lit(imm)}) | 0;\n` +
+            memoryAccess(funct3, "tagW", cache, store, handOff);
+          if (fastLoop && cache) unchecked(imm, cache, store);
           break;
         }
 
@@ -556,12 +617,18 @@ export function translate(
           break;
         }
       }
+      fast += fastCode ?? body.slice(emitted);
+      const c = change[rd];
+      if ((writes(insn) & (1 << rd)) !== 0 && c !== undefined && c !== null) {
+        moved[rd] += insn >> 20; // the block writes rd only with addi rd, rd, c
+      }
     }
     bodies[number] = `${body}left -= ${n};\n${exit}\n}\n`;
   });
 
   // Registers are loaded on entry and written back on the way out; page caches start empty.
-  let locals = ["let va = 0, t = 0, next = 0", ...caches].join(", ");
+  let locals = ["let va = 0, t = 0, next = 0", ...caches, ...(usesSafe ? ["safe = 0"] : [])]
+    .join(", ");
   let writeBack = "";
   for (let n = 1; n < 32; n++) {
     if (touched & (1 << n)) locals += `, r${n} = x[${n}]`;

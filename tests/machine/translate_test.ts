@@ -408,6 +408,46 @@ Deno.test("translate: a looping block's page caches follow every access: misalig
   assert.equal(fast.reg(10), DATA_VA + 0x1400);
 });
 
+Deno.test("translate: a loop's unchecked copy stops at every page its strided accesses reach", () => {
+  // x10 climbs 4 bytes a pass across two page boundaries (the second into the read-only page),
+  // x11 comes down 2 a pass across one, x12 stays put: every access of the block moves by a
+  // multiple of its width, so the block's copy makes them unchecked, for as many passes as
+  // the pages allow. Then the same loop runs x10 into an unmapped page: the load must fault
+  // on the first word there, with the interpreter's registers, memory and instret. The load
+  // through x10 comes after x10's addi, so its address is the register's value less 4.
+  const code = assemble([
+    "loop",
+    A.addi(10, 10, 4),
+    A.lw(5, 10, -4),
+    A.lh(6, 12, 2),
+    A.sh(5, 11, 0),
+    A.sb(6, 11, 1),
+    A.add(4, 4, 5),
+    A.add(4, 4, 6),
+    A.addi(11, 11, -2),
+    A.addi(12, 12, 0),
+    to((o) => A.bne(10, 13, o), "loop"),
+    A.ecall(),
+  ]);
+  const budgets = [1, 2, 3, 5, 7, 11, 97, 1000, 1023, 4097, 12_345];
+  for (const [end, cause] of [[0x2800, CAUSE.ECALL_FROM_U], [0x3800, CAUSE.LOAD_PAGE_FAULT]]) {
+    const [fast, slow] = twins();
+    for (const b of [fast, slow]) {
+      // Out of order in physical memory, so that running on with a neighbour's translation
+      // reads or writes the wrong frame.
+      b.pt!.map(DATA_VA + 0x1000, DATA_PA + 0x2000, PTE_R | PTE_W | PTE_U);
+      b.pt!.map(DATA_VA + 0x2000, DATA_PA + 0x1000, PTE_R | PTE_U);
+      b.poke(DATA_PA, Array.from({ length: 0x3000 }, (_, i) => (i * 131 + 7) & 0xff));
+    }
+    const regs = { 10: DATA_VA + 0x800, 11: DATA_VA + 0x1ffe, 12: DATA_VA + 0x2100 };
+    inSlices([fast, slow], code, { ...regs, 13: DATA_VA + end }, budgets);
+    assert.equal(fast.trap().cause, cause);
+    assert.deepEqual(fast.trap(), slow.trap());
+    assert.deepEqual(fast.peek(DATA_PA, 0x3000), slow.peek(DATA_PA, 0x3000));
+    assert.ok(fast.cpu.codeCache!.stats.compiled > 0, "the loop was compiled");
+  }
+});
+
 Deno.test("translate: a compiled loop over a page outside the user bank hands each access to the interpreter", () => {
   // The TLB holds only user-bank pages, so no access here is one compiled code makes: the
   // region returns at each and the interpreter makes it. Registers, the bank's words and
