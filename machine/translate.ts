@@ -440,7 +440,6 @@ export function translate(
   // a back edge continues its loop, a forward edge breaks to the label before its target (or
   // falls through to it), an edge the layout takes out leaves the region.
   const bodies: string[] = [];
-  let usesSafe = false; // some block has an unchecked copy (its passes are counted in `safe`)
   const caches = new Set<string>(); // declarations of the page caches' locals
   const pageCache = (p: string, o: string): [string, string] => {
     caches.add(`${p} = -1, ${o} = 0`); // -1 is no page base any access can match
@@ -465,7 +464,7 @@ export function translate(
     const last = d.insns[n - 1];
     const fastLoop = loops && ((last >>> 2) & 31) === 0x18 &&
       numbers.get(d.offsets[n - 1] + branchOffset(last)) === number;
-    const change = fastLoop ? strides(d) : [];
+    const change = fastLoop ? strides(d) : null;
     const moved = new Array<number>(32).fill(0); // each register's change since the pass began
     let fast = "";
     let bounds = "";
@@ -489,9 +488,9 @@ export function translate(
       // The copy's code for an access of width funct3 at s1 + imm, `access(pa)` making it: no
       // check when s1 moves by a multiple of the width each pass, and a bound on the passes.
       const unchecked = (imm: number, cache: [string, string], access: (pa: string) => string) => {
-        const c = change[rs1];
+        const c = change?.[rs1] ?? null;
         const width = 1 << (funct3 & 3);
-        if (c === undefined || c === null || c % width !== 0) return;
+        if (c === null || c % width !== 0) return;
         const [p, o] = cache;
         fastCode = `va = (${s1} + ${lit(imm)}) | 0;\n${access(`(${o} + va)`)};\n`;
         bounds += `va = (${s1} + ${lit(moved[rs1] + imm)}) | 0;\n` +
@@ -540,7 +539,6 @@ export function translate(
           const passes = bounds === "" ? "" : `safe = ${2 ** 30};\n${bounds}` +
             `F${number}: for (; safe > 0; safe--) {\nif (left - ${n} < limit) break;\n` +
             `${fast}left -= ${n};\nif (${cond}) continue F${number};\n${goTo(d.end, false)}\n}\n`;
-          if (passes !== "") usesSafe = true;
           exit = `if (${cond}) {\n${passes}${again} }\n${goTo(d.end, true)}`;
           break;
         }
@@ -560,7 +558,7 @@ export function translate(
           const load = (pa: string) => `${into} = ${value(pa)}`;
           body += `va = (${s1} + ${lit(insn >> 20)}) | 0;\n` +
             memoryAccess(funct3, "tagR", cache, load, handOff);
-          if (fastLoop && cache) unchecked(insn >> 20, cache, load);
+          if (cache) unchecked(insn >> 20, cache, load);
           break;
         }
 
@@ -571,7 +569,7 @@ export function translate(
             `${[`m8[${pa} | 0]`, `m16[${pa} >> 1]`, `m32[${pa} >> 2]`][funct3]} = ${s2}`;
           body += `va = (${s1} + ${lit(imm)}) | 0;\n` +
             memoryAccess(funct3, "tagW", cache, store, handOff);
-          if (fastLoop && cache) unchecked(imm, cache, store);
+          if (cache) unchecked(imm, cache, store);
           break;
         }
 
@@ -618,8 +616,7 @@ export function translate(
         }
       }
       fast += fastCode ?? body.slice(emitted);
-      const c = change[rd];
-      if ((writes(insn) & (1 << rd)) !== 0 && c !== undefined && c !== null) {
+      if (change !== null && change[rd] !== null && (writes(insn) & (1 << rd)) !== 0) {
         moved[rd] += insn >> 20; // the block writes rd only with addi rd, rd, c
       }
     }
@@ -627,8 +624,8 @@ export function translate(
   });
 
   // Registers are loaded on entry and written back on the way out; page caches start empty.
-  let locals = ["let va = 0, t = 0, next = 0", ...caches, ...(usesSafe ? ["safe = 0"] : [])]
-    .join(", ");
+  // `safe`: passes left for a loop's unchecked copy.
+  let locals = ["let va = 0, t = 0, next = 0, safe = 0", ...caches].join(", ");
   let writeBack = "";
   for (let n = 1; n < 32; n++) {
     if (touched & (1 << n)) locals += `, r${n} = x[${n}]`;
