@@ -11,9 +11,11 @@
  *   miss counts the start's heat (a small hashed counter table: collisions only make code hot
  *   sooner); after HOT_THRESHOLD misses the block's region is compiled (translate.ts): the
  *   block, and the blocks of its page it leads to that are warm (WARM_THRESHOLD misses, or
- *   compiled already). Every block of the region that has no entry yet gets one, so `run`
- *   re-enters the region wherever it left it. A start the translator refuses (its first
- *   instruction is one the interpreter keeps) is remembered as such, so it is not retried.
+ *   compiled already). The interpreter also reports where each indirect jump goes within its
+ *   page (`noteJump`), so that a region can take in a JALR's usual targets. Every block of
+ *   the region that has no entry yet gets one, so `run` re-enters the region wherever it
+ *   left it. A start the translator refuses (its first instruction is one the interpreter
+ *   keeps) is remembered as such, so it is not retried.
  * - **Invalidation**: FENCE.I flushes the whole cache of the hart that executes it, which is
  *   what makes self-modifying code work. Frames that the kernel frees and reuses for other
  *   contents are covered by the bank's per-frame code generations (`RamBank.replaceFrames`,
@@ -34,7 +36,7 @@
  */
 
 import type { RamBank } from "./bus.ts";
-import { type Block, type BlockEnv, translate } from "./translate.ts";
+import { type Block, type BlockEnv, type RegionProfile, translate } from "./translate.ts";
 
 /**
  * Misses at a block start before it is compiled. Waiting makes fewer, fuller regions: V8
@@ -55,6 +57,10 @@ export const MAX_BLOCKS = SLOTS >>> 1;
 export const MAX_CODE_BYTES = 8 << 20;
 /** Heat counters (a power of two). */
 const HEAT_SLOTS = 1 << 12;
+/** Indirect jumps whose targets are kept; one more forgets them all (they are only hints). */
+const MAX_JUMP_SITES = 1024;
+/** Targets kept per indirect jump: later new ones are not counted. */
+const MAX_JUMP_TARGETS = 16;
 
 const EMPTY = -1;
 /** A slot whose entry was dropped: lookups go on past it, insertions may reuse it. */
@@ -87,6 +93,8 @@ export class CodeCache {
   /** The compiled block, or null for a start the translator refused. */
   private readonly blocks: Array<Block | null> = new Array(SLOTS).fill(null);
   private readonly heat = new Uint16Array(HEAT_SLOTS);
+  /** JALR site (byte offset in the bank) -> page offset of a target in its page -> times. */
+  private readonly jumps = new Map<number, Map<number, number>>();
   /** Slots holding an entry or a dropped one. */
   private used = 0;
   private codeBytes = 0;
@@ -104,11 +112,34 @@ export class CodeCache {
   }
 
   /**
-   * Whether code at `start` has run often (or is compiled already): a region takes in only
-   * such blocks, so that V8 has type feedback for all of it when it optimizes the function.
+   * What regions are made of. Warm: code at `start` has run often (or is compiled already); a
+   * region takes in only such blocks, so that V8 has type feedback for all of it when it
+   * optimizes the function. Targets: where an indirect jump has gone, as `noteJump` counted.
    */
-  private readonly warm = (start: number): boolean =>
-    this.heat[heatSlot(start)] >= WARM_THRESHOLD || this.lookup(start) >= 0;
+  private readonly profile: RegionProfile = {
+    warm: (start) => this.heat[heatSlot(start)] >= WARM_THRESHOLD || this.lookup(start) >= 0,
+    targets: (site) => {
+      const seen = this.jumps.get(site);
+      return seen ? [...seen].sort((a, b) => b[1] - a[1]).map(([to]) => to) : [];
+    },
+  };
+
+  /**
+   * Counts an interpreted JALR at byte offset `site` of the bank that jumped to page offset
+   * `to` of its own page: the translator lets compiled code go on to such targets in the
+   * region instead of leaving it (a function's return to its caller, a switch's cases).
+   */
+  noteJump(site: number, to: number): void {
+    let seen = this.jumps.get(site);
+    if (seen === undefined) {
+      if (this.jumps.size >= MAX_JUMP_SITES) this.jumps.clear();
+      seen = new Map();
+      this.jumps.set(site, seen);
+    }
+    const times = seen.get(to);
+    if (times !== undefined) seen.set(to, times + 1);
+    else if (seen.size < MAX_JUMP_TARGETS) seen.set(to, 1);
+  }
 
   /**
    * The compiled block starting at byte offset `start` of the user bank, or null when that
@@ -124,6 +155,7 @@ export class CodeCache {
     this.keys.fill(EMPTY);
     this.blocks.fill(null);
     this.heat.fill(0);
+    this.jumps.clear();
     this.used = 0;
     this.codeBytes = 0;
     this.stats.flushes++;
@@ -160,7 +192,7 @@ export class CodeCache {
     const h = heatSlot(start);
     if (++this.heat[h] < HOT_THRESHOLD) return null;
     this.heat[h] = 0;
-    const region = translate(this.ram.u16, this.rvc, start, this.env, this.warm);
+    const region = translate(this.ram.u16, this.rvc, start, this.env, this.profile);
     const entries = region ? region.blocks.length : 1;
     const bytes = region ? region.bytes : 0;
     if (this.used + entries > this.maxBlocks || this.codeBytes + bytes > this.maxCodeBytes) {

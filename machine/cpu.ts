@@ -341,6 +341,9 @@ export class Cpu {
               case 0x19: { // JALR
                 if (funct3 !== 0) this.raise(CAUSE.ILLEGAL_INSTRUCTION, insn);
                 const target = (x[rs1] + (insn >> 20)) & ~1;
+                if (cache !== null && (target ^ pc) >>> 12 === 0) {
+                  cache.noteJump((fetchHalf << 1) + (pc & 0xfff), target & 0xfff);
+                }
                 x[rd] = pc + ilen;
                 pc = target;
                 continue outer;

@@ -11,7 +11,8 @@
  * interpreter, which ends a block there.
  *
  * One function holds a region: the hot block it was compiled for and the blocks that block
- * reaches through direct jumps, branches and fall-throughs without leaving its page, as far
+ * reaches through direct jumps, branches, fall-throughs and indirect jumps' seen targets
+ * without leaving its page, as far
  * as they have run often enough (the cache's `warm` test) and fit (at most MAX_REGION_BLOCKS
  * blocks, MAX_REGION_INSNS instructions). Control moving between blocks of the region (a
  * loop with an `if` in it, a call to a function in the same page) stays in the function,
@@ -20,9 +21,12 @@
  * ends just before its target (nothing when it falls through to the next block), an edge
  * into the middle of a loop (irreducible flow) an exit. The obvious shape, a `switch` on the
  * block number in a loop, ran a loop inside one case about 1.5x slower in V8 and paid every
- * data-dependent branch twice (once more in the dispatch). Leaving the region (an indirect
- * jump, a target outside it, an instruction the interpreter keeps) returns the next pc to
- * `run`. Every block of the region can be an entry point: the function starts with a tree of
+ * data-dependent branch twice (once more in the dispatch). An indirect jump (JALR) goes on
+ * inside the region when its target is a block of the region that the interpreter has seen
+ * it jump to (the cache's `targets`: a function's return to a caller in the page, a switch's
+ * cases): those targets are its edges, and the jump tests its computed target against them.
+ * Leaving the region (any other indirect target, a target outside it, an instruction the
+ * interpreter keeps) returns the next pc to `run`. Every block of the region can be an entry point: the function starts with a tree of
  * ifs on the entry block's number that breaks to it (through the loops holding it).
  *
  * Semantics are the interpreter's, instruction for instruction: the same TLB arrays read
@@ -114,6 +118,17 @@ export type RegionFn = (
   tagBase: number,
   entry: number,
 ) => number;
+
+/** What the code cache knows of how the code has run, for choosing a region's blocks. */
+export interface RegionProfile {
+  /** Whether the block at byte offset `start` of the user bank has run often. */
+  warm(start: number): boolean;
+  /**
+   * Page offsets in its own page that the JALR at byte offset `site` of the user bank has
+   * jumped to, most often first (return points, a switch's cases).
+   */
+  targets(site: number): number[];
+}
 
 /** A compiled block: where it starts, and how to run it. */
 export interface Block {
@@ -245,8 +260,11 @@ function decode(code: Uint16Array, rvc: Int32Array, page: number, at: number): D
   return d.insns.length > 0 ? d : null;
 }
 
-/** Page offsets a block may continue at, besides indirect jumps (may lie outside the page). */
-function successors(d: Decoded): number[] {
+/**
+ * Page offsets a block may continue at (a jump's may lie outside the page); for an indirect
+ * jump, the targets `indirect` gives for the page offset of the JALR.
+ */
+function successors(d: Decoded, indirect: (at: number) => number[]): number[] {
   const last = d.insns[d.insns.length - 1];
   const at = d.offsets[d.offsets.length - 1];
   switch ((last >>> 2) & 31) {
@@ -255,7 +273,7 @@ function successors(d: Decoded): number[] {
     case 0x1b: // JAL
       return [at + jalOffset(last)];
     case 0x19: // JALR
-      return [];
+      return indirect(at);
     default:
       return [d.end];
   }
@@ -384,10 +402,11 @@ export function translate(
   rvc: Int32Array,
   start: number,
   env: BlockEnv,
-  warm: (start: number) => boolean,
+  profile: RegionProfile,
 ): Region | null {
   // Find the region's blocks, breadth first from the hot one.
   const page = start - (start & 0xfff);
+  const indirect = (at: number) => profile.targets(page + at);
   const blocks: Decoded[] = [];
   const numbers = new Map<number, number>(); // page offset -> block number
   const seen = new Set<number>();
@@ -402,13 +421,15 @@ export function translate(
     numbers.set(at, blocks.length);
     blocks.push(d);
     total += d.insns.length;
-    for (const next of successors(d)) {
-      if (next >= 0 && next < 4096 && warm(page + next)) queue.push(next);
+    for (const next of successors(d, indirect)) {
+      if (next >= 0 && next < 4096 && profile.warm(page + next)) queue.push(next);
     }
   }
   if (blocks.length === 0) return null;
   const shape = layoutRegion(
-    blocks.map((d) => successors(d).map((at) => numbers.get(at)).filter((n) => n !== undefined)),
+    blocks.map((d) =>
+      successors(d, indirect).map((at) => numbers.get(at)).filter((n) => n !== undefined)
+    ),
   );
   // The block laid out after each block, unless a loop ends between them (falling off the end
   // of a loop's body would go round it again).
@@ -518,11 +539,15 @@ export function translate(
           exit = goTo(at + jalOffset(insn), true);
           break;
 
-        case 0x19: // JALR: the target is computed before the link is written
+        case 0x19: { // JALR: the target is computed before the link is written
           body += `next = ((${s1} + ${lit(insn >> 20)}) & -2) - page;\n`;
           set(pcAt(at + ilen));
-          exit = "break dispatch;";
+          // A target seen before that is a block of the region goes on there; any other leaves.
+          const known = indirect(at).filter((to) => numbers.has(to));
+          const cases = known.map((to) => `case ${to}: ${goTo(to, false)}\n`).join("");
+          exit = `${cases === "" ? "" : `switch (next) {\n${cases}}\n`}break dispatch;`;
           break;
+        }
 
         case 0x18: { // BRANCH
           const cond = [

@@ -448,6 +448,84 @@ Deno.test("translate: a loop's unchecked copy stops at every page its strided ac
   }
 });
 
+/**
+ * A switch through a table of case addresses (JALR on a loaded word) and a function called
+ * from two places (JALR on the link register), in a loop that x5 counts down. When x5 reaches
+ * 300, case 3 of the table is pointed at code no JALR has jumped to before. x12 points at the
+ * table (filled by the first instructions), x10 at the checksum x4's home.
+ */
+const JUMPS = assemble([
+  "base",
+  A.auipc(9, 0),
+  ...["case0", "case1", "case2", "case0"].flatMap((label, k) => [
+    (labels: Record<string, number>) => A.addi(13, 9, labels[label] - labels.base),
+    A.sw(13, 12, 4 * k),
+  ]),
+  (labels) => A.addi(15, 9, labels.case3 - labels.base),
+  "loop",
+  A.mul(30, 30, 29),
+  A.addi(30, 30, 0x39),
+  A.srli(7, 30, 13),
+  A.andi(7, 7, 3),
+  A.slli(7, 7, 2),
+  A.add(8, 12, 7),
+  A.lw(8, 8, 0),
+  A.jalr(0, 8, 0),
+  "case0",
+  A.addi(4, 4, 1),
+  to((o) => A.jal(0, o), "join"),
+  "case1",
+  A.xor(4, 4, 30),
+  to((o) => A.jal(0, o), "join"),
+  "case2",
+  to((o) => A.jal(1, o), "func"),
+  A.add(4, 4, 6),
+  to((o) => A.jal(0, o), "join"),
+  "case3",
+  A.sub(4, 4, 30),
+  "join",
+  to((o) => A.jal(1, o), "func"),
+  A.sw(4, 10, 0),
+  A.addi(14, 5, -300),
+  to((o) => A.bne(14, 0, o), "same"),
+  A.sw(15, 12, 12),
+  "same",
+  A.addi(5, 5, -1),
+  to((o) => A.bne(5, 0, o), "loop"),
+  to((o) => A.jal(0, o), "end"),
+  "func",
+  A.slli(6, 4, 1),
+  A.xor(4, 4, 6),
+  A.jalr(0, 1, 0),
+  "end",
+]);
+
+Deno.test("translate: compiled code follows an indirect jump to a block of its region it has seen taken", () => {
+  const regs = { ...START, 5: 1000, 12: DATA_VA + 0x100 };
+  const [fast, slow] = twins();
+  for (const b of [fast, slow]) b.exec(JUMPS, regs);
+  assert.deepEqual(state(fast), state(slow));
+
+  const [fastCut, slowCut] = twins();
+  const budgets = [1, 2, 3, 5, 7, 11, 13, 97, 1000, 1023, 1025, 4097];
+  inSlices([fastCut, slowCut], [...JUMPS, A.ecall()], regs, budgets);
+  assert.deepEqual(state(fastCut), state(fast));
+
+  // Compiled code stays in its region across the switch and the returns: far fewer entries
+  // into compiled code than loop passes (it would be three or more per pass otherwise).
+  const [b] = twins();
+  const cache = b.cpu.codeCache!;
+  const find = cache.find.bind(cache);
+  let entries = 0;
+  cache.find = (start) => {
+    const block = find(start);
+    if (block !== null) entries++;
+    return block;
+  };
+  b.exec(JUMPS, { ...regs, 5: 4000 });
+  assert.ok(entries < 1000, `${entries} entries into compiled code in 4000 passes`);
+});
+
 Deno.test("translate: a compiled loop over a page outside the user bank hands each access to the interpreter", () => {
   // The TLB holds only user-bank pages, so no access here is one compiled code makes: the
   // region returns at each and the interpreter makes it. Registers, the bank's words and
