@@ -12,22 +12,22 @@
  *
  * One function holds a region: the hot block it was compiled for and the blocks that block
  * reaches through direct jumps, branches, fall-throughs and indirect jumps' seen targets
- * without leaving its page, as far
- * as they have run often enough (the cache's `warm` test) and fit (at most MAX_REGION_BLOCKS
- * blocks, MAX_REGION_INSNS instructions). Control moving between blocks of the region (a
- * loop with an `if` in it, a call to a function in the same page) stays in the function,
- * written as structured code in the layout region_layout.ts gives: each guest loop a labeled
- * `for (;;)` whose back edges are `continue`s, each forward edge a `break` to the label that
- * ends just before its target (nothing when it falls through to the next block), an edge
- * into the middle of a loop (irreducible flow) an exit. The obvious shape, a `switch` on the
- * block number in a loop, ran a loop inside one case about 1.5x slower in V8 and paid every
- * data-dependent branch twice (once more in the dispatch). An indirect jump (JALR) goes on
- * inside the region when its target is a block of the region that the interpreter has seen
+ * without leaving its page, as far as they have run often enough (the cache's `warm` test) and
+ * fit (at most MAX_REGION_BLOCKS blocks, MAX_REGION_INSNS instructions). Control moving between
+ * blocks of the region (a loop with an `if` in it, a call to a function in the same page) stays
+ * in the function, written as structured code in the layout region_layout.ts gives: each guest
+ * loop a labeled `for (;;)` whose back edges are `continue`s, each forward edge a `break` to
+ * the label that ends just before its target (nothing when it falls through to the next block),
+ * an edge into the middle of a loop (irreducible flow) an exit. The obvious shape, a `switch`
+ * on the block number in a loop, ran a loop inside one case about 1.5x slower in V8 and paid
+ * every data-dependent branch twice (once more in the dispatch). An indirect jump (JALR) goes
+ * on inside the region when its target is a block of the region that the interpreter has seen
  * it jump to (the cache's `targets`: a function's return to a caller in the page, a switch's
  * cases): those targets are its edges, and the jump tests its computed target against them.
  * Leaving the region (any other indirect target, a target outside it, an instruction the
- * interpreter keeps) returns the next pc to `run`. Every block of the region can be an entry point: the function starts with a tree of
- * ifs on the entry block's number that breaks to it (through the loops holding it).
+ * interpreter keeps) returns the next pc to `run`. Every block of the region can be an entry
+ * point: the function starts with a tree of ifs on the entry block's number that breaks to it
+ * (through the loops holding it).
  *
  * Semantics are the interpreter's, instruction for instruction: the same TLB arrays read
  * inline for data accesses, the same M-extension helpers (muldiv.ts). An access the TLB does
