@@ -629,7 +629,8 @@ export class Kernel {
 
   /**
    * Makes `p` READY on some hart's queue and nudges that hart. `waker`: the hart whose
-   * process's system call woke `p` and will probably block next (Scheduler.enqueue).
+   * process's system call woke or created `p` and will probably block next, or has ended
+   * (Scheduler.enqueue).
    */
   makeReady(p: Process, waker?: number): void {
     if (p.state === "ZOMBIE") return;
@@ -1012,6 +1013,15 @@ export class Kernel {
     for (let h = 0; h < this.sched.harts; h++) {
       if (this.sched.current[h] === p) this.sched.current[h] = undefined;
     }
+  }
+
+  /**
+   * The hart whose system call is being served, if it is `p`'s: that hart picks another
+   * process as soon as `p` blocks or ends. Undefined otherwise.
+   */
+  syscallHartOf(p: Process): number | undefined {
+    const h = this.syscallHart;
+    return h !== undefined && this.sched.current[h] === p ? h : undefined;
   }
 
   /** Wakes up to `n` processes sleeping on `q`. */

@@ -115,8 +115,15 @@ export function clone(
   k.procs.set(tid, child);
   child.state = "READY";
   if (flags & CLONE_VFORK) child.vforkParent = p;
-  // A forked child may run only once no hart can still write the pages it now shares.
-  k.shootdown.defer(() => k.makeReady(child));
+  // A forked child may run only once no hart can still write the pages it now shares. If it
+  // may run at once, it waits on its parent's hart (Linux's WF_SYNC), which is awake: a parent
+  // usually waits for it next (join, waitid), and then no sleeping hart is woken for either;
+  // a parent that goes on running instead has an idle hart woken for the child at its next
+  // trap (afterRun).
+  const parentHart = k.syscallHartOf(p);
+  let deferred = false;
+  k.shootdown.defer(() => k.makeReady(child, deferred ? undefined : parentHart));
+  deferred = true;
   return tid;
 }
 
@@ -258,6 +265,9 @@ export function exitGroup(k: Kernel, p: Process, status: number, signal = 0): vo
 /** Ends thread `t` (not executing on any hart). The group ends with its last thread. */
 export function exitThread(k: Kernel, t: Process, status: number): void {
   if (t.state === "ZOMBIE") return;
+  // Ending by its own system call: whoever it wakes (a joiner, a parent in waitid) may take
+  // its hart, which is awake and now free, rather than wake a sleeping one (Linux's WF_SYNC).
+  const own = k.syscallHartOf(t) !== undefined;
   t.blocking?.cancel();
   t.blocking = undefined;
   k.client.abandon(t);
@@ -270,7 +280,7 @@ export function exitThread(k: Kernel, t: Process, status: number): void {
       const pa = t.as.physicalAddress(t.clearChildTid);
       const q = k.futexes.existing(pa);
       if (q) {
-        k.wake(q, 1);
+        k.wake(q, 1, own);
         k.futexes.prune(pa);
       }
     } catch (e) {
@@ -285,7 +295,7 @@ export function exitThread(k: Kernel, t: Process, status: number): void {
   if (--t.as.users === 0) k.releaseAddressSpace(t.as);
   if (--t.fds.users === 0) t.fds.closeAll();
   if (!t.isLeader) k.procs.delete(t.tid);
-  if (t.group.members.size === 0) groupExited(k, t.group);
+  if (t.group.members.size === 0) groupExited(k, t.group, own);
 }
 
 function releaseVforkParent(k: Kernel, child: Process): void {
@@ -295,8 +305,11 @@ function releaseVforkParent(k: Kernel, child: Process): void {
   if (parent.blocking) k.unblock(parent, "woken");
 }
 
-/** The last thread of group `g` is gone: the leader becomes a zombie for its parent. */
-function groupExited(k: Kernel, g: ThreadGroup): void {
+/**
+ * The last thread of group `g` is gone: the leader becomes a zombie for its parent. `sync`: it
+ * ended by its own system call (see exitThread).
+ */
+function groupExited(k: Kernel, g: ThreadGroup, sync: boolean): void {
   for (const q of k.locks.releaseAll(g)) k.wake(q);
   const party = k.ipc.parties.get(g.tgid);
   if (party?.group === g) k.ipc.partyDied(party);
@@ -347,7 +360,7 @@ function groupExited(k: Kernel, g: ThreadGroup): void {
     });
   }
   if (autoReap) reap(k, leader);
-  k.wake(parent.group.childEvents);
+  k.wake(parent.group.childEvents, Infinity, sync);
 }
 
 /** How a leader ended, as the launcher reports it: killed by a signal, or exited. */

@@ -13,8 +13,9 @@
  * - A process that becomes ready goes to the hart it last ran on if that hart is idle, else to
  *   an idle hart it may use, else to the least-loaded one. The caller is told whether that hart
  *   must be woken (it was idle) or preempted (it runs something of lower priority). A process
- *   woken by a pipe's writer goes to the writer's hart instead, unnudged (`waker`): the
- *   writer usually blocks next, and that hart is awake (Linux's WF_SYNC).
+ *   woken by a pipe's writer, or by a thread or child that is exiting (a joiner, a parent in
+ *   waitid), goes to the waker's hart instead, unnudged (`waker`): the writer usually blocks
+ *   next, the exiting one is gone, and that hart is awake (Linux's WF_SYNC).
  * - The time slice is SLICE_TICKS of mtime; at its end the running process is preempted if a
  *   queued process has at least its base priority.
  */
@@ -69,14 +70,15 @@ export class Scheduler {
 
   /**
    * Puts a READY process on a queue; returns the hart and how to nudge it. `waker`: the hart
-   * whose process woke it and will probably block next (a pipe's writer); the process waits
-   * there, if it may run there, with nudge "waker" (nobody else is woken for it).
+   * serving the trap of the process that woke it, which will probably block next (a pipe's
+   * writer) or has just ended (an exiting thread or child): that hart is awake and about to
+   * pick again, so the process waits there, if it may run there, with nudge "waker" (nobody
+   * else is woken for it).
    */
   enqueue(p: Process, waker?: number): { hart: number; nudge: Nudge } {
     const allowed = this.allowed(p);
     const load = (h: number) => this.queues[h].length + (this.current[h] ? 1 : 0);
-    const sync = waker !== undefined && allowed.includes(waker) &&
-      this.current[waker] !== undefined;
+    const sync = waker !== undefined && allowed.includes(waker);
     let hart = sync
       ? waker
       : allowed.includes(p.hart) && this.idle(p.hart)

@@ -24,6 +24,12 @@ const EXPECT: Record<string, Array<string | RegExp>> = {
     "a reader woken by a writer that kept computing ran meanwhile",
     "2000 ping-pong rounds in order",
   ],
+  clone_wake: [
+    "a thread whose creator kept computing ran meanwhile",
+    "a child whose parent kept computing ran meanwhile",
+    "200 thread create+join and 200 fork+wait rounds",
+    /^threads on their creator's hart: \d+ of 200$/,
+  ],
   fork: [
     "1000 children exited with their own status",
     "child writes not seen by parent",
@@ -132,6 +138,17 @@ for (const mode of MODES) {
     );
   });
 }
+
+Deno.test("a thread created and joined runs on its creator's hart, with harts on threads", async () => {
+  // The new thread waits on its creator's hart, which the creator leaves to it when it blocks
+  // in thread_join; the thread's exit then wakes the joiner onto that same hart. Without that,
+  // an idle hart is woken for the thread in every round (0 of 200). An idle hart looking for
+  // work on its own (every 100 ms) may still take one now and then.
+  const r = await boot("threads", "clone_wake");
+  assert.deepEqual(r.exit, { status: 0, signal: 0 });
+  const same = Number(/^threads on their creator's hart: (\d+) of 200$/m.exec(r.out)?.[1]);
+  assert.ok(same >= 180, `${same} of 200 rounds on the creator's hart`);
+});
 
 Deno.test("the in-line mode is deterministic: the same run twice gives the same counts", async () => {
   const runs = [];

@@ -80,7 +80,12 @@ Deno.test("a process woken by a hart's process waits on that hart, unnudged, if 
   s.current[1] = proc(8);
   s.current[0] = undefined;
   s.queues[0].length = 0;
-  assert.deepEqual(s.enqueue(proc(3), 0), { hart: 0, nudge: "wake" }, "no process: no waker");
+  assert.deepEqual(
+    s.enqueue(proc(3), 0),
+    { hart: 0, nudge: "waker" },
+    "a waker that has just blocked or ended leaves its hart awake and free",
+  );
+  assert.deepEqual(s.enqueue(proc(4)), { hart: 0, nudge: "none" }, "no waker: queued, not woken");
 });
 
 Deno.test("a higher-priority arrival asks the hart running a lower one to preempt", () => {
