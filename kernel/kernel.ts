@@ -740,11 +740,17 @@ export class Kernel {
     const synced = this.syncQueued[h];
     this.syncQueued[h] = false;
     this.handleRun(h, p, exit, instructions, ticks);
-    // Processes woken onto this hart by its process at its last trap wait for it to block; it
-    // has not: a sleeping hart comes to take them.
+    // Processes woken onto this hart by its process at an earlier trap wait for it to block; it
+    // has not: a sleeping hart comes to take them. A page fault the kernel resolved (a fork's
+    // parent copying on write before it waits) says nothing either way, so they wait on for
+    // the next trap (a system call, or at the latest the slice's timer interrupt).
     if (synced && p.state === "RUNNING" && this.sched.queues[h].length > 0) {
-      const idle = this.sched.idleHartBesides(h);
-      if (idle !== undefined) this.wakeHart(idle);
+      const cause = this.machine.cpus[h].scause;
+      const pageFault = exit === RUN_TRAP && (cause === CAUSE.LOAD_PAGE_FAULT ||
+        cause === CAUSE.STORE_PAGE_FAULT || cause === CAUSE.INSTRUCTION_PAGE_FAULT);
+      const idle = pageFault ? undefined : this.sched.idleHartBesides(h);
+      if (pageFault) this.syncQueued[h] = true;
+      else if (idle !== undefined) this.wakeHart(idle);
     }
   }
 
@@ -793,6 +799,7 @@ export class Kernel {
   /** `p` leaves hart `h` (it blocked, died, or is preempted and re-queued). */
   leave(h: number, p: Process): void {
     this.sched.current[h] = undefined;
+    this.syncQueued[h] = false; // what waited for `p` to block is what the hart picks next
     this.hartCounters[h].contextSwitches++;
     if (p.state === "RUNNING") {
       p.counters.involuntarySwitches++;
