@@ -746,11 +746,15 @@ export class Kernel {
     // the next trap (a system call, or at the latest the slice's timer interrupt).
     if (synced && p.state === "RUNNING" && this.sched.queues[h].length > 0) {
       const cause = this.machine.cpus[h].scause;
-      const pageFault = exit === RUN_TRAP && (cause === CAUSE.LOAD_PAGE_FAULT ||
-        cause === CAUSE.STORE_PAGE_FAULT || cause === CAUSE.INSTRUCTION_PAGE_FAULT);
-      const idle = pageFault ? undefined : this.sched.idleHartBesides(h);
-      if (pageFault) this.syncQueued[h] = true;
-      else if (idle !== undefined) this.wakeHart(idle);
+      if (
+        exit === RUN_TRAP && (cause === CAUSE.LOAD_PAGE_FAULT ||
+          cause === CAUSE.STORE_PAGE_FAULT || cause === CAUSE.INSTRUCTION_PAGE_FAULT)
+      ) {
+        this.syncQueued[h] = true;
+      } else {
+        const idle = this.sched.idleHartBesides(h);
+        if (idle !== undefined) this.wakeHart(idle);
+      }
     }
   }
 
