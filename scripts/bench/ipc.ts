@@ -236,7 +236,11 @@ export const ipcBench: Bench = {
       lowerIsBetter("ipc round trip p99, inline", "us", inline.p99, PM, pmLatency.p99),
       higherIsBetter("ipc throughput, inline", "calls/s", inlineThroughput, PM, pmThroughput),
     );
+    // The kernel's own shutdown (System.stop): its reply doorbell's watch and the machine's
+    // timers would otherwise keep this process alive after the table is printed.
     kernel.services.stopAll();
+    kernel.client.close();
+    kernel.machine.close();
 
     for (const mode of ["inline", "threads"] as const) {
       const harts = mode === "inline" ? "in-line harts" : "threaded harts";
