@@ -119,11 +119,8 @@ export function clone(
   // may run at once, it waits on its parent's hart (Linux's WF_SYNC), which is awake: a parent
   // usually waits for it next (join, waitid), and then no sleeping hart is woken for either;
   // a parent that goes on running instead has an idle hart woken for the child at its next
-  // trap (afterRun).
-  const parentHart = k.syscallHartOf(p);
-  let deferred = false;
-  k.shootdown.defer(() => k.makeReady(child, deferred ? undefined : parentHart));
-  deferred = true;
+  // trap (afterRun). Later, that hart may be asleep: the child goes wherever it fits.
+  k.shootdown.defer((now) => k.makeReady(child, now ? k.syscallHartOf(p) : undefined));
   return tid;
 }
 

@@ -31,7 +31,7 @@ interface Flush {
 export class Shootdown implements TlbControl {
   private readonly queued: Flush[][];
   private readonly awaiting = new Set<number>();
-  private deferred: Array<{ waitFor: Set<number>; fn: () => void }> = [];
+  private deferred: Array<{ waitFor: Set<number>; fn: (now: boolean) => void }> = [];
   /** Flushes that needed an IPI, for the statistics. */
   remoteFlushes = 0;
 
@@ -47,9 +47,9 @@ export class Shootdown implements TlbControl {
     this.flush({ asid, va: -1 });
   }
 
-  /** Runs `fn` once every hart with a flush pending has acknowledged it. */
-  defer(fn: () => void): void {
-    if (this.awaiting.size === 0) fn();
+  /** Runs `fn` once every hart with a flush pending has acknowledged it (see TlbControl). */
+  defer(fn: (now: boolean) => void): void {
+    if (this.awaiting.size === 0) fn(true);
     else this.deferred.push({ waitFor: new Set(this.awaiting), fn });
   }
 
@@ -61,7 +61,7 @@ export class Shootdown implements TlbControl {
     this.awaiting.delete(h);
     const ready = this.deferred.filter((d) => (d.waitFor.delete(h), d.waitFor.size === 0));
     this.deferred = this.deferred.filter((d) => d.waitFor.size > 0);
-    for (const d of ready) d.fn();
+    for (const d of ready) d.fn(false);
   }
 
   private flush(f: Flush): void {

@@ -107,8 +107,11 @@ export interface Vma {
 export interface TlbControl {
   flushPage(asid: number, va: number): void;
   flushAsid(asid: number): void;
-  /** Runs `fn` once every flush requested so far has taken effect on every hart. */
-  defer(fn: () => void): void;
+  /**
+   * Runs `fn` once every flush requested so far has taken effect on every hart: at once (`now`
+   * true) when none is pending, else later, from whatever trap completes the last one.
+   */
+  defer(fn: (now: boolean) => void): void;
 }
 
 const PROT_MASK = PTE_R | PTE_W | PTE_X;

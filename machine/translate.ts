@@ -408,6 +408,7 @@ export function translate(
   const page = start - (start & 0xfff);
   const indirect = (at: number) => profile.targets(page + at);
   const blocks: Decoded[] = [];
+  const exits: number[][] = []; // each block's successors, as page offsets
   const numbers = new Map<number, number>(); // page offset -> block number
   const seen = new Set<number>();
   const queue = [start & 0xfff];
@@ -420,16 +421,15 @@ export function translate(
     if (d === null || total + d.insns.length > MAX_REGION_INSNS) continue;
     numbers.set(at, blocks.length);
     blocks.push(d);
+    exits.push(successors(d, indirect));
     total += d.insns.length;
-    for (const next of successors(d, indirect)) {
+    for (const next of exits[exits.length - 1]) {
       if (next >= 0 && next < 4096 && profile.warm(page + next)) queue.push(next);
     }
   }
   if (blocks.length === 0) return null;
   const shape = layoutRegion(
-    blocks.map((d) =>
-      successors(d, indirect).map((at) => numbers.get(at)).filter((n) => n !== undefined)
-    ),
+    exits.map((to) => to.map((at) => numbers.get(at)).filter((n) => n !== undefined)),
   );
   // The block laid out after each block, unless a loop ends between them (falling off the end
   // of a loop's body would go round it again).
@@ -543,7 +543,7 @@ export function translate(
           body += `next = ((${s1} + ${lit(insn >> 20)}) & -2) - page;\n`;
           set(pcAt(at + ilen));
           // A target seen before that is a block of the region goes on there; any other leaves.
-          const known = indirect(at).filter((to) => numbers.has(to));
+          const known = exits[number].filter((to) => numbers.has(to));
           const cases = known.map((to) => `case ${to}: ${goTo(to, false)}\n`).join("");
           exit = `${cases === "" ? "" : `switch (next) {\n${cases}}\n`}break dispatch;`;
           break;

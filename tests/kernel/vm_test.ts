@@ -22,9 +22,9 @@ class FakeTlb implements TlbControl {
   flushAsid(asid: number) {
     this.flushes.push(`asid ${asid}`);
   }
-  defer(fn: () => void) {
-    if (this.holding) this.held.push(fn);
-    else fn();
+  defer(fn: (now: boolean) => void) {
+    if (this.holding) this.held.push(() => fn(false));
+    else fn(true);
   }
   ack() {
     this.holding = false;

@@ -123,6 +123,9 @@ function bothTrap(
   return [fast, slow];
 }
 
+/** One step of the tests' pseudo-random sequence: x30 = x30 * x29 + 0x39 (an LCG). */
+const LCG_STEP = [A.mul(30, 30, 29), A.addi(30, 30, 0x39)];
+
 /**
  * A loop over every instruction the translator compiles: all loads and stores (misaligned
  * ones too), register and immediate ALU operations, the M extension with its division
@@ -134,8 +137,7 @@ function bothTrap(
  */
 const EVERYTHING = assemble([
   "loop",
-  A.mul(30, 30, 29),
-  A.addi(30, 30, 0x39),
+  ...LCG_STEP,
   A.srli(28, 30, 13),
   A.xor(28, 28, 30),
   A.sw(30, 10, 0),
@@ -463,8 +465,7 @@ const JUMPS = assemble([
   ]),
   (labels) => A.addi(15, 9, labels.case3 - labels.base),
   "loop",
-  A.mul(30, 30, 29),
-  A.addi(30, 30, 0x39),
+  ...LCG_STEP,
   A.srli(7, 30, 13),
   A.andi(7, 7, 3),
   A.slli(7, 7, 2),
