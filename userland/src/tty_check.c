@@ -79,7 +79,8 @@ static char state_of(pid_t pid)
 
 /*
  * A child that waits until this process sleeps interruptibly (in the read that
- * follows: nothing else it does before then sleeps so), sends it SIGUSR1 and
+ * follows: the caller writes nothing after starting it, since a console write
+ * may sleep so too), sends it SIGUSR1 and
  * exits 0 (2 if it never saw the sleep).
  */
 static pid_t signaller(void)
@@ -111,9 +112,11 @@ static int interrupted_read(void)
 	char buf[64];
 
 	install(0);
-	pid_t child = signaller();
+	/* Written before the signaller starts: a console write may sleep interruptibly too (the
+	 * tty driver's answer), and a signal there would leave the read waiting for ever. */
 	printf("reading\n");
 	fflush(stdout);
+	pid_t child = signaller();
 	ssize_t n = read(0, buf, sizeof(buf));
 	CHECK(n == -1 && errno == EINTR);
 	CHECK(usr1_count == 1);
@@ -130,9 +133,9 @@ static int restarted_read(void)
 
 	usr1_announce = 1;
 	install(SA_RESTART);
-	pid_t child = signaller();
-	printf("reading\n");
+	printf("reading\n"); /* before the signaller, as in interrupted_read */
 	fflush(stdout);
+	pid_t child = signaller();
 	/* A terminal may hand a line over in pieces: read up to its newline. */
 	while (length == 0 || line[length - 1] != '\n') {
 		CHECK(length < sizeof(line) - 1);
