@@ -46,9 +46,10 @@
  * access. A cached translation is the TLB entry it was read from, valid as long as that
  * entry: the locals live for one call of the function, and the TLB of a running hart changes
  * only when the hart has stopped (a shootdown stops it at its next interrupt sample, when the
- * function has returned). Only such tight loops get them: in every block of larger loops they
- * cost more than they saved (more loop-carried locals for V8; matmul ran about 20% slower),
- * and outside loops an access rarely repeats its page within one call.
+ * function has returned). In every other block, a base register the block makes two or more
+ * loads (or stores) through gets such a cache whose locals live in the block only (a function's
+ * saves and restores through sp, a structure's fields): caches carried around larger loops
+ * cost more than they saved (more loop-carried locals for V8; matmul ran about 20% slower).
  *
  * Unchecked passes: when such a block loops through its own branch, its accesses whose base
  * register the block changes only by `addi r, r, c` (or not at all), by a multiple of their
@@ -65,6 +66,9 @@
  * and `run` takes over. Registers live in JavaScript locals: loaded from the shared register
  * file on entry and written back on the one way out, which also leaves `env.left` exact for
  * a return in the middle of a block (the instructions before the access are counted).
+ *
+ * Each region's function is named after its first block's offset in the bank (region_1144a),
+ * so that a CPU profile of the host says which guest code the time went to.
  *
  * Shaped for V8: no try/finally (exception edges carrying every register local make
  * optimizing compiles several times slower), and exits assign constants, so that a path run
@@ -298,6 +302,23 @@ function strides(d: Decoded): Array<number | null> {
 }
 
 /**
+ * The base registers a block makes two or more loads (`r` and the register number) or two or
+ * more stores (`w`...) through: worth a page cache for the block.
+ */
+function sharedBases(d: Decoded): Set<string> {
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  for (const insn of d.insns) {
+    const op = (insn >>> 2) & 31;
+    if (op !== 0x00 && op !== 0x08) continue;
+    const key = `${op === 0x00 ? "r" : "w"}${(insn >>> 15) & 31}`;
+    if (seen.has(key)) shared.add(key);
+    seen.add(key);
+  }
+  return shared;
+}
+
+/**
  * The mask that keeps a virtual address's page and, for a halfword or word access, the low
  * bits that must be zero: equal to a page base exactly when the access is aligned and in it.
  */
@@ -477,7 +498,16 @@ export function translate(
       if (shape.backEdges.has(edge)) return `continue L${to};`;
       return last && fallsTo.get(number) === to ? "" : `break b${to};`;
     };
-    let body = `{\n` + `if (left - ${n} < limit) { ${leave(first)} }\n`;
+    let body = `if (left - ${n} < limit) { ${leave(first)} }\n`;
+    // Outside self-looping blocks, accesses through a base register that the block uses for
+    // two or more loads (or stores) share a page cache whose locals live in the block.
+    const shared = loops ? new Set<string>() : sharedBases(d);
+    const blockLocals = new Set<string>();
+    const blockCache = (kind: "r" | "w", rs1: number): [string, string] | null => {
+      if (!shared.has(`${kind}${rs1}`)) return null;
+      blockLocals.add(`q${kind}${rs1} = -1, u${kind}${rs1} = 0`);
+      return [`q${kind}${rs1}`, `u${kind}${rs1}`];
+    };
     let exit = goTo(d.end, true);
     // A block that loops on itself through its branch also gets a copy of its body without
     // the page checks of the accesses whose base register moves by a constant each pass (see
@@ -561,8 +591,8 @@ export function translate(
             `(${s1} >>> 0) >= (${s2} >>> 0)`,
           ][funct3];
           const again = goTo(at + branchOffset(insn), false);
-          const passes = bounds === "" ? "" : `safe = ${2 ** 30};\n${bounds}` +
-            `F${number}: for (; safe > 0; safe--) {\nif (left - ${n} < limit) break;\n` +
+          const passes = bounds === "" ? "" : `safe = ((left - limit) / ${n}) | 0;\n${bounds}` +
+            `F${number}: for (; safe > 0; safe--) {\n` +
             `${fast}left -= ${n};\nif (${cond}) continue F${number};\n${goTo(d.end, false)}\n}\n`;
           exit = `if (${cond}) {\n${passes}${again} }\n${goTo(d.end, true)}`;
           break;
@@ -579,7 +609,7 @@ export function translate(
               `m8[${pa} | 0]`,
               `m16[${pa} >> 1]`,
             ][funct3];
-          const cache = loops ? pageCache(`pr${rs1}`, `or${rs1}`) : null;
+          const cache = loops ? pageCache(`pr${rs1}`, `or${rs1}`) : blockCache("r", rs1);
           const load = (pa: string) => `${into} = ${value(pa)}`;
           body += `va = (${s1} + ${lit(insn >> 20)}) | 0;\n` +
             memoryAccess(funct3, "tagR", cache, load, handOff);
@@ -589,7 +619,7 @@ export function translate(
 
         case 0x08: { // STORE
           const imm = ((insn >> 20) & ~31) | rd;
-          const cache = loops ? pageCache(`pw${rs1}`, `ow${rs1}`) : null;
+          const cache = loops ? pageCache(`pw${rs1}`, `ow${rs1}`) : blockCache("w", rs1);
           const store = (pa: string) =>
             `${[`m8[${pa} | 0]`, `m16[${pa} >> 1]`, `m32[${pa} >> 2]`][funct3]} = ${s2}`;
           body += `va = (${s1} + ${lit(imm)}) | 0;\n` +
@@ -645,7 +675,8 @@ export function translate(
         moved[rd] += insn >> 20; // the block writes rd only with addi rd, rd, c
       }
     }
-    bodies[number] = `${body}left -= ${n};\n${exit}\n}\n`;
+    const declared = blockLocals.size > 0 ? `let ${[...blockLocals].join(", ")};\n` : "";
+    bodies[number] = `{\n${declared}${body}left -= ${n};\n${exit}\n}\n`;
   });
 
   // Registers are loaded on entry and written back on the way out; page caches start empty.
@@ -659,7 +690,7 @@ export function translate(
   const source = `"use strict";
 const x = env.x, m8 = env.m8, m16 = env.m16, m32 = env.m32;
 const tagR = env.tagR, tagW = env.tagW, tOff = env.tOff;
-return function region(pc, left, limit, tb, block) {
+return function region_${start.toString(16)}(pc, left, limit, tb, block) {
 const page = pc & -4096;
 ${locals};
 dispatch: {

@@ -410,6 +410,68 @@ Deno.test("translate: a looping block's page caches follow every access: misalig
   assert.equal(fast.reg(10), DATA_VA + 0x1400);
 });
 
+Deno.test("translate: a block's shared page caches follow every access: misaligned, into the next page", () => {
+  // The same accesses in a block that does not loop on itself (it jumps to the block that
+  // steps the pointers): its loads through x10 share one page cache for the block, its stores
+  // through x11 another. x10 walks over the end of the data page two bytes at a time, so the
+  // word and halfword loads are misaligned every other pass and the byte load at 2047 crosses
+  // pages before the others; the stores through x11 cross three bytes at a time.
+  const code = assemble([
+    "loop",
+    A.lw(5, 10, 0),
+    A.lh(6, 10, 1),
+    A.lbu(7, 10, 2047),
+    A.lw(8, 10, 4),
+    A.sw(5, 11, 0),
+    A.sh(6, 11, 5),
+    A.sb(7, 11, 2),
+    A.sw(8, 11, -4),
+    A.add(4, 4, 5),
+    A.add(4, 4, 6),
+    A.add(4, 4, 7),
+    to((o) => A.jal(0, o), "step"),
+    "step",
+    A.addi(10, 10, 2),
+    A.addi(11, 11, 3),
+    to((o) => A.bne(10, 12, o), "loop"),
+  ]);
+  const [fast, slow] = twins();
+  for (const b of [fast, slow]) {
+    mapMorePages(b);
+    b.poke(DATA_PA, Array.from({ length: 0x2000 }, (_, i) => (i * 41 + 5) & 0xff));
+    b.exec(code, { 10: DATA_VA + 0x400, 11: DATA_VA + 0x10, 12: DATA_VA + 0x1400 });
+  }
+  assert.deepEqual(state(fast), state(slow));
+  assert.deepEqual(fast.peek(DATA_PA, 0x2000), slow.peek(DATA_PA, 0x2000));
+  assert.ok(fast.cpu.codeCache!.stats.compiled > 0);
+  assert.equal(fast.reg(11), DATA_VA + 0x10 + 3 * 0x800);
+});
+
+Deno.test("translate: a block's store cache does not carry a write into a read-only page", () => {
+  // Two stores through x10 in a block that jumps on to its step share a page cache for the
+  // block. In the pass where x10 reaches the read-only page, the first store (at -4) still
+  // lands in the writable page and fills the cache; the second, into the read-only page, must
+  // fault, precisely, and write nothing (the two pages are adjacent frames, so a store made
+  // through the stale cache would land in the read-only one).
+  const code = assemble([
+    "loop",
+    A.addi(7, 7, 1),
+    A.sw(6, 10, -4),
+    A.sw(5, 10, 0),
+    to((o) => A.jal(0, o), "step"),
+    "step",
+    A.addi(10, 10, 4),
+    to((o) => A.bne(10, 11, o), "loop"),
+    A.ecall(),
+  ]);
+  // 1024 passes, then the addi and the store at -4.
+  const want = { cause: CAUSE.STORE_PAGE_FAULT, stval: DATA_VA + 0x2000, sepc: CODE_VA + 8 };
+  const regs = { 5: 0x5555_5555, 6: 0x6666_6666, 10: DATA_VA + 0x1000, 11: DATA_VA + 0x3000 };
+  for (const b of bothTrap(code, regs, want, 1024 * 6 + 2, mapMorePages)) {
+    assert.deepEqual(b.peek(DATA_PA + 0x1ffc, 8), [0x66, 0x66, 0x66, 0x66, 0, 0, 0, 0]);
+  }
+});
+
 Deno.test("translate: a loop's unchecked copy stops at every page its strided accesses reach", () => {
   // x10 climbs 4 bytes a pass across two page boundaries (the second into the read-only page),
   // x11 comes down 2 a pass across one, x12 stays put: every access of the block moves by a
