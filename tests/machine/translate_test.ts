@@ -378,6 +378,24 @@ function mapMorePages(b: Bench): void {
   b.pt!.map(DATA_VA + 0x2000, DATA_PA + 0x2000, PTE_R | PTE_U);
 }
 
+/**
+ * Runs `code` from `regs` on both twins, with the two pages after the data page mapped and
+ * the data page and the next filled with a pattern; expects the same registers, instret and
+ * memory, and compiled code. Returns the compiling twin.
+ */
+function sameOverPages(code: Code, regs: Regs): Bench {
+  const [fast, slow] = twins();
+  for (const b of [fast, slow]) {
+    mapMorePages(b);
+    b.poke(DATA_PA, Array.from({ length: 0x2000 }, (_, i) => (i * 37 + 11) & 0xff));
+    b.exec(code, regs);
+  }
+  assert.deepEqual(state(fast), state(slow));
+  assert.deepEqual(fast.peek(DATA_PA, 0x2000), slow.peek(DATA_PA, 0x2000));
+  assert.ok(fast.cpu.codeCache!.stats.compiled > 0);
+  return fast;
+}
+
 Deno.test("translate: a looping block's page caches follow every access: misaligned, into the next page", () => {
   // A self-looping block (its loads and stores reuse the page they last translated through the
   // same base register) walks x10 over the end of the data page two bytes at a time, so its
@@ -398,15 +416,11 @@ Deno.test("translate: a looping block's page caches follow every access: misalig
     A.addi(11, 11, 3),
     to((o) => A.bne(10, 12, o), "loop"),
   ]);
-  const [fast, slow] = twins();
-  for (const b of [fast, slow]) {
-    mapMorePages(b);
-    b.poke(DATA_PA, Array.from({ length: 0x2000 }, (_, i) => (i * 37 + 11) & 0xff));
-    b.exec(code, { 10: DATA_VA + 0xc00, 11: DATA_VA + 0x800, 12: DATA_VA + 0x1400 });
-  }
-  assert.deepEqual(state(fast), state(slow));
-  assert.deepEqual(fast.peek(DATA_PA, 0x2000), slow.peek(DATA_PA, 0x2000));
-  assert.ok(fast.cpu.codeCache!.stats.compiled > 0);
+  const fast = sameOverPages(code, {
+    10: DATA_VA + 0xc00,
+    11: DATA_VA + 0x800,
+    12: DATA_VA + 0x1400,
+  });
   assert.equal(fast.reg(10), DATA_VA + 0x1400);
 });
 
@@ -435,15 +449,11 @@ Deno.test("translate: a block's shared page caches follow every access: misalign
     A.addi(11, 11, 3),
     to((o) => A.bne(10, 12, o), "loop"),
   ]);
-  const [fast, slow] = twins();
-  for (const b of [fast, slow]) {
-    mapMorePages(b);
-    b.poke(DATA_PA, Array.from({ length: 0x2000 }, (_, i) => (i * 41 + 5) & 0xff));
-    b.exec(code, { 10: DATA_VA + 0x400, 11: DATA_VA + 0x10, 12: DATA_VA + 0x1400 });
-  }
-  assert.deepEqual(state(fast), state(slow));
-  assert.deepEqual(fast.peek(DATA_PA, 0x2000), slow.peek(DATA_PA, 0x2000));
-  assert.ok(fast.cpu.codeCache!.stats.compiled > 0);
+  const fast = sameOverPages(code, {
+    10: DATA_VA + 0x400,
+    11: DATA_VA + 0x10,
+    12: DATA_VA + 0x1400,
+  });
   assert.equal(fast.reg(11), DATA_VA + 0x10 + 3 * 0x800);
 });
 
