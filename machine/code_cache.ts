@@ -78,8 +78,6 @@ export interface CodeCacheLimits {
 export interface CodeCacheStats {
   /** Regions compiled. */
   compiled: number;
-  /** Of those, regions whose function came from an earlier compile of the same code. */
-  reused: number;
   /** Entries dropped because their frame's code generation changed. */
   dropped: number;
   /** Whole-cache flushes (FENCE.I or full). */
@@ -88,7 +86,7 @@ export interface CodeCacheStats {
 
 /** One hart's compiled code. */
 export class CodeCache {
-  readonly stats: CodeCacheStats = { compiled: 0, reused: 0, dropped: 0, flushes: 0 };
+  readonly stats: CodeCacheStats = { compiled: 0, dropped: 0, flushes: 0 };
   private readonly keys = new Int32Array(SLOTS).fill(EMPTY);
   /** The frame's code generation when the entry was made. */
   private readonly generations = new Int32Array(SLOTS);
@@ -207,7 +205,6 @@ export class CodeCache {
       return null;
     }
     this.stats.compiled++;
-    if (region.reused) this.stats.reused++;
     const [first, ...others] = region.blocks;
     this.put(slot, start, first);
     for (const block of others) {

@@ -150,44 +150,6 @@ export interface Region {
   readonly blocks: Block[];
   /** Size of the generated source, in characters. */
   readonly bytes: number;
-  /** Whether its function came from an earlier compile of the same code (see `factories`). */
-  readonly reused: boolean;
-}
-
-/** Makes a region's function for a hart's `env`, given the M extension's helpers. */
-type RegionFactory = (
-  env: BlockEnv,
-  mulhFn: typeof mulh,
-  mulhsuFn: typeof mulhsu,
-  mulhuFn: typeof mulhu,
-  divFn: typeof div,
-  divuFn: typeof divu,
-  remFn: typeof rem,
-  remuFn: typeof remu,
-) => RegionFn;
-
-/**
- * Generated source kept in `factories` before they are all forgotten, in characters (the
- * sources and V8's code for them stay alive while kept).
- */
-export const MAX_SHARED_SOURCE = 16 << 20;
-
-/**
- * The factories of the regions compiled so far on this host thread, by their code (the
- * function's source less its name). Compiling a region whose code was compiled before, by
- * any cache of this thread (another run of the same program, the same library code in another
- * process), reuses the factory: the new function is another closure of the same function
- * literal, so it shares V8's feedback and optimized code, and runs at full speed from its
- * first call instead of climbing V8's tiers again. Code is a pure function of its source and
- * its `env`, so sharing is safe across processes and frames.
- */
-const factories = new Map<string, RegionFactory>();
-let factoryChars = 0;
-
-/** Forgets every shared factory, so that the next compiles start cold (the bench's cold rows). */
-export function forgetTranslations(): void {
-  factories.clear();
-  factoryChars = 0;
 }
 
 /** How an instruction takes part in a block. */
@@ -725,12 +687,10 @@ export function translate(
     if (touched & (1 << n)) locals += `, r${n} = x[${n}]`;
     if (written & (1 << n)) writeBack += `x[${n}] = r${n}; `;
   }
-  // The function's code without its name: what two compiles of the same guest code share.
-  const text = (name: string) =>
-    `"use strict";
+  const source = `"use strict";
 const x = env.x, m8 = env.m8, m16 = env.m16, m32 = env.m32;
 const tagR = env.tagR, tagW = env.tagW, tOff = env.tOff;
-return function ${name}(pc, left, limit, tb, block) {
+return function region_${start.toString(16)}(pc, left, limit, tb, block) {
 const page = pc & -4096;
 ${locals};
 dispatch: {
@@ -739,31 +699,18 @@ ${writeBack}
 env.left = left;
 return (page + next) | 0;
 };`;
-  const source = text("region");
-  let factory = factories.get(source);
-  const reused = factory !== undefined;
-  if (factory === undefined) {
-    if (factoryChars + source.length > MAX_SHARED_SOURCE) forgetTranslations();
-    factory = new Function(
-      "env",
-      "mulh",
-      "mulhsu",
-      "mulhu",
-      "div",
-      "divu",
-      "rem",
-      "remu",
-      text(`region_${start.toString(16)}`),
-    ) as RegionFactory;
-    factories.set(source, factory);
-    factoryChars += source.length;
-    // One closure made and dropped at once: with two closures of its function literal, V8
-    // compiles code that every closure shares rather than code specialized to the first's
-    // context, so the next run of the same code starts from it (bench_sha256's second run
-    // in a thread: 2,970 MIPS instead of 2,120; its third and later 3,700-4,000 either way).
-    factory(env, mulh, mulhsu, mulhu, div, divu, rem, remu);
-  }
-  const run = factory(env, mulh, mulhsu, mulhu, div, divu, rem, remu);
+  const factory = new Function(
+    "env",
+    "mulh",
+    "mulhsu",
+    "mulhu",
+    "div",
+    "divu",
+    "rem",
+    "remu",
+    source,
+  );
+  const run = factory(env, mulh, mulhsu, mulhu, div, divu, rem, remu) as RegionFn;
   return {
     blocks: shape.order.map((index) => ({
       start: page + blocks[index].offsets[0],
@@ -772,6 +719,5 @@ return (page + next) | 0;
       index,
     })),
     bytes: source.length,
-    reused,
   };
 }

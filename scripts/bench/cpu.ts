@@ -5,15 +5,9 @@
  * the instructions it retires; qemu executes the identical instruction stream (the programs are
  * deterministic and both print the same checksum, which is checked), so qemu's MIPS is that
  * count over qemu's time, less qemu's start-up time (measured on bench_empty.elf).
- *
- * Two rows per program: a cold run, whose regions are all translated and climb V8's tiers
- * afresh (translate.ts's shared factories forgotten first), and the same program run again in
- * the same thread, as a shell user runs a command twice, whose regions start from the
- * functions its earlier runs compiled.
  */
 
 import { basename } from "node:path/posix";
-import { forgetTranslations } from "../../machine/translate.ts";
 import { timeProgram } from "./system.ts";
 import { type Bench, type BenchResult, higherIsBetter } from "./types.ts";
 
@@ -43,12 +37,10 @@ async function fastest<T extends { ms: number }>(run: () => Promise<T>): Promise
 }
 
 /**
- * Runs `elf arg` under init on one in-line hart from a fresh boot: its time, instructions
- * retired and output. Cold: the thread's compiled regions are forgotten first, so every region
- * is compiled afresh; otherwise the run reuses what earlier runs of the same code compiled.
+ * Runs `elf arg` under init on one in-line hart from a fresh boot (so each run compiles its
+ * code again): its time, instructions retired and output.
  */
-async function runEmulated(elf: string, arg: string, cold: boolean) {
-  if (cold) forgetTranslations();
+async function runEmulated(elf: string, arg: string) {
   const run = await timeProgram([elf, arg], { harts: 1, mode: "inline" });
   const program = run.kernel.history.find((p) => p.name === basename(elf));
   if (!program) throw new Error(`${elf}: no record of its run`);
@@ -71,23 +63,13 @@ export const cpuBench: Bench = {
     const results: BenchResult[] = [];
     for (const [program, arg] of PROGRAMS) {
       const elf = `userland/bin/bench_${program}.elf`;
-      const cold = await fastest(() => runEmulated(elf, arg, true));
-      const again = await fastest(() => runEmulated(elf, arg, false));
+      const ours = await fastest(() => runEmulated(elf, arg));
       const qemu = await fastest(() => runQemu(elf, [arg]));
-      for (const ours of [cold, again]) {
-        if (qemu.out !== ours.out) throw new Error(`${program}: output differs from qemu-riscv32`);
-      }
-      const qemuMips = cold.instructions / Math.max(0.001, qemu.ms - startup.ms) / 1000;
-      const mips = (run: typeof cold) => run.instructions / run.ms / 1000;
+      if (qemu.out !== ours.out) throw new Error(`${program}: output differs from qemu-riscv32`);
+      const oursMips = ours.instructions / ours.ms / 1000;
+      const qemuMips = ours.instructions / Math.max(0.001, qemu.ms - startup.ms) / 1000;
       results.push(
-        higherIsBetter(`cpu mips, ${program}`, "MIPS", mips(cold), "qemu-riscv32", qemuMips),
-        higherIsBetter(
-          `cpu mips, ${program}, run again`,
-          "MIPS",
-          mips(again),
-          "qemu-riscv32",
-          qemuMips,
-        ),
+        higherIsBetter(`cpu mips, ${program}`, "MIPS", oursMips, "qemu-riscv32", qemuMips),
       );
     }
     return results;

@@ -17,7 +17,7 @@ import { Machine } from "../../machine/machine.ts";
 import { CLINT_BASE, RAM_BASE } from "../../machine/memory_map.ts";
 import { PTE_R, PTE_U, PTE_W, Tlb } from "../../machine/mmu.ts";
 import { compressedTable } from "../../machine/rvc.ts";
-import { type BlockEnv, forgetTranslations } from "../../machine/translate.ts";
+import type { BlockEnv } from "../../machine/translate.ts";
 import { FrameAllocator } from "../../kernel/frames.ts";
 import * as A from "../helpers/asm.ts";
 import {
@@ -370,27 +370,6 @@ Deno.test("translate: nested loops and irreducible flow match the interpreter, w
   const budgets = [1, 2, 3, 5, 7, 11, 13, 97, 1000, 1023, 1025, 4097];
   inSlices([fastCut, slowCut], [...NESTED, A.ecall()], regs, budgets);
   assert.deepEqual(state(fastCut), state(fast));
-});
-
-Deno.test("translate: the same code compiled again on the thread reuses its function", () => {
-  // A second hart running the same loop (another run of the same program) gets its regions
-  // from the first's compiles: the same code, so the same function literal, V8's optimized
-  // code included. Each hart's function still works on its own registers and memory.
-  forgetTranslations();
-  const regs = { 5: 600, 10: DATA_VA, 11: DATA_VA };
-  const [first, slow] = twins();
-  for (const b of [first, slow]) b.exec(NESTED, regs);
-  assert.ok(first.cpu.codeCache!.stats.compiled > 0);
-  assert.equal(first.cpu.codeCache!.stats.reused, 0, "nothing to reuse yet");
-  const again = new Bench({ paged: true });
-  again.exec(NESTED, { ...regs, 5: 300 });
-  assert.equal(again.cpu.codeCache!.stats.reused, again.cpu.codeCache!.stats.compiled);
-  const [fresh] = twins();
-  forgetTranslations();
-  fresh.exec(NESTED, { ...regs, 5: 300 });
-  assert.equal(fresh.cpu.codeCache!.stats.reused, 0, "forgotten");
-  assert.deepEqual(state(again), state(fresh));
-  assert.deepEqual(state(first), state(slow));
 });
 
 /** Maps the two pages after the data page: the first writable, the second read-only. */
