@@ -12,9 +12,9 @@
  *
  * One function holds a region: the hot block it was compiled for and the blocks that block
  * reaches through direct jumps, branches, fall-throughs and indirect jumps' seen targets
- * without leaving its page, as far as they have run often enough (the cache's `heat`), hottest
- * first, and
- * fit (at most MAX_REGION_BLOCKS blocks, MAX_REGION_INSNS instructions). Control moving between
+ * without leaving its page, as far as they have run often enough (the cache's `heat`) and fit
+ * (at most MAX_REGION_BLOCKS blocks, MAX_REGION_INSNS instructions), the hottest first.
+ * Control moving between
  * blocks of the region (a loop with an `if` in it, a call to a function in the same page) stays
  * in the function, written as structured code in the layout region_layout.ts gives: each guest
  * loop a labeled `for (;;)` whose back edges are `continue`s, each forward edge a `break` to
