@@ -397,7 +397,7 @@ function sameOverPages(code: Code, regs: Regs): Bench {
 }
 
 Deno.test("translate: a region takes in the hottest blocks next to it first", () => {
-  // The hot block H (offset 0) goes round a loop of seven one-jump blocks back to itself, or
+  // The hot block H (offset 0) goes round a loop of seven one-branch blocks back to itself, or
   // off into a tree of 32 branch blocks (S_k goes on to S_k+1 and S_2k+2). The tree's blocks
   // are warm, the loop's hotter: the region must hold the whole loop, although breadth first
   // the tree's blocks come first at every depth and would fill it before the loop closes.
@@ -405,7 +405,7 @@ Deno.test("translate: a region takes in the hottest blocks next to it first", ()
   const LOOP = 7;
   const sideAt = (k: number) => 4 * (LOOP + Math.min(k, SIDE - 1)); // offsets in the page
   const words = [A.bne(5, 0, sideAt(0))]; // H, falling through into the loop
-  for (let j = 1; j < LOOP; j++) words.push(A.jal(0, j === LOOP - 1 ? -4 * j : 4));
+  for (let j = 1; j < LOOP; j++) words.push(A.beq(0, 0, j === LOOP - 1 ? -4 * j : 4));
   for (let k = 0; k < SIDE; k++) words.push(A.bne(5, 0, sideAt(2 * k + 2) - sideAt(k)));
   const page = 0x1000;
   const code = new Uint16Array(0x1000);
