@@ -11,8 +11,7 @@
  *   miss counts the start's heat (a small hashed counter table: collisions only make code hot
  *   sooner); after HOT_THRESHOLD misses the block's region is compiled (translate.ts): the
  *   block, and the blocks of its page it leads to that are warm (WARM_THRESHOLD misses, or
- *   compiled already), the hottest first (their misses; compiled code counts as hottest). The
- *   interpreter also reports where each indirect jump goes within its
+ *   compiled already). The interpreter also reports where each indirect jump goes within its
  *   page (`noteJump`), so that a region can take in a JALR's usual targets. Every block of
  *   the region that has no entry yet gets one, so `run` re-enters the region wherever it
  *   left it. A start the translator refuses (its first instruction is one the interpreter
@@ -118,11 +117,7 @@ export class CodeCache {
    * optimizes the function. Targets: where an indirect jump has gone, as `noteJump` counted.
    */
   private readonly profile: RegionProfile = {
-    heat: (start) => {
-      if (this.lookup(start) >= 0) return HOT_THRESHOLD;
-      const misses = this.heat[heatSlot(start)];
-      return misses >= WARM_THRESHOLD ? misses : 0;
-    },
+    warm: (start) => this.heat[heatSlot(start)] >= WARM_THRESHOLD || this.lookup(start) >= 0,
     targets: (site) => {
       const seen = this.jumps.get(site);
       return seen ? [...seen].sort((a, b) => b[1] - a[1]).map(([to]) => to) : [];

@@ -12,9 +12,8 @@
  *
  * One function holds a region: the hot block it was compiled for and the blocks that block
  * reaches through direct jumps, branches, fall-throughs and indirect jumps' seen targets
- * without leaving its page, as far as they have run often enough (the cache's `heat`) and fit
- * (at most MAX_REGION_BLOCKS blocks, MAX_REGION_INSNS instructions), the hottest first.
- * Control moving between
+ * without leaving its page, as far as they have run often enough (the cache's `warm` test) and
+ * fit (at most MAX_REGION_BLOCKS blocks, MAX_REGION_INSNS instructions). Control moving between
  * blocks of the region (a loop with an `if` in it, a call to a function in the same page) stays
  * in the function, written as structured code in the layout region_layout.ts gives: each guest
  * loop a labeled `for (;;)` whose back edges are `continue`s, each forward edge a `break` to
@@ -126,11 +125,8 @@ export type RegionFn = (
 
 /** What the code cache knows of how the code has run, for choosing a region's blocks. */
 export interface RegionProfile {
-  /**
-   * How often the block at byte offset `start` of the user bank has run: 0 when not often
-   * enough to take into a region, more the more often (compiled code counts as the most).
-   */
-  heat(start: number): number;
+  /** Whether the block at byte offset `start` of the user bank has run often. */
+  warm(start: number): boolean;
   /**
    * Page offsets in its own page that the JALR at byte offset `site` of the user bank has
    * jumped to, most often first (return points, a switch's cases).
@@ -429,20 +425,19 @@ export function translate(
   env: BlockEnv,
   profile: RegionProfile,
 ): Region | null {
-  // Find the region's blocks: from the hot one, the hottest block next to those taken so far
-  // (the first found of equally hot ones), while they fit.
+  // Find the region's blocks, breadth first from the hot one.
   const page = start - (start & 0xfff);
   const indirect = (at: number) => profile.targets(page + at);
   const blocks: Decoded[] = [];
   const exits: number[][] = []; // each block's successors, as page offsets
   const numbers = new Map<number, number>(); // page offset -> block number
-  const seen = new Set<number>([start & 0xfff]);
-  const frontier: Array<[number, number]> = [[start & 0xfff, Infinity]]; // page offset, heat
+  const seen = new Set<number>();
+  const queue = [start & 0xfff];
   let total = 0;
-  while (frontier.length > 0 && blocks.length < MAX_REGION_BLOCKS) {
-    let best = 0;
-    for (let i = 1; i < frontier.length; i++) if (frontier[i][1] > frontier[best][1]) best = i;
-    const [at] = frontier.splice(best, 1)[0];
+  while (queue.length > 0 && blocks.length < MAX_REGION_BLOCKS) {
+    const at = queue.shift()!;
+    if (seen.has(at)) continue;
+    seen.add(at);
     const d = decode(code, rvc, page, at);
     if (d === null || total + d.insns.length > MAX_REGION_INSNS) continue;
     numbers.set(at, blocks.length);
@@ -450,11 +445,7 @@ export function translate(
     exits.push(successors(d, indirect));
     total += d.insns.length;
     for (const next of exits[exits.length - 1]) {
-      if (next < 0 || next >= 4096 || seen.has(next)) continue;
-      const heat = profile.heat(page + next);
-      if (heat === 0) continue;
-      seen.add(next);
-      frontier.push([next, heat]);
+      if (next >= 0 && next < 4096 && profile.warm(page + next)) queue.push(next);
     }
   }
   if (blocks.length === 0) return null;

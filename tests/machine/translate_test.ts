@@ -17,7 +17,7 @@ import { Machine } from "../../machine/machine.ts";
 import { CLINT_BASE, RAM_BASE } from "../../machine/memory_map.ts";
 import { PTE_R, PTE_U, PTE_W, Tlb } from "../../machine/mmu.ts";
 import { compressedTable } from "../../machine/rvc.ts";
-import { type BlockEnv, MAX_REGION_BLOCKS, translate } from "../../machine/translate.ts";
+import type { BlockEnv } from "../../machine/translate.ts";
 import { FrameAllocator } from "../../kernel/frames.ts";
 import * as A from "../helpers/asm.ts";
 import {
@@ -395,43 +395,6 @@ function sameOverPages(code: Code, regs: Regs): Bench {
   assert.ok(fast.cpu.codeCache!.stats.compiled > 0);
   return fast;
 }
-
-Deno.test("translate: a region takes in the hottest blocks next to it first", () => {
-  // The hot block H (offset 0) goes round a loop of seven one-branch blocks back to itself, or
-  // off into a tree of 32 branch blocks (S_k goes on to S_k+1 and S_2k+2). The tree's blocks
-  // are warm, the loop's hotter: the region must hold the whole loop, although breadth first
-  // the tree's blocks come first at every depth and would fill it before the loop closes.
-  const SIDE = 32;
-  const LOOP = 7;
-  const sideAt = (k: number) => 4 * (LOOP + Math.min(k, SIDE - 1)); // offsets in the page
-  const words = [A.bne(5, 0, sideAt(0))]; // H, falling through into the loop
-  for (let j = 1; j < LOOP; j++) words.push(A.beq(0, 0, j === LOOP - 1 ? -4 * j : 4));
-  for (let k = 0; k < SIDE; k++) words.push(A.bne(5, 0, sideAt(2 * k + 2) - sideAt(k)));
-  const page = 0x1000;
-  const code = new Uint16Array(0x1000);
-  words.forEach((w, n) => {
-    code[(page >>> 1) + 2 * n] = w & 0xffff;
-    code[(page >>> 1) + 2 * n + 1] = w >>> 16;
-  });
-  const env: BlockEnv = {
-    x: new Int32Array(32),
-    m8: new Uint8Array(16),
-    m16: new Uint16Array(8),
-    m32: new Int32Array(4),
-    tagR: new Int32Array(1024),
-    tagW: new Int32Array(1024),
-    tOff: new Int32Array(1024),
-    left: 0,
-    interpret: false,
-  };
-  const region = translate(code, compressedTable(), page, env, {
-    heat: (start) => (start - page < 4 * LOOP ? 200 : 100),
-    targets: () => [],
-  });
-  const starts = region!.blocks.map((b) => b.start - page);
-  assert.equal(starts.length, MAX_REGION_BLOCKS, "the rest filled with the tree's blocks");
-  for (let j = 0; j < LOOP; j++) assert.ok(starts.includes(4 * j), `loop block ${j} taken in`);
-});
 
 Deno.test("translate: a looping block's page caches follow every access: misaligned, into the next page", () => {
   // A self-looping block (its loads and stores reuse the page they last translated through the
