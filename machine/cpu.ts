@@ -45,6 +45,7 @@ import {
   PageWalker,
   Tlb,
   TLB_MASK,
+  tlbSpread,
   tlbTagBase,
 } from "./mmu.ts";
 import { CodeCache } from "./code_cache.ts";
@@ -259,6 +260,7 @@ export class Cpu {
     const env = this.env;
     const satp = h[b + HS.SATP];
     const tagBase = tlbTagBase(satp);
+    const spread = tlbSpread(tagBase);
     let pc = h[b + HS.PC];
     let left = Math.max(0, Math.floor(budget));
     let fetchVpn = -1;
@@ -387,7 +389,7 @@ export class Cpu {
 
               case 0x00: { // LOAD
                 const va = (x[rs1] + (insn >> 20)) | 0;
-                const e = (va >>> 12) & TLB_MASK;
+                const e = ((va >>> 12) ^ spread) & TLB_MASK;
                 let v = 0;
                 if (tagR[e] === (tagBase | (va >>> 12))) {
                   const pa = tOff[e] + (va & 0xfff);
@@ -420,7 +422,7 @@ export class Cpu {
               case 0x08: { // STORE
                 const va = (x[rs1] + (((insn >> 20) & ~31) | rd)) | 0;
                 const v = x[rs2];
-                const e = (va >>> 12) & TLB_MASK;
+                const e = ((va >>> 12) ^ spread) & TLB_MASK;
                 if (tagW[e] === (tagBase | (va >>> 12))) {
                   const pa = tOff[e] + (va & 0xfff);
                   switch (funct3) {
@@ -654,14 +656,16 @@ export class Cpu {
     const tagX = this.tlb.tagExec;
     const tOff = this.tlb.offset;
     const env = this.env;
+    const spread = tlbSpread(tagBase);
     let irq = 0;
     let vpn = -1;
     let half = 0; // halfword index of pc's page in the user bank
     for (;;) {
       if (pc >>> 12 !== vpn) {
         vpn = pc >>> 12;
-        if (tagX[vpn & TLB_MASK] !== (tagBase | vpn)) break;
-        half = tOff[vpn & TLB_MASK] >>> 1;
+        const e = (vpn ^ spread) & TLB_MASK;
+        if (tagX[e] !== (tagBase | vpn)) break;
+        half = tOff[e] >>> 1;
       }
       const block = cache.find((half << 1) + (pc & 0xfff));
       if (block === null || block.insns > left) break;
@@ -740,7 +744,7 @@ export class Cpu {
 
   /** Byte offset in the user bank of the code page holding `pc`. */
   private fetchPage(pc: number, tagBase: number): number {
-    const e = (pc >>> 12) & TLB_MASK;
+    const e = ((pc >>> 12) ^ tlbSpread(tagBase)) & TLB_MASK;
     if (this.tlb.tagExec[e] === (tagBase | (pc >>> 12))) return this.tlb.offset[e];
     const off = this.fillTlb(pc, ACCESS_EXEC, tagBase);
     if (off < 0) this.raise(CAUSE.INSTRUCTION_ACCESS_FAULT, pc);
@@ -832,7 +836,7 @@ export class Cpu {
         va,
       );
     }
-    const e = (va >>> 12) & TLB_MASK;
+    const e = ((va >>> 12) ^ tlbSpread(tagBase)) & TLB_MASK;
     const tags = access === ACCESS_READ ? this.tlb.tagRead : this.tlb.tagWrite;
     let pa: number;
     if (tags[e] === (tagBase | (va >>> 12))) {

@@ -75,7 +75,7 @@
  * for the first time after V8 optimized the function finds no operation lacking type feedback.
  */
 
-import { TLB_MASK } from "./mmu.ts";
+import { TLB_MASK, tlbSpread } from "./mmu.ts";
 import { blocksOf, edgeKey, firstBlock, type Item, layoutRegion } from "./region_layout.ts";
 import { div, divu, mulh, mulhsu, mulhu, rem, remu } from "./muldiv.ts";
 
@@ -345,7 +345,7 @@ function memoryAccess(
   access: (pa: string) => string,
   handOff: string,
 ): string {
-  const tlbMiss = `${tags}[t = (va >>> 12) & ${TLB_MASK}] !== (tb | (va >>> 12))` +
+  const tlbMiss = `${tags}[t = ((va >>> 12) ^ tx) & ${TLB_MASK}] !== (tb | (va >>> 12))` +
     misaligned(funct3);
   if (cache === null) {
     return `if (${tlbMiss}) { ${handOff} }\n${access("(tOff[t] + (va & 4095))")};\n`;
@@ -691,7 +691,7 @@ export function translate(
 const x = env.x, m8 = env.m8, m16 = env.m16, m32 = env.m32;
 const tagR = env.tagR, tagW = env.tagW, tOff = env.tOff;
 return function region_${start.toString(16)}(pc, left, limit, tb, block) {
-const page = pc & -4096;
+const page = pc & -4096, tx = tlbSpread(tb);
 ${locals};
 dispatch: {
 ${structured(shape.items, bodies)}}
@@ -708,12 +708,13 @@ return (page + next) | 0;
     "divu",
     "rem",
     "remu",
+    "tlbSpread",
     source,
   );
   // One factory, one closure: V8 then specializes the region's optimized code to that closure's
   // context (the hart's arrays become constants, with known lengths). A second closure of the
   // same function would lose that: 13-22% on lz and interp (see DECISIONS).
-  const run = factory(env, mulh, mulhsu, mulhu, div, divu, rem, remu) as RegionFn;
+  const run = factory(env, mulh, mulhsu, mulhu, div, divu, rem, remu, tlbSpread) as RegionFn;
   return {
     blocks: shape.order.map((index) => ({
       start: page + blocks[index].offsets[0],

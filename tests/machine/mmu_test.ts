@@ -371,6 +371,34 @@ Deno.test("TLB: two ASIDs map the same VA to different frames with no flush betw
   assert.equal(b.word(F2 + 4), 102);
 });
 
+Deno.test("TLB: two address spaces keep the same page cached at once; flushPage picks which", () => {
+  // A forked process uses its parent's virtual pages: on one hart, each one's translation of
+  // a page must survive the other's use of it (else a switch refills code, stack and data).
+  // Both stay cached: remapped behind the TLB's back, both still load the old frames.
+  const b = new Bench({ paged: true });
+  const pt2 = new TestPageTables(b.m, RAM_BASE + 0x0120_0000);
+  pt2.map(CODE_VA, CODE_PA, RX);
+  const va = 0x0040_0000;
+  b.pt!.map(va, F1, RW);
+  pt2.map(va, F2, RW);
+  for (const [f, v] of [[F1, 0xa1], [F2, 0xb1], [F3, 0xa2], [F4, 0xb2]]) b.setWord(f, v);
+  const inSpace = (n: 1 | 2) => {
+    b.cpu.satp = n === 1 ? b.pt!.satp(1) : pt2.satp(2);
+    return load(b, va);
+  };
+  assert.equal(inSpace(1), 0xa1);
+  assert.equal(inSpace(2), 0xb1);
+  b.pt!.map(va, F3, RW);
+  pt2.map(va, F4, RW);
+  assert.equal(inSpace(1), 0xa1, "ASID 1's entry survived ASID 2's use of the page");
+  assert.equal(inSpace(2), 0xb1, "ASID 2's too");
+  b.cpu.tlb.flushPage(va, 1);
+  assert.equal(inSpace(1), 0xa2, "flushPage(va, 1) reached ASID 1");
+  assert.equal(inSpace(2), 0xb1, "and not ASID 2");
+  b.cpu.tlb.flushPage(va);
+  assert.equal(inSpace(2), 0xb2, "flushPage(va) reached every address space");
+});
+
 // ---------------------------------------------------------------------------------------------
 // The walker on its own
 
