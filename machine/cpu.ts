@@ -45,6 +45,7 @@ import {
   PageWalker,
   Tlb,
   TLB_MASK,
+  tlbIndex,
   tlbSpread,
   tlbTagBase,
 } from "./mmu.ts";
@@ -675,7 +676,7 @@ export class Cpu {
         if (irq !== 0) break;
         limit = Math.max(0, left - POLL_INTERVAL);
       }
-      pc = block.run(pc, left, limit, tagBase, block.index);
+      pc = block.run(pc, left, limit, tagBase, spread, block.index);
       left = env.left;
       if (env.interpret) {
         env.interpret = false; // it left an access to the interpreter
@@ -744,7 +745,7 @@ export class Cpu {
 
   /** Byte offset in the user bank of the code page holding `pc`. */
   private fetchPage(pc: number, tagBase: number): number {
-    const e = ((pc >>> 12) ^ tlbSpread(tagBase)) & TLB_MASK;
+    const e = tlbIndex(tagBase, pc >>> 12);
     if (this.tlb.tagExec[e] === (tagBase | (pc >>> 12))) return this.tlb.offset[e];
     const off = this.fillTlb(pc, ACCESS_EXEC, tagBase);
     if (off < 0) this.raise(CAUSE.INSTRUCTION_ACCESS_FAULT, pc);
@@ -836,7 +837,7 @@ export class Cpu {
         va,
       );
     }
-    const e = ((va >>> 12) ^ tlbSpread(tagBase)) & TLB_MASK;
+    const e = tlbIndex(tagBase, va >>> 12);
     const tags = access === ACCESS_READ ? this.tlb.tagRead : this.tlb.tagWrite;
     let pa: number;
     if (tags[e] === (tagBase | (va >>> 12))) {

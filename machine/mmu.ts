@@ -61,14 +61,19 @@ export function tlbTagBase(satp: number): number {
 const TLB_SPREAD = 613;
 
 /**
- * What the TLB index of a page is XORed with in the address space of tag base `tagBase`: the
- * entry of page `vpn` is `(vpn ^ tlbSpread(tagBase)) & TLB_MASK`. Processes forked from one
- * another use the same virtual pages; indexed by the page alone, two of them sharing a hart
- * evicted each other's code, stack and data at every switch (bench_pipepingpong on threaded
- * harts: 5.6 refills per round trip).
+ * What the TLB index of a page is XORed with in the address space of tag base `tagBase`.
+ * Processes forked from one another use the same virtual pages; indexed by the page alone, two
+ * of them sharing a hart evicted each other's code, stack and data at every switch
+ * (bench_pipepingpong on threaded harts: 5.6 refills per round trip). Hot paths work it out
+ * once per run and index as `tlbIndex` does.
  */
 export function tlbSpread(tagBase: number): number {
   return Math.imul(tagBase >>> 20, TLB_SPREAD) & TLB_MASK;
+}
+
+/** The TLB entry of page `vpn` in the address space of tag base `tagBase`. */
+export function tlbIndex(tagBase: number, vpn: number): number {
+  return (vpn ^ tlbSpread(tagBase)) & TLB_MASK;
 }
 
 /** One hart's TLB, in shared memory. */
@@ -106,7 +111,7 @@ export class Tlb {
   /** Caches a translation. Permissions are the leaf PTE's after A/D update. */
   fill(tagBase: number, va: number, pageOffset: number, pte: number, megapage: boolean): void {
     const vpn = va >>> 12;
-    const e = (vpn ^ tlbSpread(tagBase)) & TLB_MASK;
+    const e = tlbIndex(tagBase, vpn);
     const tag = tagBase | vpn;
     this.tagRead[e] = pte & PTE_R ? tag : INVALID;
     this.tagWrite[e] = (pte & (PTE_W | PTE_D)) === (PTE_W | PTE_D) ? tag : INVALID;

@@ -75,7 +75,7 @@
  * for the first time after V8 optimized the function finds no operation lacking type feedback.
  */
 
-import { TLB_MASK, tlbSpread } from "./mmu.ts";
+import { TLB_MASK } from "./mmu.ts";
 import { blocksOf, edgeKey, firstBlock, type Item, layoutRegion } from "./region_layout.ts";
 import { div, divu, mulh, mulhsu, mulhu, rem, remu } from "./muldiv.ts";
 
@@ -112,14 +112,15 @@ export interface BlockEnv {
 /**
  * Runs a region from its block number `entry`, which starts at virtual address `pc`, with
  * `left` instructions of budget (the entry block must fit before `limit`); `tagBase` is the
- * TLB tag base of the current address space. Returns the next pc and leaves the budget in
- * `env.left`.
+ * TLB tag base of the current address space and `spread` its `tlbSpread`. Returns the next pc
+ * and leaves the budget in `env.left`.
  */
 export type RegionFn = (
   pc: number,
   left: number,
   limit: number,
   tagBase: number,
+  spread: number,
   entry: number,
 ) => number;
 
@@ -690,8 +691,8 @@ export function translate(
   const source = `"use strict";
 const x = env.x, m8 = env.m8, m16 = env.m16, m32 = env.m32;
 const tagR = env.tagR, tagW = env.tagW, tOff = env.tOff;
-return function region_${start.toString(16)}(pc, left, limit, tb, block) {
-const page = pc & -4096, tx = tlbSpread(tb);
+return function region_${start.toString(16)}(pc, left, limit, tb, tx, block) {
+const page = pc & -4096;
 ${locals};
 dispatch: {
 ${structured(shape.items, bodies)}}
@@ -708,13 +709,12 @@ return (page + next) | 0;
     "divu",
     "rem",
     "remu",
-    "tlbSpread",
     source,
   );
   // One factory, one closure: V8 then specializes the region's optimized code to that closure's
   // context (the hart's arrays become constants, with known lengths). A second closure of the
   // same function would lose that: 13-22% on lz and interp (see DECISIONS).
-  const run = factory(env, mulh, mulhsu, mulhu, div, divu, rem, remu, tlbSpread) as RegionFn;
+  const run = factory(env, mulh, mulhsu, mulhu, div, divu, rem, remu) as RegionFn;
   return {
     blocks: shape.order.map((index) => ({
       start: page + blocks[index].offsets[0],

@@ -350,20 +350,32 @@ Deno.test("TLB: flushing one address inside a megapage forgets the whole megapag
   assert.equal(load(b, va + 0x10_0000), 0x2010_0000);
 });
 
-Deno.test("TLB: two ASIDs map the same VA to different frames with no flush between", () => {
+/**
+ * A bench with a second address space (ASID 2) beside its own (ASID 1), `va` mapped to F1 in
+ * the first and to F2 in the second; `enter(n)` switches the hart to address space n.
+ */
+function twoSpaces(va: number) {
   const b = new Bench({ paged: true });
   const pt2 = new TestPageTables(b.m, RAM_BASE + 0x0120_0000);
   pt2.map(CODE_VA, CODE_PA, RX);
-  const va = 0x0040_0000;
   b.pt!.map(va, F1, RW);
   pt2.map(va, F2, RW);
+  const enter = (n: 1 | 2) => {
+    b.cpu.satp = n === 1 ? b.pt!.satp(1) : pt2.satp(2);
+  };
+  return { b, pt2, enter };
+}
+
+Deno.test("TLB: two ASIDs map the same VA to different frames with no flush between", () => {
+  const va = 0x0040_0000;
+  const { b, enter } = twoSpaces(va);
   b.setWord(F1, 0x1111);
   b.setWord(F2, 0x2222);
   for (let round = 0; round < 3; round++) {
-    b.cpu.satp = b.pt!.satp(1);
+    enter(1);
     assert.equal(load(b, va), 0x1111, `round ${round}, ASID 1`);
     b.exec([A.sw(6, 10, 4)], { 6: round, 10: va });
-    b.cpu.satp = pt2.satp(2);
+    enter(2);
     assert.equal(load(b, va), 0x2222, `round ${round}, ASID 2`);
     b.exec([A.sw(6, 10, 4)], { 6: 100 + round, 10: va });
   }
@@ -375,15 +387,11 @@ Deno.test("TLB: two address spaces keep the same page cached at once; flushPage 
   // A forked process uses its parent's virtual pages: on one hart, each one's translation of
   // a page must survive the other's use of it (else a switch refills code, stack and data).
   // Both stay cached: remapped behind the TLB's back, both still load the old frames.
-  const b = new Bench({ paged: true });
-  const pt2 = new TestPageTables(b.m, RAM_BASE + 0x0120_0000);
-  pt2.map(CODE_VA, CODE_PA, RX);
   const va = 0x0040_0000;
-  b.pt!.map(va, F1, RW);
-  pt2.map(va, F2, RW);
+  const { b, pt2, enter } = twoSpaces(va);
   for (const [f, v] of [[F1, 0xa1], [F2, 0xb1], [F3, 0xa2], [F4, 0xb2]]) b.setWord(f, v);
   const inSpace = (n: 1 | 2) => {
-    b.cpu.satp = n === 1 ? b.pt!.satp(1) : pt2.satp(2);
+    enter(n);
     return load(b, va);
   };
   assert.equal(inSpace(1), 0xa1);
